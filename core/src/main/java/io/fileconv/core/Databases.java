@@ -1,0 +1,43 @@
+package io.fileconv.core;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import org.flywaydb.core.Flyway;
+
+import javax.sql.DataSource;
+
+/** Connection pools and versioned schema migrations (Flyway) for the regional and directory databases. */
+public final class Databases {
+    private Databases() {
+    }
+
+    /**
+     * @param jdbcBase e.g. {@code jdbc:mariadb://127.0.0.1:3306/} (the schema name is appended)
+     */
+    public static HikariDataSource pool(String jdbcBase, String schema, String user, String password, int size) {
+        HikariConfig cfg = new HikariConfig();
+        cfg.setPoolName("fileconv-" + schema);
+        cfg.setJdbcUrl(jdbcBase + schema);
+        cfg.setUsername(user);
+        cfg.setPassword(password);
+        cfg.setMaximumPoolSize(size);
+        cfg.setMinimumIdle(1);
+        // A restarted MySQL must not make callers hang forever: fail fast, the caller retries.
+        cfg.setConnectionTimeout(5_000);
+        cfg.setInitializationFailTimeout(-1);
+        cfg.setTransactionIsolation("TRANSACTION_READ_COMMITTED");
+        return new HikariDataSource(cfg);
+    }
+
+    public static void migrateRegion(DataSource ds) {
+        migrate(ds, "classpath:db/region");
+    }
+
+    public static void migrateDirectory(DataSource ds) {
+        migrate(ds, "classpath:db/directory");
+    }
+
+    private static void migrate(DataSource ds, String location) {
+        Flyway.configure().dataSource(ds).locations(location).load().migrate();
+    }
+}

@@ -1,0 +1,38 @@
+package io.fileconv.core;
+
+import java.util.Arrays;
+
+/**
+ * Why a conversion failed. The converter process exits with {@link #exitCode()}, so a Kubernetes Job's exit
+ * code maps back to the same class; only transient classes are retried by the retry job.
+ */
+public enum FailureClass {
+    BAD_INPUT(10, false),
+    PASSWORD_PROTECTED(11, false),
+    UNSUPPORTED(12, false),
+    TIMEOUT(20, true),
+    OFFICE_CRASHED(21, true),
+    STORAGE_ERROR(22, true),
+    INTERNAL(23, true);
+
+    private final int exitCode;
+    private final boolean retryable;
+
+    FailureClass(int exitCode, boolean retryable) {
+        this.exitCode = exitCode;
+        this.retryable = retryable;
+    }
+
+    public int exitCode() {
+        return exitCode;
+    }
+
+    public boolean retryable() {
+        return retryable;
+    }
+
+    /** Exit codes the converter does not produce itself (OOM kill, signal) are treated as an office crash. */
+    public static FailureClass fromExitCode(int code) {
+        return Arrays.stream(values()).filter(f -> f.exitCode == code).findFirst().orElse(OFFICE_CRASHED);
+    }
+}

@@ -1,0 +1,240 @@
+package io.fileconv.core;
+
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Data access for one region's files table. All status changes go through {@link #transition}, whose WHERE
+ * clause comes from {@link FileStateMachine}: a change that does not apply updates nothing and returns false.
+ */
+public class FileRepository {
+    private static final String COLUMNS = "id, user_id, original_name, detected_type, size_bytes, sha256, input_key,"
+            + " output_key, status, failure_class, failure_reason, attempts, request_id, created_at, updated_at,"
+            + " queued_at, started_at, finished_at";
+
+    private final Region region;
+    private final DataSource dataSource;
+
+    public FileRepository(Region region, DataSource dataSource) {
+        this.region = region;
+        this.dataSource = dataSource;
+    }
+
+    public Region region() {
+        return region;
+    }
+
+    public DataSource dataSource() {
+        return dataSource;
+    }
+
+    public void insertUploaded(String id, String userId, String originalName, String detectedType, long size,
+                               String sha256, String requestId) throws SQLException {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("INSERT INTO files (id, user_id, original_name, detected_type,"
+                     + " size_bytes, sha256, input_key, output_key, status, attempts, request_id, created_at, updated_at)"
+                     + " VALUES (?,?,?,?,?,?,?,?,?,1,?,UTC_TIMESTAMP(3),UTC_TIMESTAMP(3))")) {
+            ps.setString(1, id);
+            ps.setString(2, userId);
+            ps.setString(3, originalName);
+            ps.setString(4, detectedType);
+            ps.setLong(5, size);
+            ps.setString(6, sha256);
+            ps.setString(7, S3Keys.input(userId, id));
+            ps.setString(8, S3Keys.output(userId, id));
+            ps.setString(9, FileStatus.UPLOADED.name());
+            ps.setString(10, requestId);
+            ps.executeUpdate();
+        }
+    }
+
+    public Optional<FileRecord> find(String id) throws SQLException {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM files WHERE id=?")) {
+            ps.setString(1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(map(rs)) : Optional.empty();
+            }
+        }
+    }
+
+    /** Ownership is part of the query: another user's id is indistinguishable from a missing one. */
+    public Optional<FileRecord> findOwned(String userId, String id) throws SQLException {
+        return find(id).filter(f -> f.userId().equals(userId));
+    }
+
+    /** The user's files, newest first, ids strictly below {@code beforeId} when given (cursor paging). */
+    public List<FileRecord> listOwned(String userId, FileStatus status, String beforeId, int limit)
+            throws SQLException {
+        StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM files WHERE user_id=?");
+        if (status != null) {
+            sql.append(" AND status=?");
+        }
+        if (beforeId != null) {
+            sql.append(" AND id<?");
+        }
+        sql.append(" ORDER BY id DESC LIMIT ?");
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql.toString())) {
+            int i = 1;
+            ps.setString(i++, userId);
+            if (status != null) {
+                ps.setString(i++, status.name());
+            }
+            if (beforeId != null) {
+                ps.setString(i++, beforeId);
+            }
+            ps.setInt(i, limit);
+            List<FileRecord> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(map(rs));
+                }
+            }
+            return out;
+        }
+    }
+
+    /** Files in the given states (used to resume in-process work after a crash). */
+    public List<FileRecord> findInStatus(Set<FileStatus> statuses) throws SQLException {
+        String in = statuses.stream().map(s -> "'" + s.name() + "'").collect(Collectors.joining(","));
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM files WHERE status IN (" + in
+                     + ") ORDER BY id")) {
+            List<FileRecord> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(map(rs));
+                }
+            }
+            return out;
+        }
+    }
+
+    // ---- transitions -------------------------------------------------------------------------------------
+
+    /** UPLOADED -> QUEUED, inside the caller's transaction (the dispatcher commits it with the offset). */
+    public boolean markQueued(Connection c, String id, int attempt) throws SQLException {
+        return transition(c, id, attempt, FileStatus.QUEUED, ", queued_at=UTC_TIMESTAMP(3)");
+    }
+
+    /** QUEUED (or an interrupted CONVERTING) -> CONVERTING: the converter claims the attempt. */
+    public boolean claimForConversion(String id, int attempt) throws SQLException {
+        return inTx(c -> transition(c, id, attempt, FileStatus.CONVERTING, ", started_at=UTC_TIMESTAMP(3)"));
+    }
+
+    public boolean markConverted(String id, int attempt, long conversionMillis) throws SQLException {
+        return inTx(c -> transition(c, id, attempt, FileStatus.CONVERTED,
+                ", finished_at=UTC_TIMESTAMP(3), failure_class=NULL, failure_reason=NULL, conversion_ms="
+                        + Math.max(0, conversionMillis)));
+    }
+
+    public boolean markFailed(String id, int attempt, FailureClass failureClass, String reason) throws SQLException {
+        return inTx(c -> transitionFailed(c, id, attempt, failureClass, reason));
+    }
+
+    private boolean transitionFailed(Connection c, String id, int attempt, FailureClass fc, String reason)
+            throws SQLException {
+        String sql = "UPDATE files SET status=?, updated_at=UTC_TIMESTAMP(3), finished_at=UTC_TIMESTAMP(3),"
+                + " failure_class=?, failure_reason=? WHERE id=? AND attempts=? AND status IN ("
+                + inList(FileStateMachine.sourcesOf(FileStatus.FAILED)) + ")";
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, FileStatus.FAILED.name());
+            ps.setString(2, fc.name());
+            ps.setString(3, truncate(reason, 1000));
+            ps.setString(4, id);
+            ps.setInt(5, attempt);
+            return ps.executeUpdate() == 1;
+        }
+    }
+
+    /** Any non-terminal state -> CANCELLED, for the owner only. */
+    public boolean cancel(String userId, String id) throws SQLException {
+        String sql = "UPDATE files SET status=?, updated_at=UTC_TIMESTAMP(3), finished_at=UTC_TIMESTAMP(3)"
+                + " WHERE id=? AND user_id=? AND status IN (" + inList(FileStateMachine.sourcesOf(FileStatus.CANCELLED))
+                + ")";
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, FileStatus.CANCELLED.name());
+            ps.setString(2, id);
+            ps.setString(3, userId);
+            return ps.executeUpdate() == 1;
+        }
+    }
+
+    /** FAILED -> UPLOADED with attempts + 1, only for the attempt the caller saw (so two retry runs do not both apply). */
+    public boolean requeueForRetry(String id, int seenAttempt) throws SQLException {
+        String sql = "UPDATE files SET status=?, attempts=attempts+1, updated_at=UTC_TIMESTAMP(3), queued_at=NULL,"
+                + " started_at=NULL, finished_at=NULL WHERE id=? AND attempts=? AND status IN ("
+                + inList(FileStateMachine.sourcesOf(FileStatus.UPLOADED)) + ")";
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, FileStatus.UPLOADED.name());
+            ps.setString(2, id);
+            ps.setInt(3, seenAttempt);
+            return ps.executeUpdate() == 1;
+        }
+    }
+
+    private boolean transition(Connection c, String id, int attempt, FileStatus target, String extraSet)
+            throws SQLException {
+        String sql = "UPDATE files SET status=?, updated_at=UTC_TIMESTAMP(3)" + extraSet
+                + " WHERE id=? AND attempts=? AND status IN (" + inList(FileStateMachine.sourcesOf(target)) + ")";
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, target.name());
+            ps.setString(2, id);
+            ps.setInt(3, attempt);
+            return ps.executeUpdate() == 1;
+        }
+    }
+
+    private static String inList(Set<FileStatus> statuses) {
+        return statuses.stream().map(s -> "'" + s.name() + "'").collect(Collectors.joining(","));
+    }
+
+    private interface TxWork {
+        boolean run(Connection c) throws SQLException;
+    }
+
+    private boolean inTx(TxWork work) throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            return work.run(c);
+        }
+    }
+
+    static String truncate(String s, int max) {
+        if (s == null) {
+            return null;
+        }
+        return s.length() <= max ? s : s.substring(0, max - 1) + "…";
+    }
+
+    private FileRecord map(ResultSet rs) throws SQLException {
+        String fc = rs.getString("failure_class");
+        return new FileRecord(
+                rs.getString("id"), rs.getString("user_id"), region, rs.getString("original_name"),
+                rs.getString("detected_type"), rs.getLong("size_bytes"), rs.getString("sha256"),
+                rs.getString("input_key"), rs.getString("output_key"), FileStatus.valueOf(rs.getString("status")),
+                fc == null ? null : FailureClass.valueOf(fc), rs.getString("failure_reason"), rs.getInt("attempts"),
+                rs.getString("request_id"), instant(rs, "created_at"), instant(rs, "updated_at"),
+                instant(rs, "queued_at"), instant(rs, "started_at"), instant(rs, "finished_at"));
+    }
+
+    private static Instant instant(ResultSet rs, String col) throws SQLException {
+        Timestamp ts = rs.getTimestamp(col);
+        if (ts == null) {
+            return null;
+        }
+        LocalDateTime ldt = ts.toLocalDateTime();
+        return ldt.toInstant(ZoneOffset.UTC);
+    }
+}

@@ -1,0 +1,193 @@
+package io.fileconv.core;
+
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
+import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.core.sync.ResponseTransformer;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.S3ClientBuilder;
+import software.amazon.awssdk.services.s3.model.AbortMultipartUploadRequest;
+import software.amazon.awssdk.services.s3.model.CompleteMultipartUploadRequest;
+import software.amazon.awssdk.services.s3.model.CompletedMultipartUpload;
+import software.amazon.awssdk.services.s3.model.CompletedPart;
+import software.amazon.awssdk.services.s3.model.CreateMultipartUploadRequest;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+import software.amazon.awssdk.services.s3.model.UploadPartRequest;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+
+/** The S3 API as every process uses it. Uploads stream in bounded parts: a file is never held whole in memory. */
+public class ObjectStore implements AutoCloseable {
+    static final int PART_SIZE = 8 * 1024 * 1024;
+
+    private final S3Client s3;
+
+    public ObjectStore(ObjectStoreConfig cfg) {
+        S3ClientBuilder b = S3Client.builder()
+                .httpClientBuilder(UrlConnectionHttpClient.builder()
+                        .connectionTimeout(Duration.ofSeconds(5))
+                        .socketTimeout(Duration.ofSeconds(60)))
+                .region(Region.of(cfg.signingRegion()))
+                // S3-compatible servers (S3Proxy, MinIO, Ceph) reject the SDK's default trailing checksums.
+                .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
+                .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
+                .forcePathStyle(cfg.pathStyle());
+        if (cfg.endpoint() != null) {
+            b.endpointOverride(cfg.endpoint());
+        }
+        b.credentialsProvider(cfg.accessKey() == null ? DefaultCredentialsProvider.builder().build()
+                : StaticCredentialsProvider.create(AwsBasicCredentials.create(cfg.accessKey(), cfg.secretKey())));
+        this.s3 = b.build();
+    }
+
+    public S3Client client() {
+        return s3;
+    }
+
+    public void ensureBucket(String bucket) {
+        try {
+            s3.headBucket(r -> r.bucket(bucket));
+        } catch (S3Exception e) {
+            if (e.statusCode() != 404) {
+                throw e;
+            }
+            s3.createBucket(r -> r.bucket(bucket));
+        }
+    }
+
+    /** Size and SHA-256 of what was stored. */
+    public record StoredObject(long size, String sha256) {
+    }
+
+    /** Thrown when a stream passes its size limit; the partial object is removed before this is thrown. */
+    public static class TooLargeException extends IOException {
+        public TooLargeException(long limit) {
+            super("larger than the limit of " + limit + " bytes");
+        }
+    }
+
+    /**
+     * Streams {@code in} to {@code key}, computing size and SHA-256 on the way, and stops at {@code maxBytes}
+     * leaving nothing behind. Small objects take one PUT; larger ones a multipart upload of 8 MiB parts.
+     */
+    public StoredObject putStream(String bucket, String key, InputStream in, long maxBytes, String contentType)
+            throws IOException {
+        MessageDigest sha = sha256();
+        byte[] buf = new byte[PART_SIZE];
+        int n = readFully(in, buf);
+        long total = n;
+        if (total > maxBytes) {
+            throw new TooLargeException(maxBytes);
+        }
+        sha.update(buf, 0, n);
+        if (n < PART_SIZE) {
+            s3.putObject(r -> r.bucket(bucket).key(key).contentType(contentType), RequestBody.fromBytes(copy(buf, n)));
+            return new StoredObject(total, HexFormat.of().formatHex(sha.digest()));
+        }
+        String uploadId = s3.createMultipartUpload(CreateMultipartUploadRequest.builder().bucket(bucket).key(key)
+                .contentType(contentType).build()).uploadId();
+        List<CompletedPart> parts = new ArrayList<>();
+        try {
+            int partNo = 1;
+            while (n > 0) {
+                int pn = partNo;
+                String etag = s3.uploadPart(UploadPartRequest.builder().bucket(bucket).key(key).uploadId(uploadId)
+                        .partNumber(pn).build(), RequestBody.fromBytes(copy(buf, n))).eTag();
+                parts.add(CompletedPart.builder().partNumber(pn).eTag(etag).build());
+                partNo++;
+                n = readFully(in, buf);
+                total += n;
+                if (total > maxBytes) {
+                    throw new TooLargeException(maxBytes);
+                }
+                sha.update(buf, 0, n);
+            }
+            s3.completeMultipartUpload(CompleteMultipartUploadRequest.builder().bucket(bucket).key(key)
+                    .uploadId(uploadId).multipartUpload(CompletedMultipartUpload.builder().parts(parts).build()).build());
+            return new StoredObject(total, HexFormat.of().formatHex(sha.digest()));
+        } catch (IOException | RuntimeException e) {
+            s3.abortMultipartUpload(AbortMultipartUploadRequest.builder().bucket(bucket).key(key).uploadId(uploadId)
+                    .build());
+            throw e;
+        }
+    }
+
+    public void putFile(String bucket, String key, Path file, String contentType) {
+        s3.putObject(r -> r.bucket(bucket).key(key).contentType(contentType), RequestBody.fromFile(file));
+    }
+
+    public void download(String bucket, String key, Path target) throws IOException {
+        try (InputStream in = s3.getObject(r -> r.bucket(bucket).key(key), ResponseTransformer.toInputStream())) {
+            Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+
+    public InputStream open(String bucket, String key) {
+        return s3.getObject(r -> r.bucket(bucket).key(key), ResponseTransformer.toInputStream());
+    }
+
+    public boolean exists(String bucket, String key) {
+        try {
+            s3.headObject(r -> r.bucket(bucket).key(key));
+            return true;
+        } catch (NoSuchKeyException e) {
+            return false;
+        } catch (S3Exception e) {
+            if (e.statusCode() == 404) {
+                return false;
+            }
+            throw e;
+        }
+    }
+
+    public void delete(String bucket, String key) {
+        s3.deleteObject(r -> r.bucket(bucket).key(key));
+    }
+
+    private static int readFully(InputStream in, byte[] buf) throws IOException {
+        int off = 0;
+        while (off < buf.length) {
+            int r = in.read(buf, off, buf.length - off);
+            if (r < 0) {
+                break;
+            }
+            off += r;
+        }
+        return off;
+    }
+
+    private static byte[] copy(byte[] buf, int n) {
+        byte[] out = new byte[n];
+        System.arraycopy(buf, 0, out, 0, n);
+        return out;
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        s3.close();
+    }
+}

@@ -1,0 +1,22 @@
+package io.fileconv.core;
+
+/** Object keys are built from server-side ids only, never from the uploaded file name. */
+public final class S3Keys {
+    private S3Keys() {
+    }
+
+    public static String input(String userId, String fileId) {
+        return userSegment(userId) + "/" + fileId + "/input";
+    }
+
+    public static String output(String userId, String fileId) {
+        return userSegment(userId) + "/" + fileId + "/output.pdf";
+    }
+
+    private static String userSegment(String userId) {
+        if (!UserIds.isValid(userId)) {
+            throw new IllegalArgumentException("invalid user id");
+        }
+        return userId;
+    }
+}
