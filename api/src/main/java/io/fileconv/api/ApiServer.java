@@ -1,0 +1,155 @@
+package io.fileconv.api;
+
+import io.fileconv.core.Region;
+import io.fileconv.core.SupportedTypes;
+import io.fileconv.core.UserIds;
+import io.javalin.Javalin;
+import io.javalin.config.SizeUnit;
+import io.javalin.http.Context;
+import io.javalin.http.staticfiles.Location;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.BooleanSupplier;
+import java.util.regex.Pattern;
+
+/** Assembles the HTTP API: routes, error mapping (RFC 9457), request ids, static web UI. */
+public final class ApiServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);
+    private static final Pattern SAFE_REQUEST_ID = Pattern.compile("^[A-Za-z0-9._-]{1,64}$");
+
+    private final Javalin app;
+
+    public ApiServer(ApiSettings settings, FilesController files, DevTokenIssuer devIssuer, UserDirectory directory,
+                     List<Region> servedRegions, BooleanSupplier ready, Path multipartDir) {
+        this.app = Javalin.create(config -> {
+            config.startup.showJavalinBanner = false;
+            config.jetty.port = settings.port();
+            config.jetty.multipartConfig.cacheDirectory(multipartDir.toString());
+            config.jetty.multipartConfig.maxInMemoryFileSize(256, SizeUnit.KB);
+            config.jetty.multipartConfig.maxFileSize(settings.maxUploadBytes(), SizeUnit.BYTES);
+            config.jetty.multipartConfig.maxTotalRequestSize(settings.maxUploadBytes() + (1 << 20), SizeUnit.BYTES);
+            config.staticFiles.add(sf -> {
+                sf.hostedPath = "/";
+                sf.directory = "/public";
+                sf.location = Location.CLASSPATH;
+            });
+            config.routes.before(ApiServer::requestId);
+            config.routes.get("/healthz", ctx -> ctx.json(Map.of("status", "ok")));
+            config.routes.get("/readyz", ctx -> {
+                boolean ok = ready.getAsBoolean();
+                ctx.status(ok ? 200 : 503).json(Map.of("status", ok ? "ready" : "starting"));
+            });
+            config.routes.get("/api/v1/config", ctx -> ctx.json(clientConfig(settings, devIssuer != null, servedRegions)));
+            config.routes.post("/api/v1/files", files::upload);
+            config.routes.get("/api/v1/files", files::list);
+            config.routes.get("/api/v1/files/{id}", files::get);
+            config.routes.post("/api/v1/files/{id}/cancel", files::cancel);
+            config.routes.get("/api/v1/files/{id}/pdf", files::pdf);
+            if (devIssuer != null) {
+                config.routes.post("/api/v1/dev/token", ctx -> devToken(ctx, devIssuer, directory));
+                config.routes.get("/api/v1/dev/jwks.json", ctx -> ctx.contentType("application/json")
+                        .result(devIssuer.publicJwks().toString()));
+            }
+            config.routes.exception(Problem.class, (p, ctx) -> problem(ctx, p));
+            config.routes.exception(CallerResolver.RegionRedirect.class, (r, ctx) -> {
+                ctx.status(307).header("Location", r.location());
+            });
+            config.routes.exception(Exception.class, (e, ctx) -> {
+                if (isSizeLimit(e)) {
+                    problem(ctx, new Problem(413, "too-large", "File too large",
+                            "the file is larger than the limit of " + settings.maxUploadBytes() + " bytes"));
+                    return;
+                }
+                LOG.error("request failed: {} {}", ctx.method(), ctx.path(), e);
+                problem(ctx, new Problem(500, "internal", "Internal error",
+                        "the request could not be completed; quote request id " + ctx.attribute("requestId")));
+            });
+            config.routes.error(404, ctx -> {
+                if (ctx.result() == null) {
+                    problem(ctx, new Problem(404, "not-found", "Not found", "no such resource"));
+                }
+            });
+            config.routes.error(405, ctx -> problem(ctx, new Problem(405, "method-not-allowed", "Method not allowed",
+                    "this resource does not accept " + ctx.method())));
+        });
+    }
+
+    private static boolean isSizeLimit(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            String m = String.valueOf(t.getMessage()).toLowerCase(java.util.Locale.ROOT);
+            if (m.contains("exceeds") && (m.contains("max") || m.contains("size"))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static void requestId(Context ctx) {
+        String given = ctx.header("X-Request-Id");
+        String id = given != null && SAFE_REQUEST_ID.matcher(given).matches() ? given : UUID.randomUUID().toString();
+        ctx.attribute("requestId", id);
+        ctx.header("X-Request-Id", id);
+    }
+
+    static void problem(Context ctx, Problem p) {
+        ctx.status(p.status());
+        ctx.contentType("application/problem+json");
+        ctx.json(p.body(ctx.path()));
+        ctx.contentType("application/problem+json");
+    }
+
+    private static Map<String, Object> clientConfig(ApiSettings s, boolean dev, List<Region> served) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("maxUploadBytes", s.maxUploadBytes());
+        List<Map<String, Object>> types = new java.util.ArrayList<>();
+        for (SupportedTypes.Type t : SupportedTypes.all()) {
+            types.add(Map.of("mediaType", t.mediaType(), "label", t.label(), "extensions", t.extensions()));
+        }
+        m.put("types", types);
+        m.put("devIssuer", dev);
+        m.put("regions", served.stream().map(Region::code).toList());
+        return m;
+    }
+
+    private static void devToken(Context ctx, DevTokenIssuer issuer, UserDirectory directory) throws Exception {
+        Map<?, ?> body;
+        try {
+            body = ctx.bodyAsClass(Map.class);
+        } catch (Exception e) {
+            throw Problem.badRequest("bad-json", "send {\"user\":\"alice\",\"region\":\"in\"}");
+        }
+        String user = String.valueOf(body.get("user"));
+        if (!UserIds.isValid(user)) {
+            throw Problem.badRequest("bad-user", "user must be 1-128 characters of letters, digits, . _ @ -");
+        }
+        Region region;
+        try {
+            region = Region.fromCode(body.get("region") == null ? null : String.valueOf(body.get("region")));
+        } catch (IllegalArgumentException e) {
+            throw Problem.badRequest("bad-region", e.getMessage());
+        }
+        UserDirectory.Entry entry = directory.registerIfAbsent(user, region);
+        ctx.json(Map.of("token", issuer.issue(user, entry.homeRegion().code()), "user", user,
+                "region", entry.homeRegion().code(), "expiresAt", issuer.expiryFromNow().toString()));
+    }
+
+    public ApiServer start() {
+        app.start();
+        return this;
+    }
+
+    public int port() {
+        return app.port();
+    }
+
+    @Override
+    public void close() {
+        app.stop();
+    }
+}

@@ -1,0 +1,156 @@
+package io.fileconv.api;
+
+import io.fileconv.core.FileRecord;
+import io.fileconv.core.FileStatus;
+import io.fileconv.core.Ids;
+import io.fileconv.core.ObjectStore;
+import io.fileconv.core.S3Keys;
+import io.fileconv.core.SupportedTypes;
+import io.javalin.http.Context;
+import io.javalin.http.UploadedFile;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.InputStream;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** The files endpoints: upload, status, list, cancel, download. */
+public final class FilesController {
+    private static final Logger LOG = LoggerFactory.getLogger(FilesController.class);
+    private static final int MAX_PAGE = 100;
+
+    private final CallerResolver callers;
+    private final ObjectStore store;
+    private final TypeDetector detector;
+    private final long maxUploadBytes;
+
+    public FilesController(CallerResolver callers, ObjectStore store, TypeDetector detector, long maxUploadBytes) {
+        this.callers = callers;
+        this.store = store;
+        this.detector = detector;
+        this.maxUploadBytes = maxUploadBytes;
+    }
+
+    public void upload(Context ctx) throws Exception {
+        Caller caller = callers.resolve(ctx, true);
+        UploadedFile file = ctx.uploadedFile("file");
+        if (file == null) {
+            throw Problem.badRequest("missing-file", "send the document as multipart/form-data field 'file'");
+        }
+        if (file.size() == 0) {
+            throw Problem.badRequest("empty-file", "the file is empty; there is nothing to convert");
+        }
+        if (file.size() > maxUploadBytes) {
+            throw tooLarge();
+        }
+        String name = FileNames.sanitize(file.filename());
+        String detected;
+        try (InputStream in = file.content()) {
+            detected = detector.detect(in);
+        }
+        SupportedTypes.Type type = detector.accept(detected, name);
+        String id = Ids.newId();
+        String key = S3Keys.input(caller.userId(), id);
+        String bucket = caller.home().bucket();
+        ObjectStore.StoredObject stored;
+        try (InputStream in = file.content()) {
+            stored = store.putStream(bucket, key, in, maxUploadBytes, type.mediaType());
+        } catch (ObjectStore.TooLargeException e) {
+            throw tooLarge();
+        }
+        String requestId = ctx.attribute("requestId");
+        try {
+            caller.home().files().insertUploaded(id, caller.userId(), name, type.mediaType(), stored.size(),
+                    stored.sha256(), requestId);
+        } catch (Exception e) {
+            store.delete(bucket, key); // no row, no object: the client may simply retry
+            throw e;
+        }
+        LOG.info("uploaded file={} region={} type={} bytes={} request={}", id, caller.home().region().code(),
+                type.canonicalExtension(), stored.size(), requestId);
+        FileRecord rec = caller.home().files().find(id).orElseThrow();
+        ctx.status(201).header("Location", "/api/v1/files/" + id).json(FileView.of(rec));
+    }
+
+    public void get(Context ctx) throws Exception {
+        Caller caller = callers.resolve(ctx, false);
+        ctx.json(FileView.of(owned(caller, ctx.pathParam("id"))));
+    }
+
+    public void list(Context ctx) throws Exception {
+        Caller caller = callers.resolve(ctx, false);
+        int limit = Math.min(MAX_PAGE, Math.max(1, parseInt(ctx.queryParam("limit"), 20)));
+        String cursor = ctx.queryParam("cursor");
+        if (cursor != null && !Ids.isWellFormed(cursor)) {
+            throw Problem.badRequest("bad-cursor", "cursor must be a file id from a previous page");
+        }
+        FileStatus status = null;
+        String s = ctx.queryParam("status");
+        if (s != null && !s.isBlank()) {
+            try {
+                status = FileStatus.valueOf(s.trim().toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw Problem.badRequest("bad-status", "status must be one of uploaded, queued, converting, converted,"
+                        + " failed, cancelled");
+            }
+        }
+        List<FileRecord> page = caller.home().files().listOwned(caller.userId(), status, cursor, limit + 1);
+        boolean more = page.size() > limit;
+        List<FileRecord> items = more ? page.subList(0, limit) : page;
+        Map<String, Object> body = new java.util.LinkedHashMap<>();
+        body.put("items", items.stream().map(FileView::of).toList());
+        body.put("nextCursor", more ? items.get(items.size() - 1).id() : null);
+        ctx.json(body);
+    }
+
+    public void cancel(Context ctx) throws Exception {
+        Caller caller = callers.resolve(ctx, true);
+        String id = ctx.pathParam("id");
+        FileRecord before = owned(caller, id);
+        boolean applied = caller.home().files().cancel(caller.userId(), id);
+        FileRecord after = caller.home().files().find(id).orElseThrow();
+        if (!applied && after.status() != FileStatus.CANCELLED) {
+            throw new Problem(409, "not-cancellable", "Already finished",
+                    "the file is already " + after.status().apiWord() + " and can no longer be cancelled")
+                    .with("status", after.status().apiWord());
+        }
+        LOG.info("cancel file={} from={} applied={}", id, before.status(), applied);
+        ctx.status(202).json(FileView.of(after));
+    }
+
+    public void pdf(Context ctx) throws Exception {
+        Caller caller = callers.resolve(ctx, false);
+        FileRecord f = owned(caller, ctx.pathParam("id"));
+        if (f.status() != FileStatus.CONVERTED) {
+            throw new Problem(409, "not-converted", "No PDF (yet)",
+                    "the file is " + f.status().apiWord() + "; a PDF is available once it is converted")
+                    .with("status", f.status().apiWord());
+        }
+        ctx.contentType("application/pdf");
+        ctx.header("Content-Disposition", FileNames.contentDisposition(FileNames.pdfName(f.originalName())));
+        ctx.header("X-Content-Type-Options", "nosniff");
+        ctx.result(store.open(caller.home().bucket(), f.outputKey()));
+    }
+
+    private static FileRecord owned(Caller caller, String id) throws Exception {
+        if (!Ids.isWellFormed(id)) {
+            throw Problem.notFound();
+        }
+        return caller.home().files().findOwned(caller.userId(), id).orElseThrow(Problem::notFound);
+    }
+
+    private Problem tooLarge() {
+        return new Problem(413, "too-large", "File too large",
+                "the file is larger than the limit of " + maxUploadBytes + " bytes").with("limitBytes", maxUploadBytes);
+    }
+
+    private static int parseInt(String s, int def) {
+        try {
+            return s == null ? def : Integer.parseInt(s);
+        } catch (NumberFormatException e) {
+            throw Problem.badRequest("bad-limit", "limit must be a number between 1 and " + MAX_PAGE);
+        }
+    }
+}

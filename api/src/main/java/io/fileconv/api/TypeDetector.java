@@ -1,0 +1,59 @@
+package io.fileconv.api;
+
+import io.fileconv.core.SupportedTypes;
+import org.apache.tika.config.TikaConfig;
+import org.apache.tika.detect.Detector;
+import org.apache.tika.io.TikaInputStream;
+import org.apache.tika.metadata.Metadata;
+import org.apache.tika.mime.MediaType;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Set;
+
+/**
+ * Detects a file's type from its bytes with Apache Tika (container-aware: OOXML, OLE2, ODF), never from the
+ * name or the Content-Type header, then checks it against the allow-list and the name's extension.
+ */
+public final class TypeDetector {
+    static final String OOXML_PROTECTED = "application/x-tika-ooxml-protected";
+    private static final Set<String> TEXT_EXTENSIONS = Set.of("txt", "text", "log", "md", "csv");
+
+    private final Detector detector = TikaConfig.getDefaultConfig().getDetector();
+
+    public String detect(InputStream in) throws IOException {
+        try (TikaInputStream tis = TikaInputStream.get(in)) {
+            MediaType type = detector.detect(tis, new Metadata());
+            return type.getBaseType().toString();
+        }
+    }
+
+    /**
+     * @return the accepted media type (refined by the extension only where bytes cannot tell, i.e. CSV vs text)
+     * @throws Problem when the type is refused
+     */
+    public SupportedTypes.Type accept(String detected, String fileName) {
+        String ext = SupportedTypes.extensionOf(fileName);
+        if (OOXML_PROTECTED.equals(detected) || "application/x-tika-msoffice-protected".equals(detected)) {
+            throw new Problem(422, "password-protected", "Password-protected document",
+                    "the document is password protected; remove the password and upload it again");
+        }
+        if ("text/plain".equals(detected) && "csv".equals(ext)) {
+            detected = "text/csv";
+        }
+        String d = detected;
+        SupportedTypes.Type type = SupportedTypes.byMediaType(detected).orElseThrow(() ->
+                new Problem(415, "unsupported-type", "Unsupported file type",
+                        "the content is " + d + ", which cannot be converted; accepted: Office, ODF, RTF, text, CSV, HTML and images")
+                        .with("detectedType", d));
+        boolean agrees = type.extensions().contains(ext)
+                || (type.mediaType().equals("text/plain") && TEXT_EXTENSIONS.contains(ext));
+        if (!agrees) {
+            throw new Problem(415, "type-mismatch", "Content does not match the file name",
+                    "the name says ." + (ext.isEmpty() ? "(none)" : ext) + " but the content is " + type.label()
+                            + " (" + type.mediaType() + "); expected ." + type.canonicalExtension())
+                    .with("detectedType", type.mediaType());
+        }
+        return type;
+    }
+}

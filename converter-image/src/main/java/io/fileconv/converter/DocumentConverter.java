@@ -1,0 +1,105 @@
+package io.fileconv.converter;
+
+import com.sun.star.document.MacroExecMode;
+import com.sun.star.document.UpdateDocMode;
+import io.fileconv.core.ConversionFailure;
+import io.fileconv.core.FailureClass;
+import org.jodconverter.core.document.DefaultDocumentFormatRegistry;
+import org.jodconverter.core.office.OfficeException;
+import org.jodconverter.local.LocalConverter;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.TimeoutException;
+
+/** Converts one local file to PDF on the warm pool, mapping every way it can fail to a {@link FailureClass}. */
+public final class DocumentConverter {
+    private final LocalConverter converter;
+
+    public DocumentConverter(OfficePool pool) {
+        Map<String, Object> load = new HashMap<>();
+        load.put("Hidden", true);
+        load.put("ReadOnly", true);
+        // Never refresh links (OLE, DDE, linked images and sections) and never run a macro of the document.
+        load.put("UpdateDocMode", UpdateDocMode.NO_UPDATE);
+        load.put("MacroExecutionMode", MacroExecMode.NEVER_EXECUTE);
+        // An empty password makes protected documents fail at once instead of waiting for an interaction.
+        load.put("Password", "");
+        this.converter = LocalConverter.builder()
+                .officeManager(pool.manager())
+                .applyDefaultLoadProperties(false)
+                .loadProperties(load)
+                .build();
+    }
+
+    /**
+     * @param input file whose extension selects LibreOffice's import filter
+     * @return conversion time in milliseconds
+     */
+    public long convert(Path input, Path output) throws ConversionFailure {
+        try {
+            if (Files.size(input) == 0) {
+                throw new ConversionFailure(FailureClass.BAD_INPUT, "the file is empty");
+            }
+            if (EncryptionSniffer.isPasswordProtected(input)) {
+                throw new ConversionFailure(FailureClass.PASSWORD_PROTECTED,
+                        "the document is password protected; remove the password and upload it again");
+            }
+        } catch (IOException e) {
+            throw new ConversionFailure(FailureClass.INTERNAL, "could not read the input: " + e.getMessage(), e);
+        }
+        long t0 = System.nanoTime();
+        try {
+            converter.convert(input.toFile()).to(output.toFile()).as(DefaultDocumentFormatRegistry.PDF).execute();
+        } catch (OfficeException e) {
+            throw classify(e);
+        } catch (CancellationException e) {
+            throw new ConversionFailure(FailureClass.OFFICE_CRASHED, "the office process was restarted", e);
+        }
+        verifyPdf(output);
+        return (System.nanoTime() - t0) / 1_000_000;
+    }
+
+    private static ConversionFailure classify(OfficeException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof TimeoutException) {
+                return new ConversionFailure(FailureClass.TIMEOUT, "conversion took longer than the time limit", e);
+            }
+            if (t instanceof CancellationException) {
+                return new ConversionFailure(FailureClass.OFFICE_CRASHED, "the office process was restarted", e);
+            }
+        }
+        String msg = String.valueOf(e.getMessage());
+        if (msg.contains("Could not load document") || msg.contains("Unsupported URL") || msg.contains("load")) {
+            return new ConversionFailure(FailureClass.BAD_INPUT,
+                    "LibreOffice could not open the document (damaged or not what its type says)", e);
+        }
+        if (msg.contains("disposed") || msg.contains("connection") || msg.contains("terminated")) {
+            return new ConversionFailure(FailureClass.OFFICE_CRASHED, "the office process stopped during conversion", e);
+        }
+        return new ConversionFailure(FailureClass.INTERNAL, "conversion failed: " + msg, e);
+    }
+
+    /** soffice can report success without writing a usable PDF; check what is on disk. */
+    private static void verifyPdf(Path output) throws ConversionFailure {
+        try {
+            if (!Files.exists(output) || Files.size(output) < 5) {
+                throw new ConversionFailure(FailureClass.BAD_INPUT, "LibreOffice produced no PDF for this document");
+            }
+            byte[] head = new byte[5];
+            try (InputStream in = Files.newInputStream(output)) {
+                in.readNBytes(head, 0, 5);
+            }
+            if (!new String(head, java.nio.charset.StandardCharsets.US_ASCII).equals("%PDF-")) {
+                throw new ConversionFailure(FailureClass.INTERNAL, "the output is not a PDF");
+            }
+        } catch (IOException e) {
+            throw new ConversionFailure(FailureClass.INTERNAL, "could not read the output: " + e.getMessage(), e);
+        }
+    }
+}

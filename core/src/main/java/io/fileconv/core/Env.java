@@ -1,0 +1,87 @@
+package io.fileconv.core;
+
+import java.net.URI;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+/** Reads the FILECONV_* settings (docs/CONFIGURATION.md) from a map, normally the process environment. */
+public final class Env {
+    private final Map<String, String> vars;
+
+    public Env(Map<String, String> vars) {
+        this.vars = vars;
+    }
+
+    public static Env system() {
+        return new Env(System.getenv());
+    }
+
+    public String get(String name, String def) {
+        String v = vars.get(name);
+        return v == null || v.isBlank() ? def : v.trim();
+    }
+
+    public String require(String name) {
+        String v = get(name, null);
+        if (v == null) {
+            throw new IllegalStateException("missing required setting " + name);
+        }
+        return v;
+    }
+
+    public int getInt(String name, int def) {
+        String v = get(name, null);
+        try {
+            return v == null ? def : Integer.parseInt(v);
+        } catch (NumberFormatException e) {
+            throw new IllegalStateException(name + " must be an integer, got '" + v + "'");
+        }
+    }
+
+    public long getLong(String name, long def) {
+        String v = get(name, null);
+        try {
+            return v == null ? def : Long.parseLong(v);
+        } catch (NumberFormatException e) {
+            throw new IllegalStateException(name + " must be an integer, got '" + v + "'");
+        }
+    }
+
+    public boolean getBool(String name, boolean def) {
+        String v = get(name, null);
+        return v == null ? def : Boolean.parseBoolean(v);
+    }
+
+    public List<Region> regions() {
+        return Arrays.stream(get("FILECONV_REGIONS", "in,us,uk").split(",")).map(String::trim)
+                .filter(s -> !s.isEmpty()).map(Region::fromCode).toList();
+    }
+
+    public String bucket(Region region) {
+        return get("FILECONV_S3_BUCKET_" + region.name(), region.defaultBucket());
+    }
+
+    public ObjectStoreConfig objectStore() {
+        String endpoint = get("FILECONV_S3_ENDPOINT", null);
+        return new ObjectStoreConfig(endpoint == null ? null : URI.create(endpoint),
+                get("FILECONV_S3_REGION", "us-east-1"), get("FILECONV_S3_ACCESS_KEY", null),
+                get("FILECONV_S3_SECRET_KEY", null), getBool("FILECONV_S3_PATH_STYLE", true));
+    }
+
+    public String dbUrl() {
+        return get("FILECONV_DB_URL", "jdbc:mariadb://127.0.0.1:3306/");
+    }
+
+    public String dbUser() {
+        return get("FILECONV_DB_USER", "root");
+    }
+
+    public String dbPassword() {
+        return get("FILECONV_DB_PASSWORD", "");
+    }
+
+    public String kafkaBootstrap() {
+        return get("FILECONV_KAFKA_BOOTSTRAP", "127.0.0.1:9092");
+    }
+}

