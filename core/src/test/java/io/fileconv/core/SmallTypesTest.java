@@ -1,0 +1,77 @@
+package io.fileconv.core;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.HashSet;
+import java.util.Set;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class SmallTypesTest {
+
+    @Test
+    void idsAreUuidV7AndSortByCreationTime() throws InterruptedException {
+        String a = Ids.newId();
+        Thread.sleep(2);
+        String b = Ids.newId();
+        assertThat(Ids.isWellFormed(a)).isTrue();
+        assertThat(a.charAt(14)).isEqualTo('7');
+        assertThat(a).isLessThan(b);
+        Set<String> many = new HashSet<>();
+        for (int i = 0; i < 10_000; i++) {
+            many.add(Ids.newId());
+        }
+        assertThat(many).hasSize(10_000);
+        assertThat(Ids.isWellFormed("../../etc/passwd")).isFalse();
+        assertThat(Ids.isWellFormed(a.toUpperCase())).isFalse();
+    }
+
+    @Test
+    void s3KeysAreBuiltFromIdsOnly() {
+        assertThat(S3Keys.input("alice", "f1")).isEqualTo("alice/f1/input");
+        assertThat(S3Keys.output("alice", "f1")).isEqualTo("alice/f1/output.pdf");
+        assertThatThrownBy(() -> S3Keys.input("../bob", "f1")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> S3Keys.input("a/b", "f1")).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void userIdsRejectPathAndControlCharacters() {
+        assertThat(UserIds.isValid("alice@example.com")).isTrue();
+        assertThat(UserIds.isValid("a..b")).isFalse();
+        assertThat(UserIds.isValid("a\nb")).isFalse();
+        assertThat(UserIds.isValid("")).isFalse();
+        assertThat(UserIds.isValid("x".repeat(129))).isFalse();
+    }
+
+    @Test
+    void failureClassesRoundTripThroughExitCodesAndOnlyTransientOnesRetry() {
+        for (FailureClass f : FailureClass.values()) {
+            assertThat(FailureClass.fromExitCode(f.exitCode())).isEqualTo(f);
+        }
+        assertThat(FailureClass.fromExitCode(137)).isEqualTo(FailureClass.OFFICE_CRASHED);
+        assertThat(FailureClass.BAD_INPUT.retryable()).isFalse();
+        assertThat(FailureClass.PASSWORD_PROTECTED.retryable()).isFalse();
+        assertThat(FailureClass.TIMEOUT.retryable()).isTrue();
+        assertThat(FailureClass.STORAGE_ERROR.retryable()).isTrue();
+    }
+
+    @Test
+    void regionsNameTheirResourcesConsistently() {
+        assertThat(Region.fromCode("IN")).isEqualTo(Region.IN);
+        assertThat(Region.UK.filesTopic()).isEqualTo("fileconv.uk.files");
+        assertThat(Region.fromTopic("fileconv.us.files")).isEqualTo(Region.US);
+        assertThat(Region.US.database()).isEqualTo("fileconv_us");
+        assertThatThrownBy(() -> Region.fromCode("eu")).hasMessageContaining("unknown region");
+    }
+
+    @Test
+    void supportedTypesKnowTheirExtensions() {
+        assertThat(SupportedTypes.byMediaType("text/csv; charset=UTF-8").orElseThrow().canonicalExtension())
+                .isEqualTo("csv");
+        assertThat(SupportedTypes.byMediaType("application/zip")).isEmpty();
+        assertThat(SupportedTypes.extensionOf("Report.Final.DOCX")).isEqualTo("docx");
+        assertThat(SupportedTypes.extensionOf("noext")).isEmpty();
+        assertThat(SupportedTypes.extensionOf("trailing.")).isEmpty();
+    }
+}
