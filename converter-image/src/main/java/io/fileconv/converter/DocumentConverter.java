@@ -19,6 +19,7 @@ import java.util.concurrent.TimeoutException;
 
 /** Converts one local file to PDF on the warm pool, mapping every way it can fail to a {@link FailureClass}. */
 public final class DocumentConverter {
+    private static final int OFFICE_RESTART_RETRIES = 3;
     private final LocalConverter converter;
 
     public DocumentConverter(OfficePool pool) {
@@ -54,35 +55,47 @@ public final class DocumentConverter {
             throw new ConversionFailure(FailureClass.INTERNAL, "could not read the input: " + e.getMessage(), e);
         }
         long t0 = System.nanoTime();
-        try {
-            converter.convert(input.toFile()).to(output.toFile()).as(DefaultDocumentFormatRegistry.PDF).execute();
-        } catch (OfficeException e) {
-            throw classify(e);
-        } catch (CancellationException e) {
-            throw new ConversionFailure(FailureClass.OFFICE_CRASHED, "the office process was restarted", e);
+        for (int attempt = 1; ; attempt++) {
+            try {
+                converter.convert(input.toFile()).to(output.toFile()).as(DefaultDocumentFormatRegistry.PDF).execute();
+                break;
+            } catch (OfficeException | CancellationException e) {
+                ConversionFailure f = e instanceof OfficeException oe ? classify(oe)
+                        : new ConversionFailure(FailureClass.OFFICE_CRASHED, "the office process was restarted", e);
+                // After a timeout or crash JODConverter restarts the process and fails the next task once: that is
+                // the pool's state, not this document's, so try again on the fresh process.
+                if (f.failureClass() != FailureClass.OFFICE_CRASHED || attempt >= OFFICE_RESTART_RETRIES
+                        || Thread.currentThread().isInterrupted()) {
+                    throw f;
+                }
+                t0 = System.nanoTime();
+            }
         }
         verifyPdf(output);
         return (System.nanoTime() - t0) / 1_000_000;
     }
 
     private static ConversionFailure classify(OfficeException e) {
+        StringBuilder chain = new StringBuilder();
         for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof TimeoutException) {
+            if (t instanceof TimeoutException || String.valueOf(t.getMessage()).contains("did not complete within timeout")) {
                 return new ConversionFailure(FailureClass.TIMEOUT, "conversion took longer than the time limit", e);
             }
-            if (t instanceof CancellationException) {
+            if (t instanceof CancellationException || String.valueOf(t.getMessage()).contains("Task was cancelled")) {
                 return new ConversionFailure(FailureClass.OFFICE_CRASHED, "the office process was restarted", e);
             }
+            chain.append(' ').append(t.getMessage());
         }
-        String msg = String.valueOf(e.getMessage());
-        if (msg.contains("Could not load document") || msg.contains("Unsupported URL") || msg.contains("load")) {
+        String msg = chain.toString();
+        if (msg.contains("Could not open document") || msg.contains("Could not load document")
+                || msg.contains("Unsupported URL") || msg.contains("loadComponentFromURL")) {
             return new ConversionFailure(FailureClass.BAD_INPUT,
-                    "LibreOffice could not open the document (damaged or not what its type says)", e);
+                    "LibreOffice could not open the document: it is damaged or not what its type says", e);
         }
-        if (msg.contains("disposed") || msg.contains("connection") || msg.contains("terminated")) {
+        if (msg.contains("disposed") || msg.contains("onnection") || msg.contains("terminated")) {
             return new ConversionFailure(FailureClass.OFFICE_CRASHED, "the office process stopped during conversion", e);
         }
-        return new ConversionFailure(FailureClass.INTERNAL, "conversion failed: " + msg, e);
+        return new ConversionFailure(FailureClass.INTERNAL, "conversion failed:" + msg, e);
     }
 
     /** soffice can report success without writing a usable PDF; check what is on disk. */

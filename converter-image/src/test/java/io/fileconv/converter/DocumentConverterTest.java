@@ -1,0 +1,113 @@
+package io.fileconv.converter;
+
+import io.fileconv.core.ConversionFailure;
+import io.fileconv.core.FailureClass;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** Conversion outcomes and failure classes on a real LibreOffice. */
+class DocumentConverterTest {
+    @TempDir
+    static Path work;
+    static OfficePool pool;
+    static DocumentConverter converter;
+
+    @BeforeAll
+    static void start() throws Exception {
+        pool = OfficePool.start(new OfficePoolConfig(1, 22200, 50, Duration.ofSeconds(60), work.resolve("office")));
+        converter = new DocumentConverter(pool);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (pool != null) {
+            pool.close();
+        }
+    }
+
+    @Test
+    void convertsTextAndKeepsItsWords() throws Exception {
+        Path in = work.resolve("note.txt");
+        Files.writeString(in, "The quick brown fox converts to PDF.\nSecond line.");
+        Path out = work.resolve("note.pdf");
+        long ms = converter.convert(in, out);
+        assertThat(ms).isPositive();
+        assertThat(DocumentIsolationTest.text(out)).contains("The quick brown fox converts to PDF.");
+    }
+
+    @Test
+    void emptyFileIsBadInput() throws Exception {
+        Path in = Files.createFile(work.resolve("empty.docx"));
+        assertFailure(in, FailureClass.BAD_INPUT, "empty");
+    }
+
+    @Test
+    void truncatedDocxIsBadInput() throws Exception {
+        Path full = work.resolve("full.docx");
+        TestDocuments.docxWithExternalImage(full, "http://127.0.0.1:9/x.png");
+        byte[] bytes = Files.readAllBytes(full);
+        Path in = work.resolve("truncated.docx");
+        Files.write(in, Arrays.copyOf(bytes, bytes.length / 2));
+        assertFailure(in, FailureClass.BAD_INPUT, "could not open");
+    }
+
+    @Test
+    void encryptedOdfIsRecognisedAsPasswordProtected() throws Exception {
+        Path in = work.resolve("secret.odt");
+        try (ZipOutputStream zip = new ZipOutputStream(Files.newOutputStream(in))) {
+            zip.putNextEntry(new ZipEntry("mimetype"));
+            zip.write("application/vnd.oasis.opendocument.text".getBytes(StandardCharsets.US_ASCII));
+            zip.putNextEntry(new ZipEntry("META-INF/manifest.xml"));
+            zip.write(("<manifest:manifest xmlns:manifest=\"urn:oasis:names:tc:opendocument:xmlns:manifest:1.0\">"
+                    + "<manifest:file-entry manifest:full-path=\"content.xml\" manifest:media-type=\"text/xml\">"
+                    + "<manifest:encryption-data manifest:checksum-type=\"SHA1/1K\"/></manifest:file-entry>"
+                    + "</manifest:manifest>").getBytes(StandardCharsets.UTF_8));
+            zip.putNextEntry(new ZipEntry("content.xml"));
+            zip.write(new byte[]{1, 2, 3, 4});
+        }
+        assertFailure(in, FailureClass.PASSWORD_PROTECTED, "password");
+    }
+
+    @Test
+    void passingTheTimeLimitIsATimeoutAndThePoolRecovers() throws Exception {
+        Path in = work.resolve("big.csv");
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < 300_000; i++) {
+            sb.append(i).append(",row ").append(i).append(",").append(i * 31 % 977).append('\n');
+        }
+        Files.writeString(in, sb);
+        try (OfficePool quick = OfficePool.start(new OfficePoolConfig(1, 22300, 50, Duration.ofMillis(2500),
+                work.resolve("office-quick")))) {
+            DocumentConverter c = new DocumentConverter(quick);
+            assertThatThrownBy(() -> c.convert(in, work.resolve("big.pdf")))
+                    .isInstanceOfSatisfying(ConversionFailure.class,
+                            f -> assertThat(f.failureClass()).isEqualTo(FailureClass.TIMEOUT));
+            // The office process was killed and restarted; the next document converts on the fresh process.
+            Path small = work.resolve("after.txt");
+            Files.writeString(small, "still alive");
+            c.convert(small, work.resolve("after.pdf"));
+            assertThat(DocumentIsolationTest.text(work.resolve("after.pdf"))).contains("still alive");
+        }
+    }
+
+    private static void assertFailure(Path in, FailureClass expected, String reasonPart) {
+        assertThatThrownBy(() -> converter.convert(in, in.resolveSibling(in.getFileName() + ".pdf")))
+                .isInstanceOfSatisfying(ConversionFailure.class, f -> {
+                                        assertThat(f.failureClass()).isEqualTo(expected);
+                    assertThat(f.getMessage().toLowerCase()).contains(reasonPart);
+                });
+    }
+}

@@ -1,0 +1,169 @@
+package io.fileconv.converter;
+
+import com.sun.net.httpserver.HttpServer;
+import io.fileconv.core.ConversionFailure;
+import org.apache.pdfbox.Loader;
+import org.apache.pdfbox.pdmodel.PDDocument;
+import org.apache.pdfbox.pdmodel.PDPage;
+import org.apache.pdfbox.pdmodel.graphics.image.PDImageXObject;
+import org.apache.pdfbox.text.PDFTextStripper;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Documents must not reach the network or files outside themselves while converting. A canary HTTP server on
+ * loopback records every request; a red PNG outside the document is the local canary. Stock LibreOffice 7.4
+ * fetched all of these (shared/STACK-NOTES.md), so these tests fail without the hardened profile.
+ */
+class DocumentIsolationTest {
+    @TempDir
+    static Path work;
+    static OfficePool pool;
+    static DocumentConverter converter;
+    static HttpServer canary;
+    static final List<String> hits = new CopyOnWriteArrayList<>();
+    static byte[] png;
+
+    @BeforeAll
+    static void start() throws Exception {
+        png = TestDocuments.png();
+        canary = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        canary.createContext("/", ex -> {
+            hits.add(ex.getRequestMethod() + " " + ex.getRequestURI());
+            boolean image = ex.getRequestURI().getPath().endsWith(".png");
+            byte[] body = image ? png : "p{color:red}".getBytes();
+            ex.getResponseHeaders().add("Content-Type", image ? "image/png" : "text/css");
+            ex.sendResponseHeaders(200, body.length);
+            ex.getResponseBody().write(body);
+            ex.close();
+        });
+        canary.start();
+        pool = OfficePool.start(new OfficePoolConfig(1, 22100, 50, Duration.ofSeconds(60), work.resolve("office")));
+        converter = new DocumentConverter(pool);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (pool != null) {
+            pool.close();
+        }
+        if (canary != null) {
+            canary.stop(0);
+        }
+    }
+
+    @BeforeEach
+    void clear() {
+        hits.clear();
+    }
+
+    private static String canaryUrl(String path) {
+        return "http://127.0.0.1:" + canary.getAddress().getPort() + path;
+    }
+
+    @Test
+    void htmlDoesNotFetchRemoteImagesStylesOrFrames() throws Exception {
+        Path in = work.resolve("remote.html");
+        TestDocuments.html(in, canaryUrl("/img.png"), canaryUrl("/style.css"));
+        Path out = convert(in);
+        assertThat(hits).as("requests that reached the canary server").isEmpty();
+        assertThat(text(out)).contains("Isolation canary paragraph.");
+        assertThat(imageCount(out)).isZero();
+    }
+
+    @Test
+    void odtDoesNotLoadLinkedImagesFromTheNetwork() throws Exception {
+        Path in = work.resolve("remote.odt");
+        TestDocuments.odtWithLinkedImage(in, canaryUrl("/linked.png"));
+        Path out = convert(in);
+        assertThat(hits).isEmpty();
+        assertThat(text(out)).contains("Linked image canary.");
+    }
+
+    @Test
+    void odtDoesNotEmbedLocalFilesFromOutsideTheDocument() throws Exception {
+        Path secret = work.resolve("outside-secret.png");
+        Files.write(secret, png);
+        Path in = work.resolve("local-link.odt");
+        TestDocuments.odtWithLinkedImage(in, secret.toUri().toString());
+        Path out = convert(in);
+        assertThat(text(out)).contains("Linked image canary.");
+        assertThat(imageCount(out)).as("images in the PDF (the outside file must not be embedded)").isZero();
+    }
+
+    @Test
+    void docxDoesNotFollowExternalImageRelationships() throws Exception {
+        Path in = work.resolve("external.docx");
+        TestDocuments.docxWithExternalImage(in, canaryUrl("/external.png"));
+        Path out = convert(in);
+        assertThat(hits).isEmpty();
+        assertThat(text(out)).contains("External image canary.");
+        assertThat(imageCount(out)).isZero();
+    }
+
+    @Test
+    void htmlDoesNotEmbedLocalFilesEither() throws Exception {
+        Path secret = work.resolve("outside-secret2.png");
+        Files.write(secret, png);
+        Path in = work.resolve("local.html");
+        TestDocuments.html(in, secret.toUri().toString(), secret.toUri().toString());
+        Path out = convert(in);
+        assertThat(imageCount(out)).isZero();
+    }
+
+    private static Path convert(Path in) throws ConversionFailure {
+        Path out = in.resolveSibling(in.getFileName() + ".pdf");
+        converter.convert(in, out);
+        return out;
+    }
+
+    static String text(Path pdf) throws Exception {
+        try (PDDocument doc = Loader.loadPDF(pdf.toFile())) {
+            return new PDFTextStripper().getText(doc);
+        }
+    }
+
+    /**
+     * Images in the PDF that carry the canary's pixels (solid red). LibreOffice draws its own placeholder for an
+     * image it refused to load, so counting all images would not tell a blocked link from a followed one.
+     */
+    static int imageCount(Path pdf) throws Exception {
+        int n = 0;
+        try (PDDocument doc = Loader.loadPDF(pdf.toFile())) {
+            for (PDPage page : doc.getPages()) {
+                for (var name : page.getResources().getXObjectNames()) {
+                    if (page.getResources().getXObject(name) instanceof PDImageXObject img && isCanary(img)) {
+                        n++;
+                    }
+                }
+            }
+        }
+        return n;
+    }
+
+    private static boolean isCanary(PDImageXObject img) throws java.io.IOException {
+        java.awt.image.BufferedImage b = img.getImage();
+        int w = b.getWidth();
+        int h = b.getHeight();
+        int[][] points = {{w / 2, h / 2}, {0, 0}, {w - 1, h - 1}, {w - 1, 0}, {0, h - 1}};
+        for (int[] p : points) {
+            int rgb = b.getRGB(p[0], p[1]) & 0xffffff;
+            if (((rgb >> 16) & 0xff) < 200 || ((rgb >> 8) & 0xff) > 60 || (rgb & 0xff) > 60) {
+                return false;
+            }
+        }
+        return true;
+    }
+}

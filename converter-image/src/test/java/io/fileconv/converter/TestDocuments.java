@@ -1,0 +1,128 @@
+package io.fileconv.converter;
+
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.zip.CRC32;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
+
+/** Hand-built documents that try to reach outside themselves, for the isolation tests. */
+final class TestDocuments {
+    private TestDocuments() {
+    }
+
+    static byte[] png() throws IOException {
+        BufferedImage img = new BufferedImage(40, 40, BufferedImage.TYPE_INT_RGB);
+        for (int x = 0; x < 40; x++) {
+            for (int y = 0; y < 40; y++) {
+                img.setRGB(x, y, 0xff0000);
+            }
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        javax.imageio.ImageIO.write(img, "png", out);
+        return out.toByteArray();
+    }
+
+    static void html(Path target, String imageUrl, String cssUrl) throws IOException {
+        Files.writeString(target, "<!DOCTYPE html><html><head><link rel=\"stylesheet\" href=\"" + cssUrl + "\"></head>"
+                + "<body><p>Isolation canary paragraph.</p><img src=\"" + imageUrl + "\" width=\"40\" height=\"40\">"
+                + "<iframe src=\"" + imageUrl + "\"></iframe></body></html>");
+    }
+
+    /** An ODF text document whose only image is linked (not embedded) from {@code href}. */
+    static void odtWithLinkedImage(Path target, String href) throws IOException {
+        String content = """
+                <?xml version="1.0" encoding="UTF-8"?>
+                <office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0"
+                  xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"
+                  xmlns:draw="urn:oasis:names:tc:opendocument:xmlns:drawing:1.0"
+                  xmlns:svg="urn:oasis:names:tc:opendocument:xmlns:svg-compatible:1.0"
+                  xmlns:xlink="http://www.w3.org/1999/xlink" office:version="1.2">
+                 <office:body><office:text>
+                  <text:p>Linked image canary.<draw:frame draw:name="img1" svg:width="2cm" svg:height="2cm">
+                   <draw:image xlink:href="%s" xlink:type="simple" xlink:show="embed" xlink:actuate="onLoad"/>
+                  </draw:frame></text:p>
+                 </office:text></office:body>
+                </office:document-content>
+                """.formatted(href);
+        String manifest = """
+                <?xml version="1.0" encoding="UTF-8"?>
+                <manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2">
+                 <manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.text"/>
+                 <manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>
+                </manifest:manifest>
+                """;
+        zip(target, Map.of("content.xml", content, "META-INF/manifest.xml", manifest),
+                "application/vnd.oasis.opendocument.text");
+    }
+
+    /** A DOCX whose image relationship points outside the package (TargetMode="External"). */
+    static void docxWithExternalImage(Path target, String url) throws IOException {
+        String types = """
+                <?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+                <Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">
+                 <Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>
+                 <Default Extension="xml" ContentType="application/xml"/>
+                 <Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/>
+                </Types>
+                """;
+        String rels = """
+                <?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+                <Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">
+                 <Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/>
+                </Relationships>
+                """;
+        String docRels = """
+                <?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+                <Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">
+                 <Relationship Id="rIdImg" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/image" Target="%s" TargetMode="External"/>
+                </Relationships>
+                """.formatted(url);
+        String doc = """
+                <?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+                <w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+                 xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+                 xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
+                 xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main"
+                 xmlns:pic="http://schemas.openxmlformats.org/drawingml/2006/picture">
+                 <w:body><w:p><w:r><w:t>External image canary.</w:t></w:r></w:p>
+                  <w:p><w:r><w:drawing><wp:inline><wp:extent cx="381000" cy="381000"/><wp:docPr id="1" name="Picture 1"/>
+                   <a:graphic><a:graphicData uri="http://schemas.openxmlformats.org/drawingml/2006/picture">
+                    <pic:pic><pic:nvPicPr><pic:cNvPr id="1" name="canary.png"/><pic:cNvPicPr/></pic:nvPicPr>
+                     <pic:blipFill><a:blip r:link="rIdImg"/><a:stretch><a:fillRect/></a:stretch></pic:blipFill>
+                     <pic:spPr><a:xfrm><a:off x="0" y="0"/><a:ext cx="381000" cy="381000"/></a:xfrm><a:prstGeom prst="rect"/></pic:spPr>
+                    </pic:pic></a:graphicData></a:graphic></wp:inline></w:drawing></w:r></w:p>
+                 </w:body></w:document>
+                """;
+        zip(target, Map.of("[Content_Types].xml", types, "_rels/.rels", rels, "word/_rels/document.xml.rels", docRels,
+                "word/document.xml", doc), null);
+    }
+
+    private static void zip(Path target, Map<String, String> entries, String odfMimetype) throws IOException {
+        try (OutputStream fos = Files.newOutputStream(target); ZipOutputStream zip = new ZipOutputStream(fos)) {
+            if (odfMimetype != null) {
+                byte[] mt = odfMimetype.getBytes(StandardCharsets.US_ASCII);
+                ZipEntry e = new ZipEntry("mimetype");
+                e.setMethod(ZipEntry.STORED);
+                e.setSize(mt.length);
+                CRC32 crc = new CRC32();
+                crc.update(mt);
+                e.setCrc(crc.getValue());
+                zip.putNextEntry(e);
+                zip.write(mt);
+                zip.closeEntry();
+            }
+            for (Map.Entry<String, String> en : entries.entrySet()) {
+                zip.putNextEntry(new ZipEntry(en.getKey()));
+                zip.write(en.getValue().strip().getBytes(StandardCharsets.UTF_8));
+                zip.closeEntry();
+            }
+        }
+    }
+}
