@@ -9,7 +9,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.List;
+import io.fabric8.kubernetes.api.model.rbac.Role;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
@@ -63,9 +65,15 @@ class CrdSyncTest {
     @Test
     void chartCrdsAreTheFileconvResourcesTheRbacNames() throws IOException {
         assumeGenerated();
-        List<HasMetadata> rendered = Chart.renderObjects(t -> t);
+        // Helm installs crds/ verbatim (helm template does not print them), so parse the files themselves.
         Map<String, CustomResourceDefinition> crds = new TreeMap<>();
-        Chart.ofType(rendered, CustomResourceDefinition.class).forEach(c -> crds.put(c.getMetadata().getName(), c));
+        for (String yaml : yamlFiles(CHART).values()) {
+            for (var doc : Repo.yamlDocuments(yaml)) {
+                HasMetadata o = Chart.SERIALIZATION.unmarshal(doc.toString());
+                assertThat(o).isInstanceOf(CustomResourceDefinition.class);
+                crds.put(o.getMetadata().getName(), (CustomResourceDefinition) o);
+            }
+        }
         assertThat(crds).containsOnlyKeys("fileconversions.fileconv.io", "regionmigrations.fileconv.io");
         crds.values().forEach(c -> {
             assertThat(ModelChecks.unknownFields(c)).as(c.getMetadata().getName()).isEmpty();
@@ -74,5 +82,13 @@ class CrdSyncTest {
         });
         assertThat(crds.get("fileconversions.fileconv.io").getSpec().getNames().getShortNames()).contains("fc");
         assertThat(crds.get("regionmigrations.fileconv.io").getSpec().getNames().getShortNames()).contains("rmig");
+        // The operator's Role must name exactly these plurals (a renamed CRD would otherwise leave it powerless).
+        Set<String> plurals = new TreeSet<>();
+        crds.values().forEach(c -> plurals.add(c.getSpec().getNames().getPlural()));
+        Set<String> granted = new TreeSet<>();
+        Chart.ofType(Chart.renderObjects(t -> t), Role.class).forEach(r -> r.getRules().stream()
+                .filter(rule -> rule.getApiGroups().contains("fileconv.io"))
+                .forEach(rule -> rule.getResources().forEach(res -> granted.add(res.split("/")[0]))));
+        assertThat(granted).isEqualTo(plurals);
     }
 }
