@@ -325,6 +325,18 @@ class HelmChartTest {
         assertThat(operatorOnly).noneMatch(o -> o instanceof CustomResourceDefinition);
     }
 
+    @Test
+    void imagePullSecretsReachEveryPodAndTheConverterJobs() {
+        var objects = Chart.renderObjects(t -> t.set("image.pullSecrets[0]", "regcred").set("image.registry", "registry.example.net:5000"));
+        Chart.podSpecs(objects).forEach((owner, pod) -> {
+            assertThat(pod.getImagePullSecrets()).as(owner).extracting(r -> r.getName()).containsExactly("regcred");
+            assertThat(pod.getContainers().get(0).getImage()).as(owner).startsWith("registry.example.net:5000/fileconv/");
+        });
+        Map<String, String> env = Chart.env(deployment(objects, "fileconv-operator").getSpec().getTemplate().getSpec().getContainers().get(0));
+        assertThat(env).containsEntry("FILECONV_CONVERTER_IMAGE_PULL_SECRETS", "regcred")
+                .containsEntry("FILECONV_CONVERTER_IMAGE", "registry.example.net:5000/fileconv/converter:0.1.0");
+    }
+
     private static String key(HasMetadata o) {
         return o.getKind() + "/" + o.getMetadata().getName();
     }
