@@ -1,0 +1,119 @@
+{{/* Release-scoped base name, at most 40 characters so suffixes like "-api-in" stay within 63. */}}
+{{- define "fileconv.fullname" -}}
+{{- if contains .Chart.Name .Release.Name -}}
+{{- .Release.Name | trunc 40 | trimSuffix "-" -}}
+{{- else -}}
+{{- printf "%s-%s" .Release.Name .Chart.Name | trunc 40 | trimSuffix "-" -}}
+{{- end -}}
+{{- end -}}
+
+{{/* Labels on every object; component-specific selector labels are added by the caller. */}}
+{{- define "fileconv.labels" -}}
+helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" }}
+app.kubernetes.io/part-of: fileconv
+app.kubernetes.io/instance: {{ .Release.Name }}
+app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
+app.kubernetes.io/managed-by: {{ .Release.Service }}
+{{- end -}}
+
+{{/* Full image reference: registry/repository:tag, tag defaulting to appVersion. */}}
+{{- define "fileconv.image" -}}
+{{- $root := index . 0 -}}{{- $repo := index . 1 -}}
+{{- printf "%s/%s:%s" $root.Values.image.registry $repo (default $root.Chart.AppVersion $root.Values.image.tag) -}}
+{{- end -}}
+
+{{/* Pod-level security: non-root, fixed ids, RuntimeDefault seccomp. */}}
+{{- define "fileconv.podSecurityContext" -}}
+runAsNonRoot: true
+runAsUser: 10001
+runAsGroup: 10001
+fsGroup: 10001
+seccompProfile:
+  type: RuntimeDefault
+{{- end -}}
+
+{{/* Container-level security: read-only root, no privilege escalation, no capabilities. */}}
+{{- define "fileconv.containerSecurityContext" -}}
+allowPrivilegeEscalation: false
+privileged: false
+readOnlyRootFilesystem: true
+runAsNonRoot: true
+capabilities:
+  drop: ["ALL"]
+seccompProfile:
+  type: RuntimeDefault
+{{- end -}}
+
+{{- define "fileconv.imagePullSecrets" -}}
+{{- with .Values.image.pullSecrets }}
+imagePullSecrets:
+{{- range . }}
+  - name: {{ . }}
+{{- end }}
+{{- end }}
+{{- end -}}
+
+{{/* Comma-separated region codes, e.g. "in,us,uk". */}}
+{{- define "fileconv.regionCodes" -}}
+{{- $codes := list -}}
+{{- range .Values.regions }}{{ $codes = append $codes .code }}{{ end -}}
+{{- join "," $codes -}}
+{{- end -}}
+
+{{/* Database env (FILECONV_DB_*), credentials from the existing Secret. */}}
+{{- define "fileconv.dbEnv" -}}
+- name: FILECONV_DB_URL
+  value: {{ .Values.database.url | quote }}
+- name: FILECONV_DB_USER
+  valueFrom:
+    secretKeyRef: {name: {{ .Values.database.existingSecret | quote }}, key: {{ .Values.database.usernameKey | quote }}}
+- name: FILECONV_DB_PASSWORD
+  valueFrom:
+    secretKeyRef: {name: {{ .Values.database.existingSecret | quote }}, key: {{ .Values.database.passwordKey | quote }}}
+{{- end -}}
+
+{{/* S3 env without buckets (FILECONV_S3_*). */}}
+{{- define "fileconv.s3Env" -}}
+{{- if .Values.s3.endpoint }}
+- name: FILECONV_S3_ENDPOINT
+  value: {{ .Values.s3.endpoint | quote }}
+{{- end }}
+- name: FILECONV_S3_REGION
+  value: {{ .Values.s3.region | quote }}
+- name: FILECONV_S3_PATH_STYLE
+  value: {{ .Values.s3.pathStyle | quote }}
+{{- if .Values.s3.existingSecret }}
+- name: FILECONV_S3_ACCESS_KEY
+  valueFrom:
+    secretKeyRef: {name: {{ .Values.s3.existingSecret | quote }}, key: {{ .Values.s3.accessKeyKey | quote }}}
+- name: FILECONV_S3_SECRET_KEY
+  valueFrom:
+    secretKeyRef: {name: {{ .Values.s3.existingSecret | quote }}, key: {{ .Values.s3.secretKeyKey | quote }}}
+{{- end }}
+{{- end -}}
+
+{{/* Public base URL of a region: publicUrl, else https://<ingressHost> when the Ingress is on, else "". */}}
+{{- define "fileconv.regionUrl" -}}
+{{- $root := index . 0 -}}{{- $r := index . 1 -}}
+{{- if $r.publicUrl -}}{{ $r.publicUrl }}
+{{- else if and $root.Values.ingress.enabled $r.ingressHost -}}{{ printf "https://%s" $r.ingressHost }}
+{{- end -}}
+{{- end -}}
+
+{{/* Probes shared by the API and the operator: liveness on /healthz, readiness on /readyz, slow JVM start. */}}
+{{- define "fileconv.probes" -}}
+startupProbe:
+  httpGet: {path: /healthz, port: http}
+  periodSeconds: 5
+  failureThreshold: 36
+livenessProbe:
+  httpGet: {path: /healthz, port: http}
+  periodSeconds: 10
+  timeoutSeconds: 3
+  failureThreshold: 3
+readinessProbe:
+  httpGet: {path: /readyz, port: http}
+  periodSeconds: 5
+  timeoutSeconds: 3
+  failureThreshold: 2
+{{- end -}}

@@ -1,0 +1,14 @@
+{{/* Cross-field checks that JSON Schema cannot express; called from serviceaccounts.yaml (always rendered). */}}
+{{- define "fileconv.validate" -}}
+{{- $seen := dict -}}
+{{- range .Values.regions -}}
+{{- if hasKey $seen .code -}}{{- fail (printf "regions: region %q is listed twice" .code) -}}{{- end -}}
+{{- $_ := set $seen .code true -}}
+{{- end -}}
+{{- if le (int .Values.converter.activeDeadlineSeconds) (int .Values.converter.timeoutSeconds) -}}
+{{- fail "converter.activeDeadlineSeconds must exceed converter.timeoutSeconds (the JVM and office need time to start)" -}}
+{{- end -}}
+{{- if and .Values.ingress.enabled (not .Values.ingress.tlsSecretTemplate) -}}
+{{- fail "ingress.tlsSecretTemplate is required when ingress.enabled: bearer tokens must not travel in clear text" -}}
+{{- end -}}
+{{- end -}}

@@ -1,0 +1,394 @@
+package io.fileconv.manifests;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.marcnuri.helm.Helm;
+import com.marcnuri.helm.LintResult;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.Probe;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServiceAccount;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.batch.v1.CronJob;
+import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyEgressRule;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPort;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
+import io.fabric8.kubernetes.api.model.rbac.Role;
+import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
+import io.fileconv.core.Region;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class HelmChartTest {
+    private static List<HasMetadata> defaults;
+    private static List<HasMetadata> threeRegions;
+
+    @BeforeAll
+    static void render() {
+        defaults = Chart.renderObjects(t -> t);
+        threeRegions = Chart.renderObjects(t -> t.withValuesFile(Chart.threeRegionValues()));
+    }
+
+    static Stream<Arguments> renders() {
+        return Stream.of(Arguments.of("default values", defaults), Arguments.of("values-three-regions.yaml", threeRegions));
+    }
+
+    @Test
+    void lintStrictPasses() {
+        LintResult result = new Helm(Chart.dir()).lint().strict().call();
+        assertThat(result.isFailed()).as("helm lint --strict: %s", result.getMessages()).isFalse();
+        assertThat(result.getMessages()).noneMatch(m -> m.contains("[ERROR]") || m.contains("[WARNING]"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("renders")
+    void everyObjectParsesIntoItsTypedModelWithoutUnknownFields(String name, List<HasMetadata> objects) {
+        assertThat(objects).isNotEmpty();
+        for (HasMetadata o : objects) {
+            String id = o.getKind() + "/" + o.getMetadata().getName();
+            if (o instanceof GenericKubernetesResource) {
+                // Only the Prometheus Operator kind has no fabric8 model in kubernetes-client-api.
+                assertThat(o.getApiVersion()).as(id).isEqualTo("monitoring.coreos.com/v1");
+                continue;
+            }
+            assertThat(ModelChecks.unknownFields(o)).as("unknown fields in %s", id).isEmpty();
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("renders")
+    void everyPodRunsNonRootWithReadOnlyRootAndNoCapabilities(String name, List<HasMetadata> objects) {
+        Map<String, PodSpec> pods = Chart.podSpecs(objects);
+        assertThat(pods).isNotEmpty();
+        pods.forEach((owner, pod) -> {
+            var psc = pod.getSecurityContext();
+            assertThat(psc.getRunAsNonRoot()).as(owner).isTrue();
+            assertThat(psc.getRunAsUser()).as(owner).isPositive();
+            assertThat(psc.getSeccompProfile().getType()).as(owner).isEqualTo("RuntimeDefault");
+            assertThat(pod.getHostNetwork()).as(owner).isNotEqualTo(Boolean.TRUE);
+            assertThat(pod.getHostPID()).as(owner).isNotEqualTo(Boolean.TRUE);
+            for (Container c : pod.getContainers()) {
+                String id = owner + "/" + c.getName();
+                var sc = c.getSecurityContext();
+                assertThat(sc.getReadOnlyRootFilesystem()).as(id).isTrue();
+                assertThat(sc.getAllowPrivilegeEscalation()).as(id).isFalse();
+                assertThat(sc.getPrivileged()).as(id).isFalse();
+                assertThat(sc.getRunAsNonRoot()).as(id).isTrue();
+                assertThat(sc.getCapabilities().getDrop()).as(id).containsExactly("ALL");
+                assertThat(sc.getCapabilities().getAdd()).as(id).isNullOrEmpty();
+                assertThat(sc.getSeccompProfile().getType()).as(id).isEqualTo("RuntimeDefault");
+                // A read-only root needs a writable /tmp for the JVM.
+                assertThat(c.getVolumeMounts()).as(id).anyMatch(m -> m.getMountPath().equals("/tmp"));
+                assertThat(c.getResources().getRequests()).as(id).containsKeys("cpu", "memory");
+                assertThat(c.getResources().getLimits()).as(id).containsKeys("cpu", "memory");
+                assertThat(c.getImage()).as(id).matches("docker\\.io/fileconv/(api|operator):0\\.1\\.0");
+            }
+        });
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("renders")
+    void onlyTheOperatorMountsAServiceAccountToken(String name, List<HasMetadata> objects) {
+        Map<String, ServiceAccount> accounts = Chart.ofType(objects, ServiceAccount.class).stream()
+                .collect(Collectors.toMap(sa -> sa.getMetadata().getName(), sa -> sa));
+        assertThat(accounts).containsOnlyKeys("fileconv-api", "fileconv-operator", "fileconv-converter", "fileconv-retry");
+        accounts.forEach((n, sa) -> assertThat(sa.getAutomountServiceAccountToken()).as(n).isEqualTo(n.equals("fileconv-operator")));
+        Chart.podSpecs(objects).forEach((owner, pod) -> {
+            assertThat(accounts).as(owner).containsKey(pod.getServiceAccountName());
+            if (!owner.equals("fileconv-operator")) {
+                assertThat(pod.getAutomountServiceAccountToken()).as(owner).isFalse();
+            }
+        });
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("renders")
+    void deploymentsProbeHealthzAndReadyzOnTheirHttpPort(String name, List<HasMetadata> objects) {
+        for (Deployment d : Chart.ofType(objects, Deployment.class)) {
+            Container c = d.getSpec().getTemplate().getSpec().getContainers().get(0);
+            String id = d.getMetadata().getName();
+            assertThat(c.getPorts()).as(id).anyMatch(p -> "http".equals(p.getName()));
+            assertProbe(id, c.getLivenessProbe(), "/healthz");
+            assertProbe(id, c.getStartupProbe(), "/healthz");
+            assertProbe(id, c.getReadinessProbe(), "/readyz");
+        }
+    }
+
+    private static void assertProbe(String id, Probe probe, String path) {
+        assertThat(probe).as(id).isNotNull();
+        assertThat(probe.getHttpGet().getPath()).as(id).isEqualTo(path);
+        assertThat(probe.getHttpGet().getPort().getStrVal()).as(id).isEqualTo("http");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("renders")
+    void operatorRbacIsNamespacedLeastPrivilege(String name, List<HasMetadata> objects) {
+        assertThat(objects).noneMatch(o -> o.getKind().startsWith("Cluster"));
+        List<Role> roles = Chart.ofType(objects, Role.class);
+        assertThat(roles).hasSize(1);
+        Map<String, Set<String>> granted = new TreeMap<>();
+        for (PolicyRule rule : roles.get(0).getRules()) {
+            assertThat(rule.getResourceNames()).isNullOrEmpty();
+            assertThat(rule.getNonResourceURLs()).isNullOrEmpty();
+            for (String group : rule.getApiGroups()) {
+                for (String resource : rule.getResources()) {
+                    granted.computeIfAbsent(group + "/" + resource, k -> new TreeSet<>()).addAll(rule.getVerbs());
+                }
+            }
+        }
+        assertThat(granted.toString()).doesNotContain("*");
+        // Exactly what the operator needs; anything more (secrets, escalate, bind, impersonate...) fails here.
+        assertThat(granted).isEqualTo(new TreeMap<>(Map.of(
+                "fileconv.io/fileconversions", Set.of("get", "list", "watch", "create", "update", "patch", "delete"),
+                "fileconv.io/fileconversions/status", Set.of("get", "update", "patch"),
+                "fileconv.io/fileconversions/finalizers", Set.of("update"),
+                "fileconv.io/regionmigrations", Set.of("get", "list", "watch", "update", "patch"),
+                "fileconv.io/regionmigrations/status", Set.of("get", "update", "patch"),
+                "batch/jobs", Set.of("get", "list", "watch", "create", "patch", "delete"),
+                "/pods", Set.of("get", "list", "watch"),
+                "coordination.k8s.io/leases", Set.of("get", "create", "update"),
+                "/events", Set.of("create"),
+                "events.k8s.io/events", Set.of("create"))));
+        RoleBinding binding = Chart.ofType(objects, RoleBinding.class).get(0);
+        assertThat(binding.getRoleRef().getKind()).isEqualTo("Role");
+        assertThat(binding.getRoleRef().getName()).isEqualTo(roles.get(0).getMetadata().getName());
+        assertThat(binding.getSubjects()).singleElement().satisfies(s -> {
+            assertThat(s.getKind()).isEqualTo("ServiceAccount");
+            assertThat(s.getName()).isEqualTo("fileconv-operator");
+            assertThat(s.getNamespace()).isEqualTo(Chart.NAMESPACE);
+        });
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("renders")
+    void converterPodsMayOnlyReachDnsAndS3(String name, List<HasMetadata> objects) {
+        NetworkPolicy np = Chart.ofType(objects, NetworkPolicy.class).stream().collect(singleton());
+        var spec = np.getSpec();
+        // The operator labels converter pods with exactly this; the policy is useless if they drift apart.
+        assertThat(spec.getPodSelector().getMatchLabels()).isEqualTo(Map.of("app.kubernetes.io/name", "fileconv-converter"));
+        assertThat(spec.getPolicyTypes()).containsExactlyInAnyOrder("Ingress", "Egress");
+        assertThat(spec.getIngress()).isEmpty();
+        assertThat(spec.getEgress()).hasSize(2);
+        for (NetworkPolicyEgressRule rule : spec.getEgress()) {
+            // An empty "to" or "ports" would mean "everywhere" / "every port".
+            assertThat(rule.getTo()).isNotEmpty();
+            assertThat(rule.getPorts()).isNotEmpty();
+        }
+        NetworkPolicyEgressRule dns = spec.getEgress().get(0);
+        assertThat(dns.getPorts()).extracting(p -> p.getProtocol() + "/" + p.getPort().getIntVal())
+                .containsExactlyInAnyOrder("UDP/53", "TCP/53");
+        assertThat(dns.getTo()).singleElement().satisfies(peer -> {
+            assertThat(peer.getIpBlock()).isNull();
+            assertThat(peer.getNamespaceSelector().getMatchLabels()).containsEntry("kubernetes.io/metadata.name", "kube-system");
+            assertThat(peer.getPodSelector().getMatchLabels()).containsEntry("k8s-app", "kube-dns");
+        });
+        NetworkPolicyEgressRule s3 = spec.getEgress().get(1);
+        assertThat(s3.getPorts()).extracting(NetworkPolicyPort::getProtocol, p -> p.getPort().getIntVal())
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("TCP", 443));
+        assertThat(s3.getTo()).allSatisfy(peer -> {
+            assertThat(peer.getNamespaceSelector()).isNull();
+            assertThat(peer.getPodSelector()).isNull();
+            // Never the cloud metadata endpoint (credential theft) nor private/cluster ranges.
+            if (peer.getIpBlock().getCidr().equals("0.0.0.0/0")) {
+                assertThat(peer.getIpBlock().getExcept())
+                        .contains("169.254.0.0/16", "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16");
+            }
+        });
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("renders")
+    void operatorRunsTwoReplicasWithLeaderElectionAndAPdb(String name, List<HasMetadata> objects) {
+        Deployment op = deployment(objects, "fileconv-operator");
+        assertThat(op.getSpec().getReplicas()).isEqualTo(2);
+        Container c = op.getSpec().getTemplate().getSpec().getContainers().get(0);
+        var podName = c.getEnv().stream().filter(e -> e.getName().equals("FILECONV_POD_NAME")).findFirst().orElseThrow();
+        assertThat(podName.getValueFrom().getFieldRef().getFieldPath()).isEqualTo("metadata.name");
+        var ns = c.getEnv().stream().filter(e -> e.getName().equals("FILECONV_NAMESPACE")).findFirst().orElseThrow();
+        assertThat(ns.getValueFrom().getFieldRef().getFieldPath()).isEqualTo("metadata.namespace");
+        assertThat(Chart.env(c)).containsEntry("FILECONV_LEADER_ELECTION_LEASE", "fileconv-operator")
+                .containsEntry("FILECONV_CONVERTER_IMAGE", "docker.io/fileconv/converter:0.1.0")
+                .containsEntry("FILECONV_CONVERTER_SERVICE_ACCOUNT", "fileconv-converter")
+                .containsEntry("FILECONV_KAFKA_BOOTSTRAP", "fileconv-kafka-bootstrap.kafka.svc:9092");
+        assertPdbSelects(objects, op);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("renders")
+    void retryRunsDailyOneAtATime(String name, List<HasMetadata> objects) {
+        CronJob cron = Chart.ofType(objects, CronJob.class).stream().collect(singleton());
+        String[] fields = cron.getSpec().getSchedule().split(" ");
+        assertThat(fields).hasSize(5);
+        assertThat(Arrays.copyOfRange(fields, 2, 5)).as("daily: every day of month, month and weekday").containsOnly("*");
+        assertThat(fields[0]).matches("\\d+");
+        assertThat(fields[1]).matches("\\d+");
+        assertThat(cron.getSpec().getConcurrencyPolicy()).isEqualTo("Forbid");
+        Container c = cron.getSpec().getJobTemplate().getSpec().getTemplate().getSpec().getContainers().get(0);
+        assertThat(c.getCommand()).last().isEqualTo("io.fileconv.operator.retry.RetryMain");
+        assertThat(c.getImage()).isEqualTo("docker.io/fileconv/operator:0.1.0");
+    }
+
+    @Test
+    void threeRegionsGetOneApiEachWithItsOwnRegionBucketAndRedirectUrls() {
+        Set<String> codes = Arrays.stream(Region.values()).map(Region::code).collect(Collectors.toSet());
+        for (Region region : Region.values()) {
+            Deployment api = deployment(threeRegions, "fileconv-api-" + region.code());
+            Map<String, String> env = Chart.env(api.getSpec().getTemplate().getSpec().getContainers().get(0));
+            String upper = region.name();
+            assertThat(env).containsEntry("FILECONV_REGIONS", region.code())
+                    .containsEntry("FILECONV_S3_BUCKET_" + upper, "fileconv-prod-" + region.code())
+                    .containsEntry("FILECONV_DEV_ISSUER", "false")
+                    .containsEntry("FILECONV_JWT_JWKS_URL", "https://login.fileconv.io/.well-known/jwks.json")
+                    .containsEntry("FILECONV_MAX_UPLOAD_BYTES", "104857600");
+            // Only its own bucket: an API never writes outside its region.
+            assertThat(env.keySet().stream().filter(k -> k.startsWith("FILECONV_S3_BUCKET_"))).containsExactly("FILECONV_S3_BUCKET_" + upper);
+            for (String other : codes) {
+                assertThat(env).containsEntry("FILECONV_REGION_URL_" + other.toUpperCase(Locale.ROOT),
+                        "https://" + other + ".files.fileconv.io");
+            }
+            assertPdbSelects(threeRegions, api);
+            Service svc = Chart.ofType(threeRegions, Service.class).stream()
+                    .filter(s -> s.getMetadata().getName().equals(api.getMetadata().getName())).collect(singleton());
+            assertThat(api.getSpec().getTemplate().getMetadata().getLabels()).containsAllEntriesOf(svc.getSpec().getSelector());
+        }
+        Deployment op = deployment(threeRegions, "fileconv-operator");
+        Map<String, String> env = Chart.env(op.getSpec().getTemplate().getSpec().getContainers().get(0));
+        assertThat(env.get("FILECONV_REGIONS").split(",")).containsExactlyInAnyOrderElementsOf(codes);
+        for (Region region : Region.values()) {
+            assertThat(env).containsKey("FILECONV_S3_BUCKET_" + region.name());
+        }
+    }
+
+    @Test
+    void ingressExposesOnlyTheApiOverTls() {
+        List<Ingress> ingresses = Chart.ofType(threeRegions, Ingress.class);
+        assertThat(ingresses).hasSize(Region.values().length);
+        for (Ingress ing : ingresses) {
+            assertThat(ing.getSpec().getTls()).singleElement().satisfies(tls ->
+                    assertThat(tls.getHosts()).containsExactly(ing.getSpec().getRules().get(0).getHost()));
+            assertThat(ing.getSpec().getRules().get(0).getHttp().getPaths())
+                    .extracting(p -> p.getPath())
+                    .containsExactlyInAnyOrder("/api", "/openapi.json")
+                    .noneMatch(p -> p.equals("/") || p.startsWith("/metrics") || p.startsWith("/healthz"));
+        }
+        assertThat(Chart.ofType(defaults, Ingress.class)).isEmpty();
+    }
+
+    @Test
+    void serviceMonitorsScrapeMetricsOfEachComponentWhenEnabled() {
+        assertThat(defaults).noneMatch(o -> o.getKind().equals("ServiceMonitor"));
+        List<GenericKubernetesResource> monitors = threeRegions.stream()
+                .filter(o -> o.getKind().equals("ServiceMonitor")).map(GenericKubernetesResource.class::cast).toList();
+        assertThat(monitors).extracting(m -> m.getMetadata().getName()).containsExactlyInAnyOrder("fileconv-api", "fileconv-operator");
+        for (GenericKubernetesResource m : monitors) {
+            assertThat(m.getMetadata().getLabels()).containsEntry("release", "kube-prometheus-stack");
+            Map<String, Object> spec = m.get("spec");
+            @SuppressWarnings("unchecked")
+            Map<String, String> match = (Map<String, String>) ((Map<String, Object>) spec.get("selector")).get("matchLabels");
+            List<Service> selected = Chart.ofType(threeRegions, Service.class).stream()
+                    .filter(s -> s.getMetadata().getLabels().entrySet().containsAll(match.entrySet())).toList();
+            assertThat(selected).as(m.getMetadata().getName()).isNotEmpty()
+                    .allSatisfy(s -> assertThat(s.getSpec().getPorts()).anyMatch(p -> p.getName().equals("http")));
+            assertThat(m.<String>get("spec", "endpoints", 0, "path")).isEqualTo("/metrics");
+        }
+    }
+
+    @Test
+    void argoHalvesRenderDisjointObjects() {
+        var apiOnly = Chart.renderObjects(t -> t.withValuesFile(Chart.threeRegionValues()).set("operator.enabled", false));
+        var operatorOnly = Chart.renderObjects(t -> t.withValuesFile(Chart.threeRegionValues()).set("api.enabled", false).skipCrds());
+        Set<String> a = apiOnly.stream().filter(o -> !(o instanceof CustomResourceDefinition)).map(HelmChartTest::key).collect(Collectors.toSet());
+        Set<String> b = operatorOnly.stream().map(HelmChartTest::key).collect(Collectors.toSet());
+        assertThat(a).doesNotContainAnyElementsOf(b);
+        Set<String> whole = threeRegions.stream().filter(o -> !(o instanceof CustomResourceDefinition)).map(HelmChartTest::key).collect(Collectors.toSet());
+        assertThat(Stream.concat(a.stream(), b.stream()).collect(Collectors.toSet())).isEqualTo(whole);
+        assertThat(operatorOnly).noneMatch(o -> o instanceof CustomResourceDefinition);
+    }
+
+    @Test
+    void imagePullSecretsReachEveryPodAndTheConverterJobs() {
+        var objects = Chart.renderObjects(t -> t.set("image.pullSecrets[0]", "regcred").set("image.registry", "registry.example.net:5000"));
+        Chart.podSpecs(objects).forEach((owner, pod) -> {
+            assertThat(pod.getImagePullSecrets()).as(owner).extracting(r -> r.getName()).containsExactly("regcred");
+            assertThat(pod.getContainers().get(0).getImage()).as(owner).startsWith("registry.example.net:5000/fileconv/");
+        });
+        Map<String, String> env = Chart.env(deployment(objects, "fileconv-operator").getSpec().getTemplate().getSpec().getContainers().get(0));
+        assertThat(env).containsEntry("FILECONV_CONVERTER_IMAGE_PULL_SECRETS", "regcred")
+                .containsEntry("FILECONV_CONVERTER_IMAGE", "registry.example.net:5000/fileconv/converter:0.1.0");
+    }
+
+    private static String key(HasMetadata o) {
+        return o.getKind() + "/" + o.getMetadata().getName();
+    }
+
+    static Stream<Arguments> invalidValues() {
+        // key, value, JSON pointer (and detail) the schema error must name - so the test fails for the right reason.
+        return Stream.of(
+                Arguments.of("operator.replicas", "two", "/operator/replicas"),
+                Arguments.of("regions[0].code", "eu", "/regions/0/code"),
+                Arguments.of("auth.devIssuer", "yes", "/auth/devIssuer"),
+                Arguments.of("image.pullPolicy", "Sometimes", "/image/pullPolicy"),
+                Arguments.of("database.url", "mysql://db:3306/fileconv", "/database/url"),
+                Arguments.of("kafka.bootstrapServers", "kafka", "/kafka/bootstrapServers"),
+                Arguments.of("retry.schedule", "daily", "/retry/schedule"),
+                Arguments.of("operator.replicaCount", "2", "replicaCount"),
+                Arguments.of("auth.jwksUrl", "http://issuer/jwks", "/auth/jwksUrl"));
+    }
+
+    @ParameterizedTest(name = "{0}={1}")
+    @MethodSource("invalidValues")
+    void schemaRejectsWrongValues(String key, String value, String pointer) {
+        // On top of the valid three-region file, so the only violation is the one under test.
+        assertThatThrownBy(() -> Chart.render(t -> t.withValuesFile(Chart.threeRegionValues()).set(key, value)))
+                .hasMessageContaining("values don't meet the specifications of the schema")
+                .hasMessageContaining(pointer);
+    }
+
+    @Test
+    void crossFieldChecksFailTheRender() {
+        assertThatThrownBy(() -> Chart.render(t -> t.withValuesFile(Chart.threeRegionValues()).set("regions[1].code", "in")))
+                .hasMessageContaining("listed twice");
+        assertThatThrownBy(() -> Chart.render(t -> t.set("converter.activeDeadlineSeconds", 100)))
+                .hasMessageContaining("activeDeadlineSeconds must exceed");
+        assertThatThrownBy(() -> Chart.render(t -> t.set("ingress.enabled", true)))
+                .hasMessageContaining("tlsSecretTemplate is required");
+    }
+
+    private static Deployment deployment(List<HasMetadata> objects, String name) {
+        return Chart.ofType(objects, Deployment.class).stream().filter(d -> d.getMetadata().getName().equals(name)).collect(singleton());
+    }
+
+    private static void assertPdbSelects(List<HasMetadata> objects, Deployment d) {
+        PodDisruptionBudget pdb = Chart.ofType(objects, PodDisruptionBudget.class).stream()
+                .filter(p -> p.getMetadata().getName().equals(d.getMetadata().getName())).collect(singleton());
+        assertThat(pdb.getSpec().getMaxUnavailable().getIntVal()).isEqualTo(1);
+        assertThat(pdb.getSpec().getSelector().getMatchLabels()).isEqualTo(d.getSpec().getSelector().getMatchLabels());
+    }
+
+    private static <T> java.util.stream.Collector<T, ?, T> singleton() {
+        return Collectors.collectingAndThen(Collectors.toList(), list -> {
+            assertThat(list).hasSize(1);
+            return list.get(0);
+        });
+    }
+}
