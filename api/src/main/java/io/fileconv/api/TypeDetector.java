@@ -17,6 +17,12 @@ import java.util.Set;
  */
 public final class TypeDetector {
     static final String OOXML_PROTECTED = "application/x-tika-ooxml-protected";
+    static final String FLAT_ODF = "application/vnd.oasis.opendocument.tika.flat.document";
+    private static final java.util.Map<String, String> FLAT_ODF_BY_EXTENSION = java.util.Map.of(
+            "fodt", "application/vnd.oasis.opendocument.flat.text",
+            "fods", "application/vnd.oasis.opendocument.flat.spreadsheet",
+            "fodp", "application/vnd.oasis.opendocument.flat.presentation",
+            "fodg", "application/vnd.oasis.opendocument.flat.graphics");
     private static final Set<String> TEXT_EXTENSIONS = Set.of("txt", "text", "log", "md", "csv");
 
     private final Detector detector = TikaConfig.getDefaultConfig().getDetector();
@@ -40,6 +46,10 @@ public final class TypeDetector {
         }
         if ("text/plain".equals(detected) && "csv".equals(ext)) {
             detected = "text/csv";
+        }
+        // Tika names all four flat (single XML file) ODF kinds alike; the extension tells which one it is.
+        if (FLAT_ODF.equals(detected) && FLAT_ODF_BY_EXTENSION.containsKey(ext)) {
+            detected = FLAT_ODF_BY_EXTENSION.get(ext);
         }
         String d = detected;
         SupportedTypes.Type type = SupportedTypes.byMediaType(detected).orElseThrow(() ->

@@ -7,6 +7,7 @@ import io.fileconv.core.FailureClass;
 import org.jodconverter.core.document.DefaultDocumentFormatRegistry;
 import org.jodconverter.core.office.OfficeException;
 import org.jodconverter.local.LocalConverter;
+import org.jodconverter.local.filter.NoopFilter;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -35,6 +36,10 @@ public final class DocumentConverter {
                 .officeManager(pool.manager())
                 .applyDefaultLoadProperties(false)
                 .loadProperties(load)
+                // JODConverter's default chain refreshes the document (fields, indexes, links) before export; that
+                // would update links we promised never to update, and it crashes LibreOffice 7.4 headless on some
+                // documents (HTML with images, ODT with a table of contents). Export what the document contains.
+                .filterChain(NoopFilter.NOOP)
                 .build();
     }
 

@@ -185,6 +185,11 @@ public final class EmbeddedStack implements AutoCloseable {
         return conversionLog;
     }
 
+    /** JDBC base URL of the embedded MariaDB (append a schema name). */
+    public String jdbcBase() {
+        return mariaDb.jdbcBase();
+    }
+
     public StackOptions options() {
         return options;
     }

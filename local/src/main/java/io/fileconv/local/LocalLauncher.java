@@ -153,9 +153,12 @@ public final class LocalLauncher implements ConversionLauncher {
                 if (repo.claimForConversion(req.fileId(), req.attempt())) {
                     return true;
                 }
+                // Not claimable yet: the dispatcher's UPLOADED -> QUEUED may still be uncommitted (InnoDB's
+                // semi-consistent read lets our UPDATE skip the locked row), or it committed just after our UPDATE.
                 FileRecord now = repo.find(req.fileId()).orElse(null);
-                if (now == null || now.attempts() != req.attempt() || now.status() != FileStatus.UPLOADED
-                        || System.currentTimeMillis() > deadline) {
+                boolean pending = now != null && now.attempts() == req.attempt()
+                        && (now.status() == FileStatus.UPLOADED || now.status() == FileStatus.QUEUED);
+                if (!pending || System.currentTimeMillis() > deadline) {
                     return false;
                 }
             } catch (SQLException e) {

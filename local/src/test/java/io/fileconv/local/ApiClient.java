@@ -1,0 +1,103 @@
+package io.fileconv.local;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Set;
+import java.util.UUID;
+
+/** A plain HTTP client of the public API, as a front end would use it. */
+final class ApiClient {
+    static final ObjectMapper JSON = new ObjectMapper();
+    static final Set<String> TERMINAL = Set.of("converted", "failed", "cancelled");
+
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final String base;
+
+    ApiClient(String base) {
+        this.base = base;
+    }
+
+    String token(String user, String region) throws Exception {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + "/api/v1/dev/token"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"user\":\"" + user + "\",\"region\":\"" + region + "\"}"))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() != 200) {
+            throw new IllegalStateException("token: " + r.statusCode() + " " + r.body());
+        }
+        return JSON.readTree(r.body()).get("token").asText();
+    }
+
+    HttpResponse<String> upload(String token, String fileName, byte[] content) throws Exception {
+        String boundary = "----fileconv" + UUID.randomUUID();
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        body.write(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"" + fileName
+                + "\"\r\nContent-Type: application/octet-stream\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+        body.write(content);
+        body.write(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
+        return http.send(HttpRequest.newBuilder(URI.create(base + "/api/v1/files"))
+                .header("Authorization", "Bearer " + token)
+                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** Uploads and returns the new file id, failing on anything but 201. */
+    String uploadOk(String token, String fileName, byte[] content) throws Exception {
+        HttpResponse<String> r = upload(token, fileName, content);
+        if (r.statusCode() != 201) {
+            throw new AssertionError("upload of " + fileName + " answered " + r.statusCode() + ": " + r.body());
+        }
+        return JSON.readTree(r.body()).get("id").asText();
+    }
+
+    HttpResponse<String> get(String token, String path) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(base + path)).header("Authorization", "Bearer " + token)
+                .GET().build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    HttpResponse<String> post(String token, String path) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(base + path)).header("Authorization", "Bearer " + token)
+                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    HttpResponse<byte[]> pdf(String token, String id) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(base + "/api/v1/files/" + id + "/pdf"))
+                .header("Authorization", "Bearer " + token).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    JsonNode status(String token, String id) throws Exception {
+        HttpResponse<String> r = get(token, "/api/v1/files/" + id);
+        if (r.statusCode() != 200) {
+            throw new IllegalStateException("status of " + id + ": " + r.statusCode() + " " + r.body());
+        }
+        return JSON.readTree(r.body());
+    }
+
+    /** Polls until the file reaches a terminal state, as the UI does. */
+    JsonNode awaitTerminal(String token, String id, Duration timeout) throws Exception {
+        Instant deadline = Instant.now().plus(timeout);
+        JsonNode s = status(token, id);
+        while (!TERMINAL.contains(s.get("status").asText())) {
+            if (Instant.now().isAfter(deadline)) {
+                throw new AssertionError("file " + id + " still " + s.get("status").asText() + " after " + timeout);
+            }
+            Thread.sleep(100);
+            s = status(token, id);
+        }
+        return s;
+    }
+
+    static JsonNode json(String body) throws IOException {
+        return JSON.readTree(body);
+    }
+}

@@ -1,0 +1,138 @@
+package io.fileconv.local;
+
+import org.apache.poi.xslf.usermodel.XMLSlideShow;
+import org.apache.poi.xslf.usermodel.XSLFTextBox;
+import org.apache.poi.xssf.usermodel.XSSFWorkbook;
+import org.apache.poi.xwpf.usermodel.XWPFDocument;
+
+import java.awt.Color;
+import java.awt.Font;
+import java.awt.Graphics2D;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.zip.CRC32;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
+
+/** The project's own test documents, one per supported family, each carrying a sentence to find in the PDF. */
+final class Fixtures {
+    record Doc(String name, byte[] bytes, String sentence) {
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+
+    private Fixtures() {
+    }
+
+    static List<Doc> all() throws IOException {
+        return List.of(docx(), xlsx(), pptx(), odt(), rtf(), txt(), csv(), html(), jpg());
+    }
+
+    static Doc docx() throws IOException {
+        String s = "Quarterly report written in Word format.";
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (XWPFDocument d = new XWPFDocument()) {
+            d.createParagraph().createRun().setText(s);
+            d.createParagraph().createRun().setText("Second paragraph.");
+            d.write(out);
+        }
+        return new Doc("report.docx", out.toByteArray(), s);
+    }
+
+    static Doc xlsx() throws IOException {
+        String s = "Budget";
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (XSSFWorkbook wb = new XSSFWorkbook()) {
+            var sheet = wb.createSheet("Sheet1");
+            sheet.createRow(0).createCell(0).setCellValue(s);
+            sheet.getRow(0).createCell(1).setCellValue(1234.5);
+            sheet.createRow(1).createCell(0).setCellValue("Spreadsheet cell text");
+            wb.write(out);
+        }
+        return new Doc("budget.xlsx", out.toByteArray(), "Spreadsheet cell text");
+    }
+
+    static Doc pptx() throws IOException {
+        String s = "Slide deck about conversion";
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (XMLSlideShow ppt = new XMLSlideShow()) {
+            XSLFTextBox box = ppt.createSlide().createTextBox();
+            box.setAnchor(new java.awt.Rectangle(50, 50, 500, 100));
+            box.setText(s);
+            ppt.write(out);
+        }
+        return new Doc("deck.pptx", out.toByteArray(), s);
+    }
+
+    static Doc odt() throws IOException {
+        String s = "OpenDocument text paragraph.";
+        String content = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><office:document-content"
+                + " xmlns:office=\"urn:oasis:names:tc:opendocument:xmlns:office:1.0\""
+                + " xmlns:text=\"urn:oasis:names:tc:opendocument:xmlns:text:1.0\" office:version=\"1.2\">"
+                + "<office:body><office:text><text:p>" + s + "</text:p></office:text></office:body>"
+                + "</office:document-content>";
+        String manifest = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><manifest:manifest"
+                + " xmlns:manifest=\"urn:oasis:names:tc:opendocument:xmlns:manifest:1.0\" manifest:version=\"1.2\">"
+                + "<manifest:file-entry manifest:full-path=\"/\" manifest:media-type=\"application/vnd.oasis.opendocument.text\"/>"
+                + "<manifest:file-entry manifest:full-path=\"content.xml\" manifest:media-type=\"text/xml\"/>"
+                + "</manifest:manifest>";
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (ZipOutputStream zip = new ZipOutputStream(out)) {
+            byte[] mt = "application/vnd.oasis.opendocument.text".getBytes(StandardCharsets.US_ASCII);
+            ZipEntry e = new ZipEntry("mimetype");
+            e.setMethod(ZipEntry.STORED);
+            e.setSize(mt.length);
+            CRC32 crc = new CRC32();
+            crc.update(mt);
+            e.setCrc(crc.getValue());
+            zip.putNextEntry(e);
+            zip.write(mt);
+            zip.putNextEntry(new ZipEntry("content.xml"));
+            zip.write(content.getBytes(StandardCharsets.UTF_8));
+            zip.putNextEntry(new ZipEntry("META-INF/manifest.xml"));
+            zip.write(manifest.getBytes(StandardCharsets.UTF_8));
+        }
+        return new Doc("notes.odt", out.toByteArray(), s);
+    }
+
+    static Doc rtf() {
+        String s = "Rich text format sentence.";
+        return new Doc("letter.rtf", ("{\\rtf1\\ansi\\deff0{\\fonttbl{\\f0 Times New Roman;}}\\f0\\fs24 " + s
+                + "\\par Another line.\\par}").getBytes(StandardCharsets.US_ASCII), s);
+    }
+
+    static Doc txt() {
+        String s = "Plain text travels the whole pipeline.";
+        return new Doc("readme.txt", (s + "\nLine two.\n").getBytes(StandardCharsets.UTF_8), s);
+    }
+
+    static Doc csv() {
+        return new Doc("table.csv", "name,amount\nalpha widget,10\nbeta gadget,20\n".getBytes(StandardCharsets.UTF_8),
+                "alpha widget");
+    }
+
+    static Doc html() {
+        String s = "Hypertext paragraph for conversion.";
+        return new Doc("page.html", ("<!DOCTYPE html><html><head><title>t</title></head><body><h1>Title</h1><p>" + s
+                + "</p></body></html>").getBytes(StandardCharsets.UTF_8), s);
+    }
+
+    static Doc jpg() throws IOException {
+        BufferedImage img = new BufferedImage(320, 200, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = img.createGraphics();
+        g.setColor(Color.WHITE);
+        g.fillRect(0, 0, 320, 200);
+        g.setColor(new Color(20, 90, 160));
+        g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 28));
+        g.drawString("fileconv", 90, 110);
+        g.dispose();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        javax.imageio.ImageIO.write(img, "jpg", out);
+        return new Doc("photo.jpg", out.toByteArray(), null);
+    }
+}
