@@ -41,7 +41,7 @@ public final class OperatorEnvironment {
                 get("FILECONV_CONVERTER_CPU_LIMIT", "1"),
                 get("FILECONV_CONVERTER_MEMORY_REQUEST", "768Mi"),
                 get("FILECONV_CONVERTER_MEMORY_LIMIT", "1536Mi"),
-                get("FILECONV_CONVERTER_S3_SECRET", "fileconv-s3"),
+                unlessBlanked("FILECONV_CONVERTER_S3_SECRET", "fileconv-s3"),
                 get("FILECONV_S3_ENDPOINT", null),
                 get("FILECONV_S3_REGION", "us-east-1"),
                 bool("FILECONV_S3_PATH_STYLE", true),
@@ -67,10 +67,18 @@ public final class OperatorEnvironment {
         return get("FILECONV_DB_PASSWORD", "");
     }
 
-    /** Empty counts as unset, so a chart can blank out a default. */
+    /** Unset or blank: the fallback. */
     String get(String name, String fallback) {
         String v = env.get(name);
         return v == null || v.isBlank() ? fallback : v.trim();
+    }
+
+    /** Unset: the fallback; set but blank: nothing (turns an optional feature off). */
+    private String unlessBlanked(String name, String fallback) {
+        if (!env.containsKey(name)) {
+            return fallback;
+        }
+        return get(name, null);
     }
 
     private boolean bool(String name, boolean fallback) {
