@@ -46,7 +46,9 @@ public final class OperatorMain implements AutoCloseable {
             stopped.countDown();
         }, "fileconv-operator-shutdown"));
         try {
-            main.start(new OperatorEnvironment(System.getenv()), companions());
+            KubernetesClient client = new KubernetesClientBuilder().build();
+            main.running.push(client);
+            main.start(client, new OperatorEnvironment(System.getenv()), companions());
         } catch (Exception e) {
             log.error("operator failed to start", e);
             System.exit(1);
@@ -54,9 +56,8 @@ public final class OperatorMain implements AutoCloseable {
         stopped.await();
     }
 
-    void start(OperatorEnvironment env, List<Companion> companions) throws Exception {
-        KubernetesClient client = new KubernetesClientBuilder().build();
-        running.push(client);
+    /** Starts everything on {@code client}; {@link #close()} stops it in reverse order. */
+    void start(KubernetesClient client, OperatorEnvironment env, List<Companion> companions) throws Exception {
         OperatorSettings settings = env.settings(client.getNamespace());
 
         Map<Region, FileRepository> repositories = new EnumMap<>(Region.class);
