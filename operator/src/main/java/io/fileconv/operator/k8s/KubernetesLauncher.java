@@ -64,6 +64,7 @@ public class KubernetesLauncher implements ConversionLauncher {
         }
     }
 
+    /** The naming rule lives in core ({@link ConversionRequest#resourceName()}); only the ids take part in it. */
     static String resourceName(String fileId, int attempt) {
         return new ConversionRequest(fileId, null, null, null, null, null, attempt, null, null).resourceName();
     }

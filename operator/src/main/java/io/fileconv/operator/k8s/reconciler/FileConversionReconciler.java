@@ -27,6 +27,7 @@ import java.net.HttpURLConnection;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -260,6 +261,6 @@ public class FileConversionReconciler implements Reconciler<FileConversion> {
     }
 
     private static String timestamp(Instant instant) {
-        return instant.truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
+        return instant.truncatedTo(ChronoUnit.SECONDS).toString();
     }
 }
