@@ -1,0 +1,103 @@
+package io.fileconv.operator;
+
+import com.zaxxer.hikari.HikariDataSource;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fileconv.core.ConversionLauncher;
+import io.fileconv.core.Databases;
+import io.fileconv.core.FileRepository;
+import io.fileconv.core.Region;
+import io.fileconv.operator.k8s.FileconvOperator;
+import io.fileconv.operator.k8s.KubernetesLauncher;
+import io.fileconv.operator.k8s.OperatorEnvironment;
+import io.fileconv.operator.k8s.OperatorSettings;
+import io.fileconv.operator.k8s.reconciler.FileRepositoryStatusSink;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * The operator process in a cluster: the FileConversion reconciler (leader-elected) plus its {@link Companion}s
+ * (the dispatcher), sharing one Kubernetes client and one connection pool per region.
+ */
+public final class OperatorMain implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(OperatorMain.class);
+
+    private final Deque<AutoCloseable> running = new ArrayDeque<>();
+    private final AtomicBoolean stopping = new AtomicBoolean();
+
+    /** Components started beside the reconciler. The dispatcher (io.fileconv.operator.dispatch) is added here. */
+    static List<Companion> companions() {
+        return List.of();
+    }
+
+    public static void main(String[] args) throws Exception {
+        OperatorMain main = new OperatorMain();
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            main.close();
+            stopped.countDown();
+        }, "fileconv-operator-shutdown"));
+        try {
+            KubernetesClient client = new KubernetesClientBuilder().build();
+            main.running.push(client);
+            main.start(client, new OperatorEnvironment(System.getenv()), companions());
+        } catch (Exception e) {
+            log.error("operator failed to start", e);
+            System.exit(1);
+        }
+        stopped.await();
+    }
+
+    /** Starts everything on {@code client}; {@link #close()} stops it in reverse order. */
+    void start(KubernetesClient client, OperatorEnvironment env, List<Companion> companions) throws Exception {
+        OperatorSettings settings = env.settings(client.getNamespace());
+
+        Map<Region, FileRepository> repositories = new EnumMap<>(Region.class);
+        for (Region region : env.regions()) {
+            HikariDataSource pool = Databases.pool(env.dbUrl(), region.database(), env.dbUser(), env.dbPassword(), 4);
+            running.push(pool);
+            repositories.put(region, new FileRepository(region, pool));
+        }
+
+        FileconvOperator operator = new FileconvOperator(client, settings, new FileRepositoryStatusSink(repositories),
+                this::lostLeadership);
+        running.push(operator);
+        operator.start();
+
+        ConversionLauncher launcher = new KubernetesLauncher(client, settings.namespace());
+        for (Companion companion : companions) {
+            running.push(companion.start(launcher, repositories));
+        }
+        log.info("operator started in namespace {} for regions {} (leader election {})", settings.namespace(),
+                repositories.keySet(), settings.leaderElection() == null ? "off" : "on");
+    }
+
+    /** Another replica took the Lease: stop now, or two replicas would reconcile. Kubernetes restarts the pod. */
+    private void lostLeadership() {
+        if (!stopping.get()) {
+            log.error("lost leadership; exiting so that only the new leader reconciles");
+            new Thread(() -> System.exit(1), "fileconv-operator-exit").start();
+        }
+    }
+
+    @Override
+    public void close() {
+        stopping.set(true);
+        while (!running.isEmpty()) {
+            AutoCloseable c = running.pop();
+            try {
+                c.close();
+            } catch (Exception e) {
+                log.warn("error while stopping {}", c, e);
+            }
+        }
+    }
+}

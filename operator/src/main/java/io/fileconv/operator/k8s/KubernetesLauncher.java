@@ -1,0 +1,93 @@
+package io.fileconv.operator.k8s;
+
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.fileconv.core.ConversionLauncher;
+import io.fileconv.core.ConversionRequest;
+import io.fileconv.core.Region;
+import io.fileconv.operator.k8s.crd.FileConversion;
+import io.fileconv.operator.k8s.crd.FileConversionSpec;
+import io.fileconv.operator.k8s.crd.S3Location;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.HttpURLConnection;
+import java.util.Map;
+
+/**
+ * The Kubernetes adapter of the launcher port: one FileConversion per (file, attempt). Kafka redelivers, so both
+ * calls are idempotent: the resource name is derived from the ids and "already exists" counts as launched.
+ */
+public class KubernetesLauncher implements ConversionLauncher {
+    private static final Logger log = LoggerFactory.getLogger(KubernetesLauncher.class);
+
+    private static final String CANCEL_PATCH = "{\"spec\":{\"cancel\":true}}";
+
+    private final KubernetesClient client;
+    private final String namespace;
+
+    public KubernetesLauncher(KubernetesClient client, String namespace) {
+        this.client = client;
+        this.namespace = namespace;
+    }
+
+    @Override
+    public void launch(ConversionRequest request) {
+        FileConversion fc = toResource(request);
+        try {
+            client.resources(FileConversion.class).inNamespace(namespace).resource(fc).create();
+            log.info("created FileConversion {} for file {}", fc.getMetadata().getName(), request.fileId());
+        } catch (KubernetesClientException e) {
+            if (e.getCode() != HttpURLConnection.HTTP_CONFLICT) {
+                throw e;
+            }
+            log.debug("FileConversion {} already exists (redelivered event)", fc.getMetadata().getName());
+        }
+    }
+
+    @Override
+    public void cancel(Region region, String fileId, int attempt) {
+        String name = resourceName(fileId, attempt);
+        try {
+            // A JSON merge patch touches only the flag, so it cannot undo a concurrent write of the status.
+            client.resources(FileConversion.class).inNamespace(namespace).withName(name)
+                    .patch(PatchContext.of(PatchType.JSON_MERGE), CANCEL_PATCH);
+            log.info("cancel requested for FileConversion {}", name);
+        } catch (KubernetesClientException e) {
+            if (e.getCode() != HttpURLConnection.HTTP_NOT_FOUND) {
+                throw e;
+            }
+            log.debug("cancel of {}: no such FileConversion (never launched or already cleaned up)", name);
+        }
+    }
+
+    /** The naming rule lives in core ({@link ConversionRequest#resourceName()}); only the ids take part in it. */
+    static String resourceName(String fileId, int attempt) {
+        return new ConversionRequest(fileId, null, null, null, null, null, attempt, null, null).resourceName();
+    }
+
+    static FileConversion toResource(ConversionRequest request) {
+        FileConversionSpec spec = new FileConversionSpec();
+        spec.setFileId(request.fileId());
+        spec.setUserId(request.userId());
+        spec.setRegion(request.region().code());
+        spec.setInput(new S3Location(request.bucket(), request.inputKey()));
+        spec.setOutput(new S3Location(request.bucket(), request.outputKey()));
+        spec.setAttempt(request.attempt());
+        spec.setDetectedType(request.detectedType());
+        spec.setRequestId(request.requestId());
+        FileConversion fc = new FileConversion();
+        fc.setMetadata(new ObjectMetaBuilder()
+                .withName(request.resourceName())
+                .withLabels(Map.of(
+                        Labels.FILE_ID, request.fileId(),
+                        Labels.ATTEMPT, Integer.toString(request.attempt()),
+                        Labels.REGION, request.region().code()))
+                .build());
+        fc.setSpec(spec);
+        return fc;
+    }
+}

@@ -1,0 +1,96 @@
+package io.fileconv.operator.k8s;
+
+import io.fileconv.core.Region;
+import io.fileconv.operator.k8s.job.ConverterJobSettings;
+
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.Map;
+import java.util.Set;
+
+/** Reads the operator's settings from environment variables (docs/CONFIGURATION.md, "Operator"). */
+public final class OperatorEnvironment {
+    private final Map<String, String> env;
+
+    public OperatorEnvironment(Map<String, String> env) {
+        this.env = env;
+    }
+
+    /** @param defaultNamespace the namespace the client runs in (the pod's), used when none is configured */
+    public OperatorSettings settings(String defaultNamespace) {
+        String namespace = get("FILECONV_OPERATOR_NAMESPACE", defaultNamespace == null ? "default" : defaultNamespace);
+        OperatorSettings.LeaderElection leaderElection = bool("FILECONV_LEADER_ELECTION", true)
+                ? OperatorSettings.LeaderElection.defaults(get("HOSTNAME", null)) : null;
+        return new OperatorSettings(namespace, seconds("FILECONV_FINISHED_TTL_SECONDS", 3600), leaderElection,
+                converterJob());
+    }
+
+    ConverterJobSettings converterJob() {
+        String image = get("FILECONV_CONVERTER_IMAGE", null);
+        if (image == null) {
+            throw new IllegalArgumentException("FILECONV_CONVERTER_IMAGE is required (the converter image to run)");
+        }
+        return new ConverterJobSettings(
+                image,
+                get("FILECONV_CONVERTER_PULL_POLICY", "IfNotPresent"),
+                seconds("FILECONV_TIMEOUT_SECONDS", 120),
+                seconds("FILECONV_CONVERTER_DEADLINE_SECONDS", 300),
+                seconds("FILECONV_CONVERTER_JOB_TTL_SECONDS", 3600),
+                get("FILECONV_CONVERTER_CPU_REQUEST", "500m"),
+                get("FILECONV_CONVERTER_CPU_LIMIT", "1"),
+                get("FILECONV_CONVERTER_MEMORY_REQUEST", "768Mi"),
+                get("FILECONV_CONVERTER_MEMORY_LIMIT", "1536Mi"),
+                unlessBlanked("FILECONV_CONVERTER_S3_SECRET", "fileconv-s3"),
+                get("FILECONV_S3_ENDPOINT", null),
+                get("FILECONV_S3_REGION", "us-east-1"),
+                bool("FILECONV_S3_PATH_STYLE", true),
+                get("FILECONV_CONVERTER_SERVICE_ACCOUNT", null));
+    }
+
+    public Set<Region> regions() {
+        Set<Region> regions = EnumSet.noneOf(Region.class);
+        Arrays.stream(get("FILECONV_REGIONS", "in,us,uk").split(",")).map(String::trim).filter(s -> !s.isEmpty())
+                .map(Region::fromCode).forEach(regions::add);
+        return regions;
+    }
+
+    public String dbUrl() {
+        return get("FILECONV_DB_URL", "jdbc:mariadb://127.0.0.1:3306/");
+    }
+
+    public String dbUser() {
+        return get("FILECONV_DB_USER", "root");
+    }
+
+    public String dbPassword() {
+        return get("FILECONV_DB_PASSWORD", "");
+    }
+
+    /** Unset or blank: the fallback. */
+    String get(String name, String fallback) {
+        String v = env.get(name);
+        return v == null || v.isBlank() ? fallback : v.trim();
+    }
+
+    /** Unset: the fallback; set but blank: nothing (turns an optional feature off). */
+    private String unlessBlanked(String name, String fallback) {
+        if (!env.containsKey(name)) {
+            return fallback;
+        }
+        return get(name, null);
+    }
+
+    private boolean bool(String name, boolean fallback) {
+        return Boolean.parseBoolean(get(name, Boolean.toString(fallback)));
+    }
+
+    private Duration seconds(String name, long fallback) {
+        String v = get(name, Long.toString(fallback));
+        try {
+            return Duration.ofSeconds(Long.parseLong(v));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(name + " must be a number of seconds, got '" + v + "'", e);
+        }
+    }
+}

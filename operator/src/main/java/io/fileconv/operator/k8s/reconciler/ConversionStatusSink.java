@@ -1,0 +1,22 @@
+package io.fileconv.operator.k8s.reconciler;
+
+import io.fileconv.core.FailureClass;
+
+import java.time.Duration;
+
+/**
+ * Where the reconciler records what a Job did, besides the FileConversion's status: the files row of the
+ * attempt's region. Every call is a conditional transition, so calling it again after a crash or a replayed
+ * event is harmless; the result says whether the row changed.
+ */
+public interface ConversionStatusSink {
+
+    /** The Job's pod runs: QUEUED (or an interrupted CONVERTING) -> CONVERTING. */
+    boolean converting(ConversionAttempt attempt) throws Exception;
+
+    /** CONVERTING -> CONVERTED. */
+    boolean converted(ConversionAttempt attempt, Duration conversionTime) throws Exception;
+
+    /** QUEUED or CONVERTING -> FAILED with the class the converter's exit code stands for. */
+    boolean failed(ConversionAttempt attempt, FailureClass failureClass, String reason) throws Exception;
+}

@@ -1,0 +1,266 @@
+package io.fileconv.operator.k8s.reconciler;
+
+import io.fabric8.kubernetes.api.model.DeletionPropagation;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.fileconv.core.FailureClass;
+import io.fileconv.operator.k8s.Labels;
+import io.fileconv.operator.k8s.crd.FileConversion;
+import io.fileconv.operator.k8s.crd.FileConversionPhase;
+import io.fileconv.operator.k8s.crd.FileConversionStatus;
+import io.fileconv.operator.k8s.job.ConverterJobFactory;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.MaxReconciliationInterval;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.HttpURLConnection;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs a FileConversion as a Job and records its outcome, first in MySQL (through the {@link ConversionStatusSink})
+ * and then in the resource's status. That order makes a crash safe: a status that says "finished" implies the row
+ * was written, and until then the next reconcile writes it again, which is a no-op if it already applied.
+ * Every step is keyed by deterministic names (Job name = resource name), so a restarted operator picks up where
+ * the previous one stopped without creating a second Job.
+ */
+@ControllerConfiguration(name = FileConversionReconciler.NAME,
+        // Periodic re-check so a row write that failed (database down) is retried even without a new Job event.
+        maxReconciliationInterval = @MaxReconciliationInterval(interval = 2, timeUnit = TimeUnit.MINUTES))
+public class FileConversionReconciler implements Reconciler<FileConversion> {
+    public static final String NAME = "fileconversion";
+    private static final Logger log = LoggerFactory.getLogger(FileConversionReconciler.class);
+
+    private final ConverterJobFactory jobFactory;
+    private final ConversionStatusSink sink;
+    private final Duration finishedTtl;
+    private final Clock clock;
+
+    public FileConversionReconciler(ConverterJobFactory jobFactory, ConversionStatusSink sink, Duration finishedTtl,
+                                    Clock clock) {
+        this.jobFactory = jobFactory;
+        this.sink = sink;
+        this.finishedTtl = finishedTtl;
+        this.clock = clock;
+    }
+
+    @Override
+    public List<EventSource<?, FileConversion>> prepareEventSources(EventSourceContext<FileConversion> context) {
+        // Jobs map back to their FileConversion through the owner reference (the default mapper).
+        var jobs = InformerEventSourceConfiguration.from(Job.class, FileConversion.class)
+                .withNamespacesInheritedFromController()
+                .withLabelSelector(Labels.NAME + "=" + Labels.CONVERTER)
+                .build();
+        return List.of(new InformerEventSource<>(jobs, context));
+    }
+
+    @Override
+    public UpdateControl<FileConversion> reconcile(FileConversion fc, Context<FileConversion> context)
+            throws Exception {
+        if (fc.getStatus() == null) {
+            fc.setStatus(new FileConversionStatus());
+        }
+        String before = Serialization.asJson(fc.getStatus());
+        UpdateControl<FileConversion> control = decide(fc, context);
+        if (control.isPatchStatus() && before.equals(Serialization.asJson(fc.getStatus()))) {
+            // Nothing changed (e.g. a Job event that did not move the phase): spare the API server a write.
+            UpdateControl<FileConversion> unchanged = UpdateControl.noUpdate();
+            control.getScheduleDelay().ifPresent(unchanged::rescheduleAfter);
+            return unchanged;
+        }
+        return control;
+    }
+
+    private UpdateControl<FileConversion> decide(FileConversion fc, Context<FileConversion> context)
+            throws Exception {
+        FileConversionStatus status = fc.getStatus();
+        if (status.getPhase() != null && status.getPhase().isFinished()) {
+            return expireWhenDue(fc, context.getClient());
+        }
+        KubernetesClient client = context.getClient();
+        Optional<Job> job = currentJob(fc, context);
+        if (fc.getSpec().isCancel()) {
+            return cancel(fc, job, client);
+        }
+        if (job.isEmpty()) {
+            if (status.getJobName() != null) {
+                return finish(fc, FileConversionPhase.Failed, FailureClass.INTERNAL,
+                        "Job " + status.getJobName() + " was deleted before its outcome was recorded", null, null);
+            }
+            return createJob(fc, client);
+        }
+        return follow(fc, job.get(), new ConverterRunInspector(client).inspect(job.get()));
+    }
+
+    /** The informer cache may not hold a Job this operator created a moment ago, so ask the API server too. */
+    private Optional<Job> currentJob(FileConversion fc, Context<FileConversion> context) {
+        return context.getSecondaryResource(Job.class).or(() -> Optional.ofNullable(
+                context.getClient().batch().v1().jobs().inNamespace(fc.getMetadata().getNamespace())
+                        .withName(ConverterJobFactory.jobName(fc)).get()));
+    }
+
+    private UpdateControl<FileConversion> createJob(FileConversion fc, KubernetesClient client) {
+        Job job = jobFactory.build(fc);
+        try {
+            client.batch().v1().jobs().inNamespace(job.getMetadata().getNamespace()).resource(job).create();
+            log.info("file {}: created Job {}", fc.getSpec().getFileId(), job.getMetadata().getName());
+        } catch (KubernetesClientException e) {
+            if (e.getCode() != HttpURLConnection.HTTP_CONFLICT) {
+                throw e;
+            }
+        }
+        FileConversionStatus status = fc.getStatus();
+        status.setPhase(FileConversionPhase.Pending);
+        status.setJobName(job.getMetadata().getName());
+        status.setMessage("Job created");
+        StatusConditions.set(status.getConditions(), StatusConditions.JOB_CREATED, true, "Created",
+                "Job " + job.getMetadata().getName() + " created", generation(fc), now());
+        return patch(fc);
+    }
+
+    private UpdateControl<FileConversion> follow(FileConversion fc, Job job, ConverterRun run) throws Exception {
+        ConversionAttempt attempt = ConversionAttempt.of(fc.getSpec());
+        FileConversionStatus status = fc.getStatus();
+        if (status.getJobName() == null) {
+            status.setJobName(job.getMetadata().getName());
+        }
+        switch (run.state()) {
+            case WAITING -> {
+                status.setPhase(FileConversionPhase.Pending);
+                status.setMessage(run.message());
+                return patch(fc);
+            }
+            case RUNNING -> {
+                if (status.getPhase() != FileConversionPhase.Running) {
+                    sink.converting(attempt);
+                    log.info("file {}: converting (Job {})", attempt.fileId(), job.getMetadata().getName());
+                }
+                status.setPhase(FileConversionPhase.Running);
+                status.setStartTime(timestamp(run.startTime() == null ? now() : run.startTime()));
+                status.setMessage(run.message());
+                StatusConditions.set(status.getConditions(), StatusConditions.RUNNING, true, "PodActive",
+                        run.message(), generation(fc), now());
+                return patch(fc);
+            }
+            case SUCCEEDED -> {
+                return finish(fc, FileConversionPhase.Succeeded, null, run.message(), run.startTime(),
+                        run.finishTime());
+            }
+            case FAILED -> {
+                return finish(fc, FileConversionPhase.Failed, run.failureClass(), run.message(), run.startTime(),
+                        run.finishTime());
+            }
+            default -> throw new IllegalStateException("unknown run state " + run.state());
+        }
+    }
+
+    /** Records a terminal outcome: the row first, then the status; the resource is deleted after the TTL. */
+    private UpdateControl<FileConversion> finish(FileConversion fc, FileConversionPhase phase,
+                                                 FailureClass failureClass, String message, Instant start,
+                                                 Instant finish) throws Exception {
+        ConversionAttempt attempt = ConversionAttempt.of(fc.getSpec());
+        FileConversionStatus status = fc.getStatus();
+        Instant started = start != null ? start
+                : status.getStartTime() != null ? Instant.parse(status.getStartTime()) : null;
+        Instant finished = finish != null ? finish : now();
+        Duration took = started == null ? Duration.ZERO : Duration.between(started, finished);
+        boolean applied = switch (phase) {
+            case Succeeded -> {
+                // A Job can finish between two looks at it: claim first, CONVERTING is the only way to CONVERTED.
+                sink.converting(attempt);
+                yield sink.converted(attempt, took);
+            }
+            case Failed -> sink.failed(attempt, failureClass, message);
+            default -> false;
+        };
+        log.info("file {}: {} ({}){}", attempt.fileId(), phase, message,
+                applied ? "" : "; the row had already moved on, left as it is");
+        status.setPhase(phase);
+        status.setFailureClass(failureClass == null ? null : failureClass.name());
+        status.setMessage(message);
+        if (started != null) {
+            status.setStartTime(timestamp(started));
+        }
+        status.setFinishTime(timestamp(finished));
+        status.setDurationMillis(took.toMillis());
+        status.setDuration(Durations.humanize(took));
+        if (status.getJobName() != null) {
+            StatusConditions.set(status.getConditions(), StatusConditions.RUNNING, false, phase.name(), message,
+                    generation(fc), now());
+        }
+        StatusConditions.set(status.getConditions(), StatusConditions.FINISHED, true, phase.name(), message,
+                generation(fc), now());
+        return patch(fc).rescheduleAfter(finishedTtl);
+    }
+
+    private UpdateControl<FileConversion> cancel(FileConversion fc, Optional<Job> job, KubernetesClient client)
+            throws Exception {
+        if (job.isPresent()) {
+            // Background: the Job goes now, the garbage collector then kills and removes its pod.
+            client.batch().v1().jobs().inNamespace(fc.getMetadata().getNamespace())
+                    .withName(job.get().getMetadata().getName())
+                    .withPropagationPolicy(DeletionPropagation.BACKGROUND).delete();
+            log.info("file {}: cancelled, deleted Job {}", fc.getSpec().getFileId(), job.get().getMetadata().getName());
+        }
+        // The row is already CANCELLED: the cancel flag is set from that change event. Nothing to write there.
+        FileConversionStatus status = fc.getStatus();
+        Instant finished = now();
+        status.setPhase(FileConversionPhase.Cancelled);
+        status.setMessage("cancelled by the user");
+        status.setFinishTime(timestamp(finished));
+        if (status.getStartTime() != null) {
+            Duration took = Duration.between(Instant.parse(status.getStartTime()), finished);
+            status.setDurationMillis(took.toMillis());
+            status.setDuration(Durations.humanize(took));
+        }
+        StatusConditions.set(status.getConditions(), StatusConditions.FINISHED, true, "Cancelled",
+                status.getMessage(), generation(fc), now());
+        return patch(fc).rescheduleAfter(finishedTtl);
+    }
+
+    /** MySQL keeps the history; etcd keeps a finished FileConversion only for the TTL. */
+    private UpdateControl<FileConversion> expireWhenDue(FileConversion fc, KubernetesClient client) {
+        Instant finished = fc.getStatus().getFinishTime() == null ? now()
+                : Instant.parse(fc.getStatus().getFinishTime());
+        Duration left = Duration.between(now(), finished.plus(finishedTtl));
+        if (!left.isNegative() && !left.isZero()) {
+            return UpdateControl.<FileConversion>noUpdate().rescheduleAfter(left);
+        }
+        client.resource(fc).withPropagationPolicy(DeletionPropagation.BACKGROUND).delete();
+        log.info("file {}: FileConversion {} deleted after its TTL", fc.getSpec().getFileId(),
+                fc.getMetadata().getName());
+        return UpdateControl.noUpdate();
+    }
+
+    private UpdateControl<FileConversion> patch(FileConversion fc) {
+        fc.getStatus().setObservedGeneration(generation(fc));
+        return UpdateControl.patchStatus(fc);
+    }
+
+    private static Long generation(FileConversion fc) {
+        return fc.getMetadata().getGeneration();
+    }
+
+    private Instant now() {
+        return clock.instant();
+    }
+
+    private static String timestamp(Instant instant) {
+        return instant.truncatedTo(ChronoUnit.SECONDS).toString();
+    }
+}

@@ -1,0 +1,61 @@
+package io.fileconv.operator;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.fileconv.core.ConversionLauncher;
+import io.fileconv.core.Region;
+import io.fileconv.operator.k8s.OperatorEnvironment;
+import io.fileconv.operator.k8s.OperatorTestSupport;
+import io.fileconv.core.ConversionRequest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** The process wiring: settings from the environment, the reconciler running, companions started and stopped. */
+@EnableKubernetesMockClient(crud = true)
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class OperatorMainTest {
+    KubernetesClient client;
+
+    @Test
+    void runsTheReconcilerAndItsCompanions() throws Exception {
+        OperatorEnvironment env = new OperatorEnvironment(Map.of(
+                "FILECONV_CONVERTER_IMAGE", "conv:1",
+                "FILECONV_OPERATOR_NAMESPACE", OperatorTestSupport.NAMESPACE,
+                "FILECONV_LEADER_ELECTION", "false",
+                "FILECONV_REGIONS", "in,uk",
+                // Never reached in this test: the pools connect lazily.
+                "FILECONV_DB_URL", "jdbc:mariadb://127.0.0.1:1/"));
+        AtomicReference<ConversionLauncher> launcherSeen = new AtomicReference<>();
+        AtomicReference<Set<Region>> regionsSeen = new AtomicReference<>();
+        AtomicBoolean companionClosed = new AtomicBoolean();
+        Companion dispatcherStandIn = (launcher, repositories) -> {
+            launcherSeen.set(launcher);
+            regionsSeen.set(repositories.keySet());
+            return () -> companionClosed.set(true);
+        };
+
+        try (OperatorMain main = new OperatorMain()) {
+            main.start(client, env, List.of(dispatcherStandIn));
+            assertThat(regionsSeen.get()).containsExactlyInAnyOrder(Region.IN, Region.UK);
+
+            ConversionRequest request = OperatorTestSupport.request(Region.UK, 1);
+            launcherSeen.get().launch(request);
+            await().atMost(Duration.ofSeconds(15))
+                    .until(() -> OperatorTestSupport.job(client, request.resourceName()) != null);
+            assertThat(OperatorTestSupport.job(client, request.resourceName()).getSpec().getTemplate().getSpec()
+                    .getContainers().get(0).getImage()).isEqualTo("conv:1");
+        }
+        assertThat(companionClosed).isTrue();
+    }
+}

@@ -1,0 +1,63 @@
+package io.fileconv.operator.k8s;
+
+import io.fileconv.core.Region;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class OperatorEnvironmentTest {
+
+    @Test
+    void defaultsNeedOnlyTheImage() {
+        OperatorSettings s = new OperatorEnvironment(Map.of("FILECONV_CONVERTER_IMAGE", "conv:1", "HOSTNAME", "op-0"))
+                .settings("team-a");
+        assertThat(s.namespace()).isEqualTo("team-a");
+        assertThat(s.finishedTtl()).isEqualTo(Duration.ofHours(1));
+        assertThat(s.leaderElection().identity()).isEqualTo("op-0");
+        assertThat(s.job().image()).isEqualTo("conv:1");
+        assertThat(s.job().imagePullPolicy()).isEqualTo("IfNotPresent");
+        assertThat(s.job().activeDeadline()).isEqualTo(Duration.ofSeconds(300));
+        assertThat(s.job().s3CredentialsSecret()).isEqualTo("fileconv-s3");
+        assertThat(s.job().s3Endpoint()).isNull();
+    }
+
+    @Test
+    void everySettingCanBeOverridden() {
+        OperatorEnvironment env = new OperatorEnvironment(Map.ofEntries(
+                Map.entry("FILECONV_CONVERTER_IMAGE", "conv:2"),
+                Map.entry("FILECONV_OPERATOR_NAMESPACE", "fileconv"),
+                Map.entry("FILECONV_FINISHED_TTL_SECONDS", "60"),
+                Map.entry("FILECONV_LEADER_ELECTION", "false"),
+                Map.entry("FILECONV_CONVERTER_PULL_POLICY", "Always"),
+                Map.entry("FILECONV_TIMEOUT_SECONDS", "30"),
+                Map.entry("FILECONV_CONVERTER_DEADLINE_SECONDS", "90"),
+                Map.entry("FILECONV_CONVERTER_MEMORY_LIMIT", "2Gi"),
+                Map.entry("FILECONV_CONVERTER_S3_SECRET", " "),
+                Map.entry("FILECONV_S3_ENDPOINT", "http://minio:9000"),
+                Map.entry("FILECONV_REGIONS", "us, uk")));
+        OperatorSettings s = env.settings(null);
+        assertThat(s.namespace()).isEqualTo("fileconv");
+        assertThat(s.finishedTtl()).isEqualTo(Duration.ofSeconds(60));
+        assertThat(s.leaderElection()).isNull();
+        assertThat(s.job().imagePullPolicy()).isEqualTo("Always");
+        assertThat(s.job().conversionTimeout()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(s.job().activeDeadline()).isEqualTo(Duration.ofSeconds(90));
+        assertThat(s.job().memoryLimit()).isEqualTo("2Gi");
+        assertThat(s.job().s3CredentialsSecret()).as("blank = use the pod's cloud identity").isNull();
+        assertThat(s.job().s3Endpoint()).isEqualTo("http://minio:9000");
+        assertThat(env.regions()).containsExactlyInAnyOrder(Region.US, Region.UK);
+    }
+
+    @Test
+    void refusesMissingImageAndADeadlineShorterThanTheTimeout() {
+        assertThatThrownBy(() -> new OperatorEnvironment(Map.of()).settings("x"))
+                .hasMessageContaining("FILECONV_CONVERTER_IMAGE");
+        assertThatThrownBy(() -> new OperatorEnvironment(Map.of("FILECONV_CONVERTER_IMAGE", "c",
+                "FILECONV_TIMEOUT_SECONDS", "300", "FILECONV_CONVERTER_DEADLINE_SECONDS", "200")).settings("x"))
+                .hasMessageContaining("must exceed");
+    }
+}

@@ -1,0 +1,64 @@
+package io.fileconv.operator.k8s.reconciler;
+
+import io.fileconv.core.FailureClass;
+import io.fileconv.core.FileStateMachine;
+import io.fileconv.core.FileStatus;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * A files table in memory that follows the same state machine as MySQL: every attempt starts QUEUED (the
+ * dispatcher's doing) and a transition applies only from its allowed sources. Keeps a log of what applied.
+ */
+public class InMemoryStatusSink implements ConversionStatusSink {
+
+    /** One applied transition. */
+    public record Change(ConversionAttempt attempt, FileStatus status, FailureClass failureClass, Duration took) {
+    }
+
+    private final Map<ConversionAttempt, FileStatus> rows = new ConcurrentHashMap<>();
+    private final List<Change> changes = new CopyOnWriteArrayList<>();
+
+    @Override
+    public boolean converting(ConversionAttempt attempt) {
+        return apply(attempt, FileStatus.CONVERTING, null, null);
+    }
+
+    @Override
+    public boolean converted(ConversionAttempt attempt, Duration conversionTime) {
+        return apply(attempt, FileStatus.CONVERTED, null, conversionTime);
+    }
+
+    @Override
+    public boolean failed(ConversionAttempt attempt, FailureClass failureClass, String reason) {
+        return apply(attempt, FileStatus.FAILED, failureClass, null);
+    }
+
+    /** What the API's cancel does to the row before the dispatcher sets the cancel flag. */
+    public void cancelRow(ConversionAttempt attempt) {
+        apply(attempt, FileStatus.CANCELLED, null, null);
+    }
+
+    public FileStatus status(ConversionAttempt attempt) {
+        return rows.getOrDefault(attempt, FileStatus.QUEUED);
+    }
+
+    public List<Change> changes() {
+        return List.copyOf(changes);
+    }
+
+    private synchronized boolean apply(ConversionAttempt attempt, FileStatus target, FailureClass fc, Duration took) {
+        FileStatus current = status(attempt);
+        // CONVERTING -> CONVERTING is legal (a re-claim after a crash) but changes nothing worth logging.
+        if (!FileStateMachine.allows(current, target) || current == target) {
+            return false;
+        }
+        rows.put(attempt, target);
+        changes.add(new Change(attempt, target, fc, took));
+        return true;
+    }
+}
