@@ -1,0 +1,62 @@
+package io.fileconv.api;
+
+import com.zaxxer.hikari.HikariDataSource;
+import io.fileconv.core.Databases;
+import io.fileconv.core.Env;
+import io.fileconv.core.FileRepository;
+import io.fileconv.core.ObjectStore;
+import io.fileconv.core.Region;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+
+/** The API as a deployable (one per region in Kubernetes), configured from the environment. */
+public final class ApiMain {
+    private static final Logger LOG = LoggerFactory.getLogger(ApiMain.class);
+
+    private ApiMain() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Env env = Env.system();
+        ApiSettings settings = ApiSettings.from(env);
+        List<Region> regions = env.regions();
+        HikariDataSource directoryDs = Databases.pool(env.dbUrl(), "fileconv_directory", env.dbUser(), env.dbPassword(), 4);
+        Databases.migrateDirectory(directoryDs);
+        Map<Region, RegionStore> stores = new EnumMap<>(Region.class);
+        for (Region r : regions) {
+            HikariDataSource ds = Databases.pool(env.dbUrl(), r.database(), env.dbUser(), env.dbPassword(),
+                    env.getInt("FILECONV_DB_POOL_SIZE", 16));
+            Databases.migrateRegion(ds);
+            stores.put(r, new RegionStore(r, new FileRepository(r, ds), env.bucket(r)));
+        }
+        ObjectStore store = new ObjectStore(env.objectStore());
+        DevTokenIssuer devIssuer = null;
+        JwtVerifier verifier;
+        if (settings.devIssuer()) {
+            devIssuer = new DevTokenIssuer(Path.of(env.get("FILECONV_DEV_KEY_FILE", "/tmp/fileconv/dev-issuer.jwk.json")),
+                    settings.issuer(), settings.audience(), Duration.ofHours(1));
+            verifier = new JwtVerifier(devIssuer.keySource(), settings.issuer(), settings.audience());
+            LOG.warn("development token issuer is ON: anyone can obtain a token; never enable it in production");
+        } else if (settings.jwksUrl() != null) {
+            verifier = JwtVerifier.fromJwksUrl(settings.jwksUrl(), settings.issuer(), settings.audience());
+        } else {
+            throw new IllegalStateException("set FILECONV_JWT_JWKS_URL (or FILECONV_DEV_ISSUER=true for development)");
+        }
+        UserDirectory directory = new UserDirectory(directoryDs);
+        CallerResolver callers = new CallerResolver(verifier, directory, stores, settings.regionUrls());
+        FilesController files = new FilesController(callers, store, new TypeDetector(), settings.maxUploadBytes());
+        Path multipart = Files.createDirectories(Path.of(env.get("FILECONV_MULTIPART_DIR",
+                System.getProperty("java.io.tmpdir") + "/fileconv-multipart")));
+        ApiServer server = new ApiServer(settings, files, devIssuer, directory, regions, () -> directoryDs.isRunning(),
+                multipart).start();
+        Runtime.getRuntime().addShutdownHook(new Thread(server::close, "shutdown"));
+        LOG.info("fileconv API serving regions {} on port {}", regions, server.port());
+    }
+}
