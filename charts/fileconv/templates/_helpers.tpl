@@ -72,7 +72,8 @@ imagePullSecrets:
     secretKeyRef: {name: {{ .Values.database.existingSecret | quote }}, key: {{ .Values.database.passwordKey | quote }}}
 {{- end -}}
 
-{{/* S3 env without buckets (FILECONV_S3_*). */}}
+{{/* S3 env without buckets (FILECONV_S3_*). The Secret's keys are fixed (accessKey, secretKey) because the
+     operator maps the same Secret into converter Jobs under those keys. */}}
 {{- define "fileconv.s3Env" -}}
 {{- if .Values.s3.endpoint }}
 - name: FILECONV_S3_ENDPOINT
@@ -85,10 +86,10 @@ imagePullSecrets:
 {{- if .Values.s3.existingSecret }}
 - name: FILECONV_S3_ACCESS_KEY
   valueFrom:
-    secretKeyRef: {name: {{ .Values.s3.existingSecret | quote }}, key: {{ .Values.s3.accessKeyKey | quote }}}
+    secretKeyRef: {name: {{ .Values.s3.existingSecret | quote }}, key: accessKey}
 - name: FILECONV_S3_SECRET_KEY
   valueFrom:
-    secretKeyRef: {name: {{ .Values.s3.existingSecret | quote }}, key: {{ .Values.s3.secretKeyKey | quote }}}
+    secretKeyRef: {name: {{ .Values.s3.existingSecret | quote }}, key: secretKey}
 {{- end }}
 {{- end -}}
 

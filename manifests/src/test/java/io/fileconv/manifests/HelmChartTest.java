@@ -157,18 +157,17 @@ class HelmChartTest {
             }
         }
         assertThat(granted.toString()).doesNotContain("*");
-        // Exactly what the operator needs; anything more (secrets, escalate, bind, impersonate...) fails here.
+        // Exactly what the operator calls (operator/README.md); anything more (secrets, events, escalate, bind,
+        // impersonate, finalizers...) fails here. The operator sets no finalizer and no blockOwnerDeletion, and
+        // records no Kubernetes events.
         assertThat(granted).isEqualTo(new TreeMap<>(Map.of(
-                "fileconv.io/fileconversions", Set.of("get", "list", "watch", "create", "update", "patch", "delete"),
+                "fileconv.io/fileconversions", Set.of("get", "list", "watch", "create", "patch", "delete"),
                 "fileconv.io/fileconversions/status", Set.of("get", "update", "patch"),
-                "fileconv.io/fileconversions/finalizers", Set.of("update"),
                 "fileconv.io/regionmigrations", Set.of("get", "list", "watch", "update", "patch"),
                 "fileconv.io/regionmigrations/status", Set.of("get", "update", "patch"),
-                "batch/jobs", Set.of("get", "list", "watch", "create", "patch", "delete"),
-                "/pods", Set.of("get", "list", "watch"),
-                "coordination.k8s.io/leases", Set.of("get", "create", "update"),
-                "/events", Set.of("create"),
-                "events.k8s.io/events", Set.of("create"))));
+                "batch/jobs", Set.of("get", "list", "watch", "create", "delete"),
+                "/pods", Set.of("get", "list"),
+                "coordination.k8s.io/leases", Set.of("get", "create", "update"))));
         RoleBinding binding = Chart.ofType(objects, RoleBinding.class).get(0);
         assertThat(binding.getRoleRef().getKind()).isEqualTo("Role");
         assertThat(binding.getRoleRef().getName()).isEqualTo(roles.get(0).getMetadata().getName());
@@ -222,12 +221,13 @@ class HelmChartTest {
         Deployment op = deployment(objects, "fileconv-operator");
         assertThat(op.getSpec().getReplicas()).isEqualTo(2);
         Container c = op.getSpec().getTemplate().getSpec().getContainers().get(0);
-        var podName = c.getEnv().stream().filter(e -> e.getName().equals("FILECONV_POD_NAME")).findFirst().orElseThrow();
-        assertThat(podName.getValueFrom().getFieldRef().getFieldPath()).isEqualTo("metadata.name");
-        var ns = c.getEnv().stream().filter(e -> e.getName().equals("FILECONV_NAMESPACE")).findFirst().orElseThrow();
+        // The leader-election identity is HOSTNAME: the pod name only while the pod spec sets no hostname.
+        assertThat(op.getSpec().getTemplate().getSpec().getHostname()).isNull();
+        assertThat(Chart.env(c)).doesNotContainKeys("HOSTNAME", "FILECONV_LEADER_ELECTION");
+        var ns = c.getEnv().stream().filter(e -> e.getName().equals("FILECONV_OPERATOR_NAMESPACE")).findFirst()
+                .orElseThrow();
         assertThat(ns.getValueFrom().getFieldRef().getFieldPath()).isEqualTo("metadata.namespace");
-        assertThat(Chart.env(c)).containsEntry("FILECONV_LEADER_ELECTION_LEASE", "fileconv-operator")
-                .containsEntry("FILECONV_CONVERTER_IMAGE", "docker.io/fileconv/converter:0.1.0")
+        assertThat(Chart.env(c)).containsEntry("FILECONV_CONVERTER_IMAGE", "docker.io/fileconv/converter:0.1.0")
                 .containsEntry("FILECONV_CONVERTER_SERVICE_ACCOUNT", "fileconv-converter")
                 .containsEntry("FILECONV_KAFKA_BOOTSTRAP", "fileconv-kafka-bootstrap.kafka.svc:9092");
         assertPdbSelects(objects, op);
@@ -333,7 +333,7 @@ class HelmChartTest {
             assertThat(pod.getContainers().get(0).getImage()).as(owner).startsWith("registry.example.net:5000/fileconv/");
         });
         Map<String, String> env = Chart.env(deployment(objects, "fileconv-operator").getSpec().getTemplate().getSpec().getContainers().get(0));
-        assertThat(env).containsEntry("FILECONV_CONVERTER_IMAGE_PULL_SECRETS", "regcred")
+        assertThat(env).containsEntry("FILECONV_CONVERTER_PULL_SECRETS", "regcred")
                 .containsEntry("FILECONV_CONVERTER_IMAGE", "registry.example.net:5000/fileconv/converter:0.1.0");
     }
 

@@ -5,8 +5,10 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fileconv.core.ConversionLauncher;
 import io.fileconv.core.Databases;
+import io.fileconv.core.Env;
 import io.fileconv.core.FileRepository;
 import io.fileconv.core.Region;
+import io.fileconv.operator.dispatch.DispatcherCompanion;
 import io.fileconv.operator.k8s.FileconvOperator;
 import io.fileconv.operator.k8s.KubernetesLauncher;
 import io.fileconv.operator.k8s.OperatorEnvironment;
@@ -33,9 +35,12 @@ public final class OperatorMain implements AutoCloseable {
     private final Deque<AutoCloseable> running = new ArrayDeque<>();
     private final AtomicBoolean stopping = new AtomicBoolean();
 
-    /** Components started beside the reconciler. The dispatcher (io.fileconv.operator.dispatch) is added here. */
-    static List<Companion> companions() {
-        return List.of();
+    private volatile boolean started;
+    private HealthServer health;
+
+    /** Components started beside the reconciler, on every replica (see DispatcherCompanion for why). */
+    static List<Companion> companions(Env env) {
+        return List.of(new DispatcherCompanion(env));
     }
 
     public static void main(String[] args) throws Exception {
@@ -48,7 +53,7 @@ public final class OperatorMain implements AutoCloseable {
         try {
             KubernetesClient client = new KubernetesClientBuilder().build();
             main.running.push(client);
-            main.start(client, new OperatorEnvironment(System.getenv()), companions());
+            main.start(client, new OperatorEnvironment(System.getenv()), companions(Env.system()));
         } catch (Exception e) {
             log.error("operator failed to start", e);
             System.exit(1);
@@ -59,6 +64,9 @@ public final class OperatorMain implements AutoCloseable {
     /** Starts everything on {@code client}; {@link #close()} stops it in reverse order. */
     void start(KubernetesClient client, OperatorEnvironment env, List<Companion> companions) throws Exception {
         OperatorSettings settings = env.settings(client.getNamespace());
+        // First, so the startup probe sees a live process while informers sync; /readyz says 503 until the end.
+        health = new HealthServer(env.port(), () -> started && !stopping.get());
+        running.push(health);
 
         Map<Region, FileRepository> repositories = new EnumMap<>(Region.class);
         for (Region region : env.regions()) {
@@ -76,8 +84,14 @@ public final class OperatorMain implements AutoCloseable {
         for (Companion companion : companions) {
             running.push(companion.start(launcher, repositories));
         }
+        started = true;
         log.info("operator started in namespace {} for regions {} (leader election {})", settings.namespace(),
                 repositories.keySet(), settings.leaderElection() == null ? "off" : "on");
+    }
+
+    /** Port of /healthz and /readyz (0 in tests: any free port). */
+    int healthPort() {
+        return health.port();
     }
 
     /** Another replica took the Lease: stop now, or two replicas would reconcile. Kubernetes restarts the pod. */

@@ -10,6 +10,10 @@ import io.fileconv.core.ConversionRequest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -34,6 +38,7 @@ class OperatorMainTest {
                 "FILECONV_OPERATOR_NAMESPACE", OperatorTestSupport.NAMESPACE,
                 "FILECONV_LEADER_ELECTION", "false",
                 "FILECONV_REGIONS", "in,uk",
+                "FILECONV_PORT", "0",
                 // Never reached in this test: the pools connect lazily.
                 "FILECONV_DB_URL", "jdbc:mariadb://127.0.0.1:1/"));
         AtomicReference<ConversionLauncher> launcherSeen = new AtomicReference<>();
@@ -47,6 +52,9 @@ class OperatorMainTest {
 
         try (OperatorMain main = new OperatorMain()) {
             main.start(client, env, List.of(dispatcherStandIn));
+            assertThat(get(main.healthPort(), "/healthz")).isEqualTo(200);
+            assertThat(get(main.healthPort(), "/readyz")).isEqualTo(200);
+            assertThat(get(main.healthPort(), "/readyz/x")).isEqualTo(404);
             assertThat(regionsSeen.get()).containsExactlyInAnyOrder(Region.IN, Region.UK);
 
             ConversionRequest request = OperatorTestSupport.request(Region.UK, 1);
@@ -57,5 +65,10 @@ class OperatorMainTest {
                     .getContainers().get(0).getImage()).isEqualTo("conv:1");
         }
         assertThat(companionClosed).isTrue();
+    }
+
+    private static int get(int port, String path) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .build(), HttpResponse.BodyHandlers.discarding()).statusCode();
     }
 }

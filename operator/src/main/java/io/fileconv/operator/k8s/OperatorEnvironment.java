@@ -6,6 +6,7 @@ import io.fileconv.operator.k8s.job.ConverterJobSettings;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -34,7 +35,9 @@ public final class OperatorEnvironment {
         return new ConverterJobSettings(
                 image,
                 get("FILECONV_CONVERTER_PULL_POLICY", "IfNotPresent"),
-                seconds("FILECONV_TIMEOUT_SECONDS", 120),
+                // Not FILECONV_TIMEOUT_SECONDS: in the operator's environment that would read as an operator
+                // timeout; the Job receives the value under that name (the converter's contract).
+                seconds("FILECONV_CONVERTER_TIMEOUT_SECONDS", 120),
                 seconds("FILECONV_CONVERTER_DEADLINE_SECONDS", 300),
                 seconds("FILECONV_CONVERTER_JOB_TTL_SECONDS", 3600),
                 get("FILECONV_CONVERTER_CPU_REQUEST", "500m"),
@@ -45,7 +48,8 @@ public final class OperatorEnvironment {
                 get("FILECONV_S3_ENDPOINT", null),
                 get("FILECONV_S3_REGION", "us-east-1"),
                 bool("FILECONV_S3_PATH_STYLE", true),
-                get("FILECONV_CONVERTER_SERVICE_ACCOUNT", null));
+                get("FILECONV_CONVERTER_SERVICE_ACCOUNT", null),
+                list("FILECONV_CONVERTER_PULL_SECRETS"));
     }
 
     public Set<Region> regions() {
@@ -53,6 +57,16 @@ public final class OperatorEnvironment {
         Arrays.stream(get("FILECONV_REGIONS", "in,us,uk").split(",")).map(String::trim).filter(s -> !s.isEmpty())
                 .map(Region::fromCode).forEach(regions::add);
         return regions;
+    }
+
+    /** Port of /healthz and /readyz. */
+    public int port() {
+        String v = get("FILECONV_PORT", "8080");
+        try {
+            return Integer.parseInt(v);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("FILECONV_PORT must be a port number, got '" + v + "'", e);
+        }
     }
 
     public String dbUrl() {
@@ -79,6 +93,11 @@ public final class OperatorEnvironment {
             return fallback;
         }
         return get(name, null);
+    }
+
+    /** Comma-separated; unset or blank = empty. */
+    private List<String> list(String name) {
+        return Arrays.stream(get(name, "").split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
     }
 
     private boolean bool(String name, boolean fallback) {

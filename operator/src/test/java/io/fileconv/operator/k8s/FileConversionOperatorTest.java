@@ -141,7 +141,14 @@ class FileConversionOperatorTest {
         assertThat(env.get("FILECONV_S3_ACCESS_KEY").getValueFrom().getSecretKeyRef().getName())
                 .isEqualTo("fileconv-s3");
         assertThat(env.get("FILECONV_S3_SECRET_KEY").getValueFrom().getSecretKeyRef().getKey())
-                .isEqualTo("secret-key");
+                .isEqualTo("secretKey");
+        assertThat(env.get("FILECONV_S3_ACCESS_KEY").getValueFrom().getSecretKeyRef().getKey())
+                .as("the key layout of docs/DEPLOY.md's fileconv-s3 Secret").isEqualTo("accessKey");
+        assertThat(job.getSpec().getTemplate().getSpec().getImagePullSecrets())
+                .extracting(r -> r.getName()).containsExactly("regcred");
+        assertThat(job.getMetadata().getOwnerReferences()).singleElement()
+                .satisfies(o -> assertThat(o.getController()).isTrue())
+                .satisfies(o -> assertThat(o.getBlockOwnerDeletion()).as("needs fileconversions/finalizers").isNull());
 
         assertThat(client.batch().v1().jobs().inNamespace(NAMESPACE).list().getItems()).hasSize(1);
         assertThat(sink.changes()).isEmpty();

@@ -23,6 +23,7 @@ class OperatorEnvironmentTest {
         assertThat(s.job().activeDeadline()).isEqualTo(Duration.ofSeconds(300));
         assertThat(s.job().s3CredentialsSecret()).isEqualTo("fileconv-s3");
         assertThat(s.job().s3Endpoint()).isNull();
+        assertThat(s.job().imagePullSecrets()).isEmpty();
     }
 
     @Test
@@ -33,11 +34,12 @@ class OperatorEnvironmentTest {
                 Map.entry("FILECONV_FINISHED_TTL_SECONDS", "60"),
                 Map.entry("FILECONV_LEADER_ELECTION", "false"),
                 Map.entry("FILECONV_CONVERTER_PULL_POLICY", "Always"),
-                Map.entry("FILECONV_TIMEOUT_SECONDS", "30"),
+                Map.entry("FILECONV_CONVERTER_TIMEOUT_SECONDS", "30"),
                 Map.entry("FILECONV_CONVERTER_DEADLINE_SECONDS", "90"),
                 Map.entry("FILECONV_CONVERTER_MEMORY_LIMIT", "2Gi"),
                 Map.entry("FILECONV_CONVERTER_S3_SECRET", " "),
                 Map.entry("FILECONV_S3_ENDPOINT", "http://minio:9000"),
+                Map.entry("FILECONV_CONVERTER_PULL_SECRETS", "regcred, mirror-creds,"),
                 Map.entry("FILECONV_REGIONS", "us, uk")));
         OperatorSettings s = env.settings(null);
         assertThat(s.namespace()).isEqualTo("fileconv");
@@ -49,6 +51,7 @@ class OperatorEnvironmentTest {
         assertThat(s.job().memoryLimit()).isEqualTo("2Gi");
         assertThat(s.job().s3CredentialsSecret()).as("blank = use the pod's cloud identity").isNull();
         assertThat(s.job().s3Endpoint()).isEqualTo("http://minio:9000");
+        assertThat(s.job().imagePullSecrets()).containsExactly("regcred", "mirror-creds");
         assertThat(env.regions()).containsExactlyInAnyOrder(Region.US, Region.UK);
     }
 
@@ -57,7 +60,7 @@ class OperatorEnvironmentTest {
         assertThatThrownBy(() -> new OperatorEnvironment(Map.of()).settings("x"))
                 .hasMessageContaining("FILECONV_CONVERTER_IMAGE");
         assertThatThrownBy(() -> new OperatorEnvironment(Map.of("FILECONV_CONVERTER_IMAGE", "c",
-                "FILECONV_TIMEOUT_SECONDS", "300", "FILECONV_CONVERTER_DEADLINE_SECONDS", "200")).settings("x"))
+                "FILECONV_CONVERTER_TIMEOUT_SECONDS", "300", "FILECONV_CONVERTER_DEADLINE_SECONDS", "200")).settings("x"))
                 .hasMessageContaining("must exceed");
     }
 }

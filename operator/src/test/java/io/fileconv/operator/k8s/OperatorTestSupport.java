@@ -17,6 +17,7 @@ import io.fileconv.operator.k8s.job.ConverterJobSettings;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
 
 /** Fixtures for tests that run the operator: settings, requests, and a kubelet's view of a Job. */
 public final class OperatorTestSupport {
@@ -28,7 +29,8 @@ public final class OperatorTestSupport {
     public static ConverterJobSettings jobSettings() {
         return new ConverterJobSettings("registry.example/fileconv-converter:1.2.3", "IfNotPresent",
                 Duration.ofSeconds(120), Duration.ofSeconds(300), Duration.ofSeconds(3600), "500m", "1", "768Mi",
-                "1536Mi", "fileconv-s3", "http://s3.fileconv.svc:9000", "us-east-1", true, null);
+                "1536Mi", "fileconv-s3", "http://s3.fileconv.svc:9000", "us-east-1", true, null,
+                List.of("regcred"));
     }
 
     public static OperatorSettings settings(Duration finishedTtl) {

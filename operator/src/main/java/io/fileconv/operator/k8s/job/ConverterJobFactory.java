@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.Capabilities;
 import io.fabric8.kubernetes.api.model.CapabilitiesBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.EnvVarBuilder;
+import io.fabric8.kubernetes.api.model.LocalObjectReference;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
@@ -66,6 +67,8 @@ public class ConverterJobFactory {
                             .withRestartPolicy("Never")
                             .withServiceAccountName(settings.serviceAccountName())
                             .withAutomountServiceAccountToken(false)
+                            .withImagePullSecrets(settings.imagePullSecrets().stream()
+                                    .map(LocalObjectReference::new).toList())
                             .withEnableServiceLinks(false)
                             .withNewSecurityContext()
                                 .withRunAsNonRoot(true)
@@ -164,14 +167,15 @@ public class ConverterJobFactory {
     }
 
     private static OwnerReference ownerReference(FileConversion fc) {
-        // controller=true lets the garbage collector delete the Job (and its pods) with the FileConversion.
+        // controller=true lets the garbage collector delete the Job (and its pods) with the FileConversion. No
+        // blockOwnerDeletion: FileConversions are deleted with background propagation, and setting it would need
+        // update on fileconversions/finalizers (OwnerReferencesPermissionEnforcement), a grant the Role avoids.
         return new OwnerReferenceBuilder()
                 .withApiVersion(fc.getApiVersion())
                 .withKind(fc.getKind())
                 .withName(fc.getMetadata().getName())
                 .withUid(fc.getMetadata().getUid())
                 .withController(true)
-                .withBlockOwnerDeletion(true)
                 .build();
     }
 }

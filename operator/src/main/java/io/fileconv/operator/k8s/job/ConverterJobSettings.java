@@ -1,6 +1,7 @@
 package io.fileconv.operator.k8s.job;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -8,9 +9,11 @@ import java.util.Objects;
  * timeout is shorter than the Job's deadline, so a slow document ends as a TIMEOUT exit code, and the deadline
  * only catches a converter that hangs.
  *
- * @param s3CredentialsSecret Secret holding the keys {@code access-key} and {@code secret-key}; null = the
- *                            pod's cloud identity (e.g. IRSA) through the AWS default chain
+ * @param s3CredentialsSecret Secret holding the keys {@code accessKey} and {@code secretKey} (the layout the Helm
+ *                            chart and docs/DEPLOY.md use); null = the pod's cloud identity (e.g. IRSA) through
+ *                            the AWS default chain
  * @param s3Endpoint          null = AWS
+ * @param imagePullSecrets    Secrets for pulling the converter image from a private registry; may be empty
  */
 public record ConverterJobSettings(
         String image,
@@ -26,14 +29,16 @@ public record ConverterJobSettings(
         String s3Endpoint,
         String s3SigningRegion,
         boolean s3PathStyle,
-        String serviceAccountName) {
+        String serviceAccountName,
+        List<String> imagePullSecrets) {
 
-    public static final String SECRET_ACCESS_KEY = "access-key";
-    public static final String SECRET_SECRET_KEY = "secret-key";
+    public static final String SECRET_ACCESS_KEY = "accessKey";
+    public static final String SECRET_SECRET_KEY = "secretKey";
 
     public ConverterJobSettings {
         Objects.requireNonNull(image, "converter image");
         Objects.requireNonNull(imagePullPolicy, "image pull policy");
+        imagePullSecrets = List.copyOf(imagePullSecrets);
         if (activeDeadline.compareTo(conversionTimeout) <= 0) {
             throw new IllegalArgumentException("the Job deadline (" + activeDeadline
                     + ") must exceed the conversion timeout (" + conversionTimeout + ")");

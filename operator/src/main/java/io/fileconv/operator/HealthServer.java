@@ -1,0 +1,52 @@
+package io.fileconv.operator;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.function.BooleanSupplier;
+
+/**
+ * The operator's /healthz and /readyz for the chart's probes, on the JDK's built-in server: the operator serves
+ * nothing else over HTTP, so a web framework would be dead weight. Readiness follows {@code ready} (startup
+ * finished); a standby replica is ready too, since it dispatches and waits for the Lease.
+ */
+final class HealthServer implements AutoCloseable {
+    private final HttpServer server;
+
+    HealthServer(int port, BooleanSupplier ready) throws IOException {
+        server = HttpServer.create(new InetSocketAddress(port), 0);
+        server.createContext("/healthz", ex -> respond(ex, 200, "{\"status\":\"ok\"}"));
+        server.createContext("/readyz", ex -> {
+            boolean up = ready.getAsBoolean();
+            respond(ex, up ? 200 : 503, up ? "{\"status\":\"ready\"}" : "{\"status\":\"starting\"}");
+        });
+        server.start();
+    }
+
+    int port() {
+        return server.getAddress().getPort();
+    }
+
+    private static void respond(HttpExchange ex, int status, String body) throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        ex.getResponseHeaders().set("Content-Type", "application/json");
+        // The context matches by prefix; only the exact path exists.
+        if (!ex.getRequestURI().getPath().equals(ex.getHttpContext().getPath())) {
+            status = 404;
+            bytes = new byte[0];
+        }
+        ex.sendResponseHeaders(status, bytes.length == 0 ? -1 : bytes.length);
+        try (OutputStream out = ex.getResponseBody()) {
+            out.write(bytes);
+        }
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+    }
+}

@@ -1,0 +1,41 @@
+package io.fileconv.operator.dispatch;
+
+import io.fileconv.core.ConsumerOffsetStore;
+import io.fileconv.core.ConversionLauncher;
+import io.fileconv.core.Env;
+import io.fileconv.core.FileRepository;
+import io.fileconv.core.Region;
+import io.fileconv.operator.Companion;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Runs the {@link Dispatcher} in the operator process, on every replica. That is safe without leader election:
+ * the replicas are members of one consumer group (each partition has one consumer at a time), offsets live in
+ * MySQL beside the UPLOADED -> QUEUED transition, and launching is idempotent per (file, attempt), so a
+ * rebalance or a replayed event creates nothing twice. Running it on both replicas also means a standby keeps
+ * dispatching while the leader restarts.
+ */
+public final class DispatcherCompanion implements Companion {
+    private final Env env;
+
+    public DispatcherCompanion(Env env) {
+        this.env = env;
+    }
+
+    @Override
+    public AutoCloseable start(ConversionLauncher launcher, Map<Region, FileRepository> repositories) {
+        Dispatcher dispatcher = new Dispatcher(env.kafkaBootstrap(), regionContexts(env, repositories), launcher);
+        dispatcher.start();
+        return dispatcher;
+    }
+
+    /** One context per served region; the offsets table is in the same database as the files table. */
+    static List<RegionContext> regionContexts(Env env, Map<Region, FileRepository> repositories) {
+        return repositories.entrySet().stream()
+                .map(e -> new RegionContext(e.getKey(), e.getValue(),
+                        new ConsumerOffsetStore(e.getValue().dataSource()), env.bucket(e.getKey())))
+                .toList();
+    }
+}

@@ -1,0 +1,60 @@
+package io.fileconv.operator.retry;
+
+import com.zaxxer.hikari.HikariDataSource;
+import io.fileconv.core.Databases;
+import io.fileconv.core.Env;
+import io.fileconv.core.FileRepository;
+import io.fileconv.core.Region;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The daily retry job (the chart's CronJob): in every served region, FAILED files of a retryable failure class
+ * whose attempts are below FILECONV_RETRY_MAX_ATTEMPTS go back to UPLOADED with attempts + 1. The dispatcher sees
+ * that change event and launches the next attempt. Prints one summary line; exits 1 if any region failed, after
+ * trying all of them (a region whose database is down must not stop the others).
+ */
+public final class RetryMain {
+    private static final Logger log = LoggerFactory.getLogger(RetryMain.class);
+    static final int PAGE_SIZE = 500;
+
+    private RetryMain() {
+    }
+
+    public static void main(String[] args) {
+        Env env = Env.system();
+        int maxAttempts = maxAttempts(env);
+        List<String> parts = new ArrayList<>();
+        boolean failed = false;
+        for (Region region : env.regions()) {
+            try (HikariDataSource pool = Databases.pool(env.dbUrl(), region.database(), env.dbUser(),
+                    env.dbPassword(), 2)) {
+                FileRepository files = new FileRepository(region, pool);
+                RetryPass.Result r = new RetryPass(PAGE_SIZE).run(new RetryCandidates(pool, maxAttempts),
+                        files::requeueForRetry);
+                parts.add(summary(region, r));
+            } catch (Exception e) {
+                log.error("retry in region {} failed", region.code(), e);
+                parts.add(region.code() + ": error (" + e.getClass().getSimpleName() + ")");
+                failed = true;
+            }
+        }
+        System.out.println("retry (max attempts " + maxAttempts + "): " + String.join("; ", parts));
+        System.exit(failed ? 1 : 0);
+    }
+
+    static int maxAttempts(Env env) {
+        int max = env.getInt("FILECONV_RETRY_MAX_ATTEMPTS", 3);
+        if (max < 1) {
+            throw new IllegalStateException("FILECONV_RETRY_MAX_ATTEMPTS must be at least 1, got " + max);
+        }
+        return max;
+    }
+
+    static String summary(Region region, RetryPass.Result r) {
+        return region.code() + ": requeued " + r.requeued() + " of " + r.candidates();
+    }
+}
