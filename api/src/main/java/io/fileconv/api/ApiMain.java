@@ -51,7 +51,8 @@ public final class ApiMain {
         }
         UserDirectory directory = new UserDirectory(directoryDs);
         CallerResolver callers = new CallerResolver(verifier, directory, stores, settings.regionUrls());
-        FilesController files = new FilesController(callers, store, new TypeDetector(), settings.maxUploadBytes());
+        FilesController files = new FilesController(callers, store, new TypeDetector(),
+                new ArchiveInspector(ArchiveInspector.Limits.defaults()), settings.maxUploadBytes());
         Path multipart = Files.createDirectories(Path.of(env.get("FILECONV_MULTIPART_DIR",
                 System.getProperty("java.io.tmpdir") + "/fileconv-multipart")));
         ApiServer server = new ApiServer(settings, files, devIssuer, directory, regions, () -> directoryDs.isRunning(),

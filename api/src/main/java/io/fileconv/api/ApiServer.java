@@ -82,8 +82,10 @@ public final class ApiServer implements AutoCloseable {
 
     private static boolean isSizeLimit(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
+            // Jetty reports the multipart limit as "400: bad multipart" caused by "max file size exceeded".
             String m = String.valueOf(t.getMessage()).toLowerCase(java.util.Locale.ROOT);
-            if (m.contains("exceeds") && (m.contains("max") || m.contains("size"))) {
+            if ((m.contains("exceed") && (m.contains("max") || m.contains("size"))) || m.contains("max file size")
+                    || m.contains("max request size")) {
                 return true;
             }
         }

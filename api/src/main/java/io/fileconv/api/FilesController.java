@@ -8,6 +8,7 @@ import io.fileconv.core.S3Keys;
 import io.fileconv.core.SupportedTypes;
 import io.javalin.http.Context;
 import io.javalin.http.UploadedFile;
+import org.apache.tika.io.TikaInputStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,12 +25,15 @@ public final class FilesController {
     private final CallerResolver callers;
     private final ObjectStore store;
     private final TypeDetector detector;
+    private final ArchiveInspector archives;
     private final long maxUploadBytes;
 
-    public FilesController(CallerResolver callers, ObjectStore store, TypeDetector detector, long maxUploadBytes) {
+    public FilesController(CallerResolver callers, ObjectStore store, TypeDetector detector, ArchiveInspector archives,
+                           long maxUploadBytes) {
         this.callers = callers;
         this.store = store;
         this.detector = detector;
+        this.archives = archives;
         this.maxUploadBytes = maxUploadBytes;
     }
 
@@ -46,11 +50,13 @@ public final class FilesController {
             throw tooLarge();
         }
         String name = FileNames.sanitize(file.filename());
-        String detected;
-        try (InputStream in = file.content()) {
-            detected = detector.detect(in);
+        SupportedTypes.Type type;
+        try (TikaInputStream tis = TikaInputStream.get(file.content())) {
+            type = detector.accept(detector.detect(tis), name);
+            if (type.archive()) {
+                archives.inspect(tis.getPath(), file.size());
+            }
         }
-        SupportedTypes.Type type = detector.accept(detected, name);
         String id = Ids.newId();
         String key = S3Keys.input(caller.userId(), id);
         String bucket = caller.home().bucket();
@@ -114,7 +120,7 @@ public final class FilesController {
         if (!applied && after.status() != FileStatus.CANCELLED) {
             throw new Problem(409, "not-cancellable", "Already finished",
                     "the file is already " + after.status().apiWord() + " and can no longer be cancelled")
-                    .with("status", after.status().apiWord());
+                    .with("fileStatus", after.status().apiWord());
         }
         LOG.info("cancel file={} from={} applied={}", id, before.status(), applied);
         ctx.status(202).json(FileView.of(after));
@@ -126,7 +132,7 @@ public final class FilesController {
         if (f.status() != FileStatus.CONVERTED) {
             throw new Problem(409, "not-converted", "No PDF (yet)",
                     "the file is " + f.status().apiWord() + "; a PDF is available once it is converted")
-                    .with("status", f.status().apiWord());
+                    .with("fileStatus", f.status().apiWord());
         }
         ctx.contentType("application/pdf");
         ctx.header("Content-Disposition", FileNames.contentDisposition(FileNames.pdfName(f.originalName())));

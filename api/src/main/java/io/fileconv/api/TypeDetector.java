@@ -29,9 +29,14 @@ public final class TypeDetector {
 
     public String detect(InputStream in) throws IOException {
         try (TikaInputStream tis = TikaInputStream.get(in)) {
-            MediaType type = detector.detect(tis, new Metadata());
-            return type.getBaseType().toString();
+            return detect(tis);
         }
+    }
+
+    /** Detects from a Tika stream the caller keeps (its spooled file can then be inspected further). */
+    public String detect(TikaInputStream tis) throws IOException {
+        MediaType type = detector.detect(tis, new Metadata());
+        return type.getBaseType().toString();
     }
 
     /**

@@ -42,7 +42,7 @@ public final class ConverterMain {
         Path work = Path.of(env.get("FILECONV_WORK_DIR", System.getProperty("java.io.tmpdir"))).resolve("fileconv");
         Duration timeout = Duration.ofSeconds(env.getLong("FILECONV_TIMEOUT_SECONDS", 120));
         try (ObjectStore store = new ObjectStore(env.objectStore());
-             OfficePool pool = OfficePool.start(new OfficePoolConfig(1, env.getInt("FILECONV_OFFICE_PORT", 2002), 1,
+             OfficePool pool = OfficePool.start(new OfficePoolConfig(java.util.List.of(env.getInt("FILECONV_OFFICE_PORT", 2002)), 1,
                      timeout, work.resolve("office")))) {
             long ms = new ConversionTask(store, new DocumentConverter(pool), work.resolve("scratch")).run(req);
             LOG.info("{\"event\":\"converted\",\"file\":\"{}\",\"attempt\":{},\"ms\":{}}", req.fileId(), req.attempt(), ms);

@@ -9,7 +9,6 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.stream.IntStream;
 
 /**
  * A pool of warm LibreOffice processes (JODConverter). Starting soffice costs ~5 s; a warm process converts a
@@ -31,7 +30,7 @@ public final class OfficePool implements AutoCloseable {
         Path work = Files.createDirectories(cfg.workDir());
         Path template = HardenedProfile.write(work.resolve("template-profile"));
         LocalOfficeManager manager = LocalOfficeManager.builder()
-                .portNumbers(IntStream.range(0, cfg.processes()).map(i -> cfg.firstPort() + i).toArray())
+                .portNumbers(cfg.ports().stream().mapToInt(Integer::intValue).toArray())
                 .workingDir(work.toFile())
                 .templateProfileDir(template.toFile())
                 .maxTasksPerProcess(cfg.maxTasksPerProcess())

@@ -27,7 +27,7 @@ class DocumentConverterTest {
 
     @BeforeAll
     static void start() throws Exception {
-        pool = OfficePool.start(new OfficePoolConfig(1, 22200, 50, Duration.ofSeconds(60), work.resolve("office")));
+        pool = OfficePool.start(new OfficePoolConfig(OfficePoolConfig.freePorts(1), 50, Duration.ofSeconds(60), work.resolve("office")));
         converter = new DocumentConverter(pool);
     }
 
@@ -89,7 +89,7 @@ class DocumentConverterTest {
             sb.append(i).append(",row ").append(i).append(",").append(i * 31 % 977).append('\n');
         }
         Files.writeString(in, sb);
-        try (OfficePool quick = OfficePool.start(new OfficePoolConfig(1, 22300, 50, Duration.ofMillis(2500),
+        try (OfficePool quick = OfficePool.start(new OfficePoolConfig(OfficePoolConfig.freePorts(1), 50, Duration.ofMillis(2500),
                 work.resolve("office-quick")))) {
             DocumentConverter c = new DocumentConverter(quick);
             assertThatThrownBy(() -> c.convert(in, work.resolve("big.pdf")))

@@ -50,7 +50,7 @@ class DocumentIsolationTest {
             ex.close();
         });
         canary.start();
-        pool = OfficePool.start(new OfficePoolConfig(1, 22100, 50, Duration.ofSeconds(60), work.resolve("office")));
+        pool = OfficePool.start(new OfficePoolConfig(OfficePoolConfig.freePorts(1), 50, Duration.ofSeconds(60), work.resolve("office")));
         converter = new DocumentConverter(pool);
     }
 

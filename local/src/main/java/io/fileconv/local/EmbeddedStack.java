@@ -2,6 +2,7 @@ package io.fileconv.local;
 
 import com.zaxxer.hikari.HikariDataSource;
 import io.fileconv.api.ApiServer;
+import io.fileconv.api.ArchiveInspector;
 import io.fileconv.api.ApiSettings;
 import io.fileconv.api.CallerResolver;
 import io.fileconv.api.DevTokenIssuer;
@@ -108,7 +109,7 @@ public final class EmbeddedStack implements AutoCloseable {
             push(CdcStream.start(r, "127.0.0.1", mariaDb.port(), data.resolve("cdc"), producer));
         }
 
-        OfficePool pool = push(OfficePool.start(new OfficePoolConfig(options.officeProcesses(), FreePorts.next(), 200,
+        OfficePool pool = push(OfficePool.start(new OfficePoolConfig(OfficePoolConfig.freePorts(options.officeProcesses()), 200,
                 options.taskTimeout(), data.resolve("office"))));
         conversionLog = new ConversionLog(data.resolve("conversions.log"));
         launcher = push(new LocalLauncher(repositories, new ConversionTask(objectStore, new DocumentConverter(pool),
@@ -129,7 +130,8 @@ public final class EmbeddedStack implements AutoCloseable {
         REGIONS.forEach(r -> stores.put(r, new RegionStore(r, repositories.get(r), r.defaultBucket())));
         CallerResolver callers = new CallerResolver(new JwtVerifier(issuer.keySource(), issuer.issuer(),
                 issuer.audience()), directory, stores, Map.of());
-        FilesController files = new FilesController(callers, objectStore, new TypeDetector(), options.maxUploadBytes());
+        FilesController files = new FilesController(callers, objectStore, new TypeDetector(),
+                new ArchiveInspector(ArchiveInspector.Limits.defaults()), options.maxUploadBytes());
         api = push(new ApiServer(settings, files, issuer, directory, REGIONS, () -> ready,
                 Files.createDirectories(data.resolve("multipart"))).start());
         ready = true;

@@ -1,0 +1,197 @@
+package io.fileconv.local;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.fileconv.api.ApiServer;
+import io.fileconv.api.ApiSettings;
+import io.fileconv.api.ArchiveInspector;
+import io.fileconv.api.CallerResolver;
+import io.fileconv.api.FilesController;
+import io.fileconv.api.JwtVerifier;
+import io.fileconv.api.RegionStore;
+import io.fileconv.api.TypeDetector;
+import io.fileconv.api.UserDirectory;
+import io.fileconv.core.Databases;
+import io.fileconv.core.Region;
+import org.apache.poi.poifs.crypt.EncryptionInfo;
+import org.apache.poi.poifs.crypt.EncryptionMode;
+import org.apache.poi.poifs.crypt.Encryptor;
+import org.apache.poi.poifs.filesystem.POIFSFileSystem;
+import org.apache.poi.openxml4j.opc.OPCPackage;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.OutputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Validation, refusals, listing, cancel and region routing over HTTP on the embedded stack. */
+@ExtendWith(SharedStack.class)
+class ApiBehaviourTest {
+    static ApiClient api;
+    static EmbeddedStack stack;
+
+    @BeforeAll
+    static void setUp(EmbeddedStack s) {
+        stack = s;
+        api = new ApiClient(s.baseUrl());
+    }
+
+    private static void assertProblem(HttpResponse<String> r, int status, String slug) throws Exception {
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(status);
+        assertThat(r.headers().firstValue("Content-Type").orElse("")).startsWith("application/problem+json");
+        JsonNode p = ApiClient.json(r.body());
+        assertThat(p.get("type").asText()).isEqualTo("https://fileconv.io/problems/" + slug);
+        assertThat(p.get("status").asInt()).isEqualTo(status);
+        assertThat(p.get("detail").asText()).isNotBlank();
+    }
+
+    private static void assertNothingStoredFor(String user, String token) throws Exception {
+        JsonNode list = ApiClient.json(api.get(token, "/api/v1/files").body());
+        assertThat(list.get("items")).isEmpty();
+        for (Region r : Region.values()) {
+            assertThat(stack.objectStore().client().listObjectsV2(b -> b.bucket(r.defaultBucket()).prefix(user + "/"))
+                    .contents()).isEmpty();
+        }
+    }
+
+    @Test
+    void aFileOverTheLimitIsRefusedWith413AndLeavesNothing() throws Exception {
+        String token = api.token("big-uploader", "in");
+        byte[] big = new byte[(int) stack.options().maxUploadBytes() + 1024];
+        java.util.Arrays.fill(big, (byte) 'a');
+        assertProblem(api.upload(token, "big.txt", big), 413, "too-large");
+        assertNothingStoredFor("big-uploader", token);
+    }
+
+    @Test
+    void aZipBombIsRefusedBeforeConversion() throws Exception {
+        String token = api.token("bomber", "in");
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (ZipOutputStream zip = new ZipOutputStream(out)) {
+            byte[] docx = Fixtures.docx().bytes();
+            try (java.util.zip.ZipInputStream in = new java.util.zip.ZipInputStream(new ByteArrayInputStream(docx))) {
+                for (ZipEntry e; (e = in.getNextEntry()) != null; ) {
+                    zip.putNextEntry(new ZipEntry(e.getName()));
+                    in.transferTo(zip);
+                }
+            }
+            zip.putNextEntry(new ZipEntry("word/media/padding.bin"));
+            byte[] zeros = new byte[1 << 20];
+            for (int i = 0; i < 300; i++) {
+                zip.write(zeros);
+            }
+        }
+        assertThat(out.size()).isLessThan(1 << 20);
+        assertProblem(api.upload(token, "bomb.docx", out.toByteArray()), 422, "archive-ratio");
+        assertNothingStoredFor("bomber", token);
+    }
+
+    @Test
+    void anEncryptedWordDocumentIsRefusedAsPasswordProtected() throws Exception {
+        String token = api.token("secretive", "in");
+        POIFSFileSystem fs = new POIFSFileSystem();
+        Encryptor enc = new EncryptionInfo(EncryptionMode.agile).getEncryptor();
+        enc.confirmPassword("s3cret");
+        try (OPCPackage pkg = OPCPackage.open(new ByteArrayInputStream(Fixtures.docx().bytes()));
+             OutputStream os = enc.getDataStream(fs)) {
+            pkg.save(os);
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        fs.writeFilesystem(out);
+        assertProblem(api.upload(token, "locked.docx", out.toByteArray()), 422, "password-protected");
+        assertNothingStoredFor("secretive", token);
+    }
+
+    @Test
+    void extensionMustAgreeWithContent() throws Exception {
+        String token = api.token("renamer", "in");
+        assertProblem(api.upload(token, "slides.pptx", Fixtures.docx().bytes()), 415, "type-mismatch");
+        assertProblem(api.upload(token, "program.exe", new byte[]{'M', 'Z', 0, 0, 1, 2, 3, 4}), 415, "unsupported-type");
+    }
+
+    @Test
+    void listIsNewestFirstWithCursorPagingAndStatusFilter() throws Exception {
+        String token = api.token("lister-http", "us");
+        List<String> ids = new java.util.ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            ids.add(api.uploadOk(token, "n" + i + ".txt", ("note " + i).getBytes()));
+        }
+        for (String id : ids) {
+            api.awaitTerminal(token, id, Duration.ofSeconds(60));
+        }
+        JsonNode p1 = ApiClient.json(api.get(token, "/api/v1/files?limit=2").body());
+        assertThat(p1.get("items")).hasSize(2);
+        assertThat(p1.get("items").get(0).get("id").asText()).isEqualTo(ids.get(4));
+        Set<String> seen = new HashSet<>();
+        String cursor = null;
+        do {
+            JsonNode page = ApiClient.json(api.get(token, "/api/v1/files?limit=2"
+                    + (cursor == null ? "" : "&cursor=" + cursor)).body());
+            page.get("items").forEach(i -> seen.add(i.get("id").asText()));
+            cursor = page.get("nextCursor").isNull() ? null : page.get("nextCursor").asText();
+        } while (cursor != null);
+        assertThat(seen).containsExactlyInAnyOrderElementsOf(ids);
+        JsonNode converted = ApiClient.json(api.get(token, "/api/v1/files?status=converted&limit=100").body());
+        assertThat(converted.get("items")).hasSize(5);
+        assertThat(ApiClient.json(api.get(token, "/api/v1/files?status=failed").body()).get("items")).isEmpty();
+        assertProblem(api.get(token, "/api/v1/files?status=bogus"), 400, "bad-status");
+        assertProblem(api.get(token, "/api/v1/files?cursor=../../x"), 400, "bad-cursor");
+    }
+
+    @Test
+    void cancellingAFinishedFileIsAConflictAndAnotherUsersIsNotFound() throws Exception {
+        String token = api.token("canceller", "uk");
+        String id = api.uploadOk(token, "c.txt", "cancel me".getBytes());
+        api.awaitTerminal(token, id, Duration.ofSeconds(60));
+        assertProblem(api.post(token, "/api/v1/files/" + id + "/cancel"), 409, "not-cancellable");
+        assertProblem(api.post(api.token("stranger", "uk"), "/api/v1/files/" + id + "/cancel"), 404, "not-found");
+        assertProblem(api.get(token, "/api/v1/files/not-an-id"), 404, "not-found");
+    }
+
+    @Test
+    void anInstanceThatDoesNotServeTheUsersRegionRedirectsThere(@org.junit.jupiter.api.io.TempDir Path tmp)
+            throws Exception {
+        // A second API instance serving only "in", like a regional deployment, sharing the directory.
+        var directoryDs = Databases.pool(stack.jdbcBase(), "fileconv_directory", "root", "", 2);
+        var inDs = Databases.pool(stack.jdbcBase(), Region.IN.database(), "root", "", 2);
+        var issuer = new io.fileconv.api.DevTokenIssuer(tmp.resolve("k.json"), "fileconv-dev", "fileconv",
+                Duration.ofMinutes(5));
+        UserDirectory directory = new UserDirectory(directoryDs);
+        var stores = Map.of(Region.IN, new RegionStore(Region.IN, new io.fileconv.core.FileRepository(Region.IN, inDs),
+                Region.IN.defaultBucket()));
+        CallerResolver callers = new CallerResolver(new JwtVerifier(issuer.keySource(), "fileconv-dev", "fileconv"),
+                directory, stores, Map.of(Region.US, stack.baseUrl()));
+        ApiSettings settings = new ApiSettings(0, 1 << 20, "fileconv-dev", "fileconv", null, true, Map.of());
+        try (ApiServer india = new ApiServer(settings, new FilesController(callers, stack.objectStore(), new TypeDetector(),
+                new ArchiveInspector(ArchiveInspector.Limits.defaults()), 1 << 20), issuer, directory, List.of(Region.IN),
+                () -> true, Files.createDirectories(tmp.resolve("mp"))).start()) {
+            directory.registerIfAbsent("traveller", Region.US);
+            String token = issuer.issue("traveller", "us");
+            HttpClient noFollow = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
+            HttpResponse<String> r = noFollow.send(HttpRequest.newBuilder(
+                    URI.create("http://localhost:" + india.port() + "/api/v1/files?limit=5"))
+                    .header("Authorization", "Bearer " + token).GET().build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(r.statusCode()).isEqualTo(307);
+            assertThat(r.headers().firstValue("Location")).hasValue(stack.baseUrl() + "/api/v1/files?limit=5");
+        } finally {
+            directoryDs.close();
+            inDs.close();
+        }
+    }
+}
