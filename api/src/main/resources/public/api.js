@@ -1,0 +1,101 @@
+// Thin client of the fileconv REST API. Every refusal of the API is RFC 9457 problem+json; it becomes an
+// ApiError whose message is the problem's detail, so the page can show the server's own words.
+import { authHeaders, signOut } from "./auth.js";
+
+export class ApiError extends Error {
+  constructor(status, problem) {
+    super((problem && (problem.detail || problem.title)) || `request failed (HTTP ${status})`);
+    this.status = status;
+    this.problem = problem || null;
+  }
+}
+
+async function problemOf(res) {
+  try {
+    return await res.json();
+  } catch {
+    return null;
+  }
+}
+
+async function request(path, { method = "GET", body, headers = {}, raw = false } = {}) {
+  const res = await fetch(path, {
+    method,
+    body,
+    headers: { Accept: "application/json", ...authHeaders(), ...headers },
+  });
+  if (res.status === 401) {
+    signOut("Your session has ended. Please sign in again.");
+  }
+  if (!res.ok) {
+    throw new ApiError(res.status, await problemOf(res));
+  }
+  return raw ? res : res.json();
+}
+
+/** {maxUploadBytes, types:[{mediaType,label,extensions}], devIssuer, regions} — public, no token needed. */
+export function getConfig() {
+  return request("/api/v1/config");
+}
+
+export function listFiles({ limit = 20, cursor = null, status = null } = {}) {
+  const q = new URLSearchParams({ limit: String(limit) });
+  if (cursor) q.set("cursor", cursor);
+  if (status) q.set("status", status);
+  return request(`/api/v1/files?${q}`);
+}
+
+export function getFile(id) {
+  return request(`/api/v1/files/${encodeURIComponent(id)}`);
+}
+
+export function cancelFile(id) {
+  return request(`/api/v1/files/${encodeURIComponent(id)}/cancel`, { method: "POST" });
+}
+
+/** The PDF as a Blob (the endpoint needs the bearer token, so a plain link cannot be used). */
+export async function downloadPdf(id) {
+  const res = await request(`/api/v1/files/${encodeURIComponent(id)}/pdf`, {
+    headers: { Accept: "application/pdf" },
+    raw: true,
+  });
+  return res.blob();
+}
+
+/**
+ * Uploads one file with XMLHttpRequest (fetch has no upload progress). onProgress(loaded, total) is called as
+ * bytes leave. Resolves with the created file; rejects with an ApiError carrying the problem detail.
+ * Returns {promise, abort}.
+ */
+export function uploadFile(file, onProgress) {
+  const xhr = new XMLHttpRequest();
+  const promise = new Promise((resolve, reject) => {
+    xhr.open("POST", "/api/v1/files");
+    xhr.responseType = "text";
+    xhr.setRequestHeader("Accept", "application/json");
+    for (const [k, v] of Object.entries(authHeaders())) xhr.setRequestHeader(k, v);
+    xhr.upload.addEventListener("progress", (e) => {
+      if (e.lengthComputable) onProgress(e.loaded, e.total);
+    });
+    xhr.addEventListener("load", () => {
+      let body = null;
+      try {
+        body = JSON.parse(xhr.responseText);
+      } catch {
+        body = null;
+      }
+      if (xhr.status === 201 && body) {
+        resolve(body);
+        return;
+      }
+      if (xhr.status === 401) signOut("Your session has ended. Please sign in again.");
+      reject(new ApiError(xhr.status, body));
+    });
+    xhr.addEventListener("error", () => reject(new ApiError(0, { detail: "network error: the upload did not reach the server" })));
+    xhr.addEventListener("abort", () => reject(new ApiError(0, { detail: "upload stopped" })));
+    const form = new FormData();
+    form.append("file", file, file.name);
+    xhr.send(form);
+  });
+  return { promise, abort: () => xhr.abort() };
+}

@@ -1,0 +1,587 @@
+// fileconv web UI: sign in, upload (validated against the server's own allow-list and size limit), a live list
+// of the user's files with cancel and download, paging. Plain ES modules, no framework, no build step.
+import { currentSession, onSessionChange, signInWithDevIssuer, signOut } from "./auth.js";
+import { ApiError, cancelFile, downloadPdf, getConfig, getFile, listFiles, uploadFile } from "./api.js";
+
+const PAGE_SIZE = 20;
+const POLL_MS = 1500;
+const PARALLEL_UPLOADS = 3;
+const TERMINAL = new Set(["converted", "failed", "cancelled"]);
+
+const $ = (id) => document.getElementById(id);
+const el = (tag, attrs = {}, ...children) => {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (v === null || v === undefined || v === false) continue;
+    if (k === "class") e.className = v;
+    else if (k === "text") e.textContent = v;
+    else if (k.startsWith("on")) e.addEventListener(k.slice(2), v);
+    else e.setAttribute(k, v === true ? "" : String(v));
+  }
+  for (const c of children) if (c !== null && c !== undefined) e.append(c);
+  return e;
+};
+
+let config = null;             // from GET /api/v1/config
+let allowed = new Map();       // extension (no dot, lower case) -> type label
+let labels = new Map();        // media type -> label
+
+// ---- small formatting helpers -------------------------------------------------------------------------------
+
+export function formatBytes(n) {
+  if (n === null || n === undefined) return "";
+  if (n < 1024) return `${n} B`;
+  const units = ["KB", "MB", "GB"];
+  let v = n / 1024;
+  let i = 0;
+  while (v >= 1024 && i < units.length - 1) {
+    v /= 1024;
+    i++;
+  }
+  return `${v < 10 ? v.toFixed(1) : Math.round(v)} ${units[i]}`;
+}
+
+export function formatDuration(ms) {
+  if (ms === null || ms === undefined || Number.isNaN(ms)) return "";
+  ms = Math.max(0, ms);
+  if (ms < 60_000) return `${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)} s`;
+  const m = Math.floor(ms / 60_000);
+  const s = Math.round((ms % 60_000) / 1000);
+  return m < 60 ? `${m} min ${s} s` : `${Math.floor(m / 60)} h ${m % 60} min`;
+}
+
+function extensionOf(name) {
+  const dot = name.lastIndexOf(".");
+  return dot > 0 && dot < name.length - 1 ? name.slice(dot + 1).toLowerCase() : "";
+}
+
+function pdfNameOf(name) {
+  const dot = name.lastIndexOf(".");
+  return `${dot > 0 ? name.slice(0, dot) : name}.pdf`;
+}
+
+function typeLabel(mediaType) {
+  return labels.get(mediaType) || mediaType || "";
+}
+
+// ---- announcements (aria-live) -----------------------------------------------------------------------------
+
+let announceTimer = null;
+const pendingAnnouncements = [];
+function announce(text) {
+  pendingAnnouncements.push(text);
+  clearTimeout(announceTimer);
+  // Batched so that a poll that changes several files reads as one message.
+  announceTimer = setTimeout(() => {
+    const live = $("live");
+    live.textContent = pendingAnnouncements.splice(0).join(". ");
+  }, 150);
+}
+
+// ---- validation before sending ------------------------------------------------------------------------------
+
+/** @returns {string|null} why the file is refused, or null when it may be sent */
+export function refusalOf(file) {
+  if (!config) return "the page has not loaded the list of accepted types yet";
+  const ext = extensionOf(file.name);
+  if (!ext || !allowed.has(ext)) {
+    const what = ext ? `“.${ext}” files are` : "Files without an extension are";
+    return `${what} not accepted. Accepted: ${acceptedList()}.`;
+  }
+  if (file.size === 0) return "The file is empty; there is nothing to convert.";
+  if (file.size > config.maxUploadBytes) {
+    let size = formatBytes(file.size);
+    let limit = formatBytes(config.maxUploadBytes);
+    if (size === limit) {
+      size = `${file.size.toLocaleString("en")} bytes`;
+      limit += ` (${config.maxUploadBytes.toLocaleString("en")} bytes)`;
+    }
+    return `The file is too large (${size}); the limit is ${limit}.`;
+  }
+  return null;
+}
+
+function acceptedList() {
+  return [...allowed.keys()].map((e) => `.${e}`).join(", ");
+}
+
+// ---- sign-in ------------------------------------------------------------------------------------------------
+
+function showSignIn(reason) {
+  stopPolling();
+  resetFiles();
+  $("uploads").replaceChildren();
+  $("workspace").hidden = true;
+  $("account").hidden = true;
+  $("signin").hidden = false;
+  const msg = $("signin-message");
+  msg.hidden = !reason;
+  msg.textContent = reason || "";
+  $("signin-user").focus();
+}
+
+function showWorkspace(session) {
+  $("signin").hidden = true;
+  $("account").hidden = false;
+  $("account-user").textContent = session.user;
+  $("account-region").textContent = session.region;
+  $("workspace").hidden = false;
+  loadFirstPage();
+}
+
+async function onSignInSubmit(ev) {
+  ev.preventDefault();
+  const user = $("signin-user").value.trim();
+  const region = $("signin-region").value;
+  const err = $("signin-error");
+  err.hidden = true;
+  if (!/^[A-Za-z0-9._@-]{1,128}$/.test(user)) {
+    err.textContent = "Enter a user name of letters, digits and . _ @ - (up to 128 characters).";
+    err.hidden = false;
+    $("signin-user").setAttribute("aria-invalid", "true");
+    $("signin-user").focus();
+    return;
+  }
+  $("signin-user").removeAttribute("aria-invalid");
+  const button = $("signin-submit");
+  button.disabled = true;
+  try {
+    await signInWithDevIssuer(user, region);
+  } catch (e) {
+    err.textContent = `Could not sign in: ${e.message}`;
+    err.hidden = false;
+  } finally {
+    button.disabled = false;
+  }
+}
+
+// ---- uploads ------------------------------------------------------------------------------------------------
+
+const uploadQueue = [];
+let uploadsRunning = 0;
+
+function handleFiles(fileList) {
+  const files = [...fileList];
+  let refused = 0;
+  for (const file of files) {
+    const why = refusalOf(file);
+    const row = uploadRow(file);
+    if (why) {
+      refused++;
+      markRefused(row, why);
+    } else {
+      uploadQueue.push({ file, row });
+    }
+  }
+  const accepted = files.length - refused;
+  announce(`${accepted} file${accepted === 1 ? "" : "s"} added for upload` + (refused ? `, ${refused} refused` : ""));
+  pumpUploads();
+}
+
+function uploadRow(file) {
+  const progress = el("progress", { max: "100", value: "0", "aria-label": `Upload progress of ${file.name}` });
+  const message = el("p", { class: "message", text: "Waiting to upload…" });
+  const row = el("li", { class: "upload", "data-name": file.name, "data-state": "waiting" },
+    el("span", { class: "name", text: file.name }),
+    el("span", { class: "size muted", text: formatBytes(file.size) }),
+    progress, message);
+  $("uploads").append(row);
+  return row;
+}
+
+function markRefused(row, why) {
+  row.classList.add("refused");
+  row.dataset.state = "refused";
+  row.querySelector("progress").remove();
+  const name = row.dataset.name;
+  const msg = row.querySelector(".message");
+  msg.textContent = `Refused: ${why}`;
+  msg.setAttribute("role", "alert");
+  const dismiss = el("button", {
+    type: "button", class: "button small secondary", text: "Dismiss",
+    "aria-label": `Dismiss the message about ${name}`,
+    onclick: () => {
+      row.remove();
+      $("dropzone").focus();
+    },
+  });
+  row.insertBefore(dismiss, row.querySelector(".size").nextSibling);
+  row.querySelector(".size").remove();
+  announce(`${name} refused: ${why}`);
+}
+
+function pumpUploads() {
+  while (uploadsRunning < PARALLEL_UPLOADS && uploadQueue.length) {
+    const job = uploadQueue.shift();
+    uploadsRunning++;
+    runUpload(job).finally(() => {
+      uploadsRunning--;
+      pumpUploads();
+    });
+  }
+}
+
+async function runUpload({ file, row }) {
+  if (!currentSession()) return;
+  const progress = row.querySelector("progress");
+  const msg = row.querySelector(".message");
+  row.dataset.state = "uploading";
+  msg.textContent = "Uploading…";
+  const { promise } = uploadFile(file, (loaded, total) => {
+    progress.value = total ? Math.round((loaded / total) * 100) : 0;
+    msg.textContent = `Uploading… ${progress.value}%`;
+  });
+  try {
+    const created = await promise;
+    progress.value = 100;
+    row.dataset.state = "done";
+    row.classList.add("done");
+    msg.textContent = "Uploaded — conversion starts shortly.";
+    announce(`${file.name} uploaded`);
+    upsert(created);
+    render();
+    schedulePoll();
+    setTimeout(() => row.remove(), 4000);
+  } catch (e) {
+    const detail = e instanceof ApiError ? e.message : String(e);
+    markRefused(row, detail.endsWith(".") ? detail : `${detail}.`);
+  }
+}
+
+function setupDropzone() {
+  const zone = $("dropzone");
+  const input = $("file-input");
+  zone.addEventListener("click", () => input.click());
+  zone.addEventListener("keydown", (e) => {
+    if (e.key === "Enter" || e.key === " " || e.key === "Spacebar") {
+      e.preventDefault();
+      input.click();
+    }
+  });
+  input.addEventListener("change", () => {
+    if (input.files && input.files.length) handleFiles(input.files);
+    input.value = "";
+  });
+  zone.addEventListener("dragenter", (e) => {
+    e.preventDefault();
+    zone.classList.add("dragover");
+  });
+  zone.addEventListener("dragover", (e) => {
+    e.preventDefault();
+    if (e.dataTransfer) e.dataTransfer.dropEffect = "copy";
+    zone.classList.add("dragover");
+  });
+  zone.addEventListener("dragleave", (e) => {
+    if (!zone.contains(e.relatedTarget)) zone.classList.remove("dragover");
+  });
+  zone.addEventListener("drop", (e) => {
+    e.preventDefault();
+    zone.classList.remove("dragover");
+    if (e.dataTransfer && e.dataTransfer.files.length) handleFiles(e.dataTransfer.files);
+  });
+  // A file dropped next to the zone must not navigate away from the page.
+  window.addEventListener("dragover", (e) => e.preventDefault());
+  window.addEventListener("drop", (e) => e.preventDefault());
+}
+
+// ---- the list of files --------------------------------------------------------------------------------------
+
+const files = new Map();       // id -> file as the API shows it
+const rows = new Map();        // id -> <li>
+let nextCursor = null;
+let loadedOnce = false;
+let listGeneration = 0;        // bumps on sign-out / filter change so late answers are dropped
+
+function resetFiles() {
+  listGeneration++;
+  files.clear();
+  rows.clear();
+  nextCursor = null;
+  loadedOnce = false;
+  $("files").replaceChildren();
+  $("load-more").hidden = true;
+  $("files-empty").hidden = true;
+  $("files-error").hidden = true;
+}
+
+function statusFilter() {
+  return $("status-filter").value || null;
+}
+
+/** Stores a file; announces a status change of a file already shown. */
+function upsert(f) {
+  const before = files.get(f.id);
+  files.set(f.id, f);
+  if (before && before.status !== f.status) {
+    announce(`${f.name} is ${f.status}` + (f.status === "failed" && f.failure ? `: ${f.failure.reason}` : ""));
+  }
+}
+
+async function loadFirstPage() {
+  resetFiles();
+  const gen = listGeneration;
+  try {
+    const page = await listFiles({ limit: PAGE_SIZE, status: statusFilter() });
+    if (gen !== listGeneration) return;
+    page.items.forEach((f) => upsert(f));
+    nextCursor = page.nextCursor;
+    loadedOnce = true;
+    render();
+    schedulePoll();
+  } catch (e) {
+    if (gen === listGeneration) showListError(e);
+  }
+}
+
+async function loadMore() {
+  if (!nextCursor) return;
+  const gen = listGeneration;
+  const button = $("load-more");
+  button.disabled = true;
+  try {
+    const page = await listFiles({ limit: PAGE_SIZE, cursor: nextCursor, status: statusFilter() });
+    if (gen !== listGeneration) return;
+    page.items.forEach((f) => upsert(f));
+    nextCursor = page.nextCursor;
+    render();
+    announce(`${page.items.length} more file${page.items.length === 1 ? "" : "s"} shown`);
+    schedulePoll();
+  } catch (e) {
+    showListError(e);
+  } finally {
+    button.disabled = false;
+  }
+}
+
+function showListError(e) {
+  if (e instanceof ApiError && e.status === 401) return; // signed out already
+  const p = $("files-error");
+  p.textContent = `Could not load your files: ${e.message}`;
+  p.hidden = false;
+}
+
+function sortedFiles() {
+  // Ids are UUIDv7: their text sorts by creation time. Newest first, as the API pages them.
+  return [...files.values()].sort((a, b) => (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
+}
+
+function render() {
+  const list = $("files");
+  const ordered = sortedFiles();
+  ordered.forEach((f, i) => {
+    let li = rows.get(f.id);
+    if (!li) {
+      li = el("li", { class: "file" });
+      rows.set(f.id, li);
+    }
+    renderRow(li, f);
+    if (list.children[i] !== li) list.insertBefore(li, list.children[i] || null);
+  });
+  $("files-empty").hidden = !loadedOnce || ordered.length > 0;
+  $("load-more").hidden = !nextCursor;
+  $("files-error").hidden = true;
+}
+
+function timeTaken(f) {
+  if (f.durationMs !== undefined && f.durationMs !== null) return `took ${formatDuration(f.durationMs)}`;
+  if (TERMINAL.has(f.status) || !f.createdAt) return "";
+  return `${formatDuration(Date.now() - Date.parse(f.createdAt))} so far`;
+}
+
+function failureText(f) {
+  if (f.status !== "failed" || !f.failure) return null;
+  const cls = (f.failure.class || "").replaceAll("_", " ");
+  const retry = f.failure.retryable ? " It will be retried automatically." : "";
+  return `Failed (${cls}): ${f.failure.reason || "no reason given"}.${retry}`;
+}
+
+function renderRow(li, f) {
+  // Rebuild the row only when what it shows changed, so a focused button keeps focus between polls.
+  const sig = `${f.status}|${f.failure ? f.failure.reason : ""}|${f.durationMs ?? ""}|${li.dataset.busy || ""}`;
+  const time = timeTaken(f);
+  if (li.dataset.sig === sig) {
+    const t = li.querySelector(".time");
+    if (t) t.textContent = time;
+    return;
+  }
+  const hadFocus = li.contains(document.activeElement);
+  li.dataset.sig = sig;
+  li.dataset.id = f.id;
+  li.dataset.status = f.status;
+  li.dataset.name = f.name;
+
+  const actions = el("div", { class: "actions" });
+  if (f.status === "converted") {
+    actions.append(el("button", {
+      type: "button", class: "button small primary", "data-action": "download",
+      "aria-label": `Download the PDF of ${f.name}`, text: "Download PDF",
+      disabled: li.dataset.busy === "download",
+      onclick: () => download(f.id),
+    }));
+  }
+  if (!TERMINAL.has(f.status)) {
+    actions.append(el("button", {
+      type: "button", class: "button small danger", "data-action": "cancel",
+      "aria-label": `Cancel the conversion of ${f.name}`, text: "Cancel",
+      disabled: li.dataset.busy === "cancel",
+      onclick: () => cancel(f.id),
+    }));
+  }
+  const reason = failureText(f);
+  li.replaceChildren(...[
+    el("div", { class: "info" },
+      el("div", { class: "title-line" },
+        el("span", { class: "name", text: f.name }),
+        el("span", { class: `status status-${f.status}`, text: f.status })),
+      el("div", { class: "meta" },
+        el("span", { class: "type", text: typeLabel(f.type) }),
+        el("span", { class: "size", text: formatBytes(f.size) }),
+        el("span", { class: "time", text: time }))),
+    actions,
+    reason ? el("p", { class: "reason", text: reason }) : null,
+    li.dataset.error ? el("p", { class: "reason", role: "alert", text: li.dataset.error }) : null,
+  ].filter(Boolean));
+  if (hadFocus) {
+    // The focused button went away with the status change: keep keyboard users on this row.
+    const next = actions.querySelector("button");
+    if (next) next.focus();
+    else {
+      li.tabIndex = -1;
+      li.focus();
+    }
+  }
+}
+
+async function cancel(id) {
+  const li = rows.get(id);
+  const f = files.get(id);
+  li.dataset.busy = "cancel";
+  delete li.dataset.error;
+  renderRow(li, f);
+  try {
+    upsert(await cancelFile(id));
+  } catch (e) {
+    li.dataset.error = `Could not cancel: ${e.message}`;
+    announce(`${f.name}: could not cancel: ${e.message}`);
+    try {
+      upsert(await getFile(id));
+    } catch {
+      /* keep what we have */
+    }
+  } finally {
+    delete li.dataset.busy;
+    li.dataset.sig = "";
+    render();
+    schedulePoll();
+  }
+}
+
+async function download(id) {
+  const li = rows.get(id);
+  const f = files.get(id);
+  li.dataset.busy = "download";
+  delete li.dataset.error;
+  renderRow(li, f);
+  try {
+    const blob = await downloadPdf(id);
+    const url = URL.createObjectURL(blob);
+    const a = el("a", { href: url, download: pdfNameOf(f.name), hidden: true });
+    document.body.append(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 60_000);
+    announce(`Downloading ${pdfNameOf(f.name)}`);
+  } catch (e) {
+    li.dataset.error = `Could not download: ${e.message}`;
+    announce(`${f.name}: could not download: ${e.message}`);
+  } finally {
+    delete li.dataset.busy;
+    li.dataset.sig = "";
+    renderRow(li, files.get(id));
+  }
+}
+
+// ---- polling while anything is still moving -----------------------------------------------------------------
+
+let pollTimer = null;
+let polling = false;
+
+function anythingMoving() {
+  for (const f of files.values()) if (!TERMINAL.has(f.status)) return true;
+  return false;
+}
+
+function schedulePoll() {
+  if (pollTimer || polling || !currentSession() || !anythingMoving()) return;
+  pollTimer = setTimeout(poll, POLL_MS);
+}
+
+function stopPolling() {
+  clearTimeout(pollTimer);
+  pollTimer = null;
+}
+
+async function poll() {
+  pollTimer = null;
+  polling = true;
+  const gen = listGeneration;
+  try {
+    // The newest page brings new files (e.g. from another tab) and most changes; files further down that are
+    // still moving are asked for one by one.
+    const page = await listFiles({ limit: PAGE_SIZE, status: statusFilter() });
+    if (gen !== listGeneration) return;
+    const seen = new Set();
+    for (const f of page.items) {
+      seen.add(f.id);
+      upsert(f);
+    }
+    const stragglers = [...files.values()].filter((f) => !seen.has(f.id) && !TERMINAL.has(f.status)).slice(0, 20);
+    const fresh = await Promise.all(stragglers.map((f) => getFile(f.id).catch(() => null)));
+    if (gen !== listGeneration) return;
+    fresh.filter(Boolean).forEach((f) => upsert(f));
+    render();
+  } catch (e) {
+    if (gen === listGeneration) showListError(e);
+  } finally {
+    polling = false;
+    if (gen === listGeneration) schedulePoll();
+  }
+}
+
+// ---- start --------------------------------------------------------------------------------------------------
+
+async function boot() {
+  setupDropzone();
+  $("signin-form").addEventListener("submit", onSignInSubmit);
+  $("sign-out").addEventListener("click", () => signOut("You are signed out."));
+  $("load-more").addEventListener("click", loadMore);
+  $("status-filter").addEventListener("change", loadFirstPage);
+  onSessionChange((session, reason) => (session ? showWorkspace(session) : showSignIn(reason)));
+
+  try {
+    config = await getConfig();
+  } catch (e) {
+    const p = $("boot-error");
+    p.textContent = `The service is not reachable: ${e.message}. Reload the page to try again.`;
+    p.hidden = false;
+    return;
+  }
+  allowed = new Map();
+  labels = new Map();
+  for (const t of config.types) {
+    labels.set(t.mediaType, t.label);
+    for (const ext of t.extensions) allowed.set(String(ext).replace(/^\./, "").toLowerCase(), t.label);
+  }
+  $("file-input").setAttribute("accept", [...allowed.keys()].map((e) => `.${e}`).join(","));
+  $("dropzone-hint").textContent =
+    `Accepted: ${acceptedList()} — up to ${formatBytes(config.maxUploadBytes)} each. Press Enter or Space to choose files.`;
+  const select = $("signin-region");
+  select.replaceChildren(...config.regions.map((r) => el("option", { value: r, text: r.toUpperCase() })));
+
+  const session = currentSession();
+  if (session) showWorkspace(session);
+  else showSignIn(config.devIssuer ? null : "This server has no development sign-in; use your organisation's login.");
+  document.documentElement.dataset.ready = "true";
+}
+
+boot();
