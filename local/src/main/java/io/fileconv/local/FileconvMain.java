@@ -1,34 +1,70 @@
 package io.fileconv.local;
 
+import io.fileconv.core.Env;
+import io.fileconv.operator.retry.RetryMain;
+
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 
-/** `fileconv up`: starts the embedded stack and keeps it running until Ctrl-C. */
+/**
+ * The commands of the local distribution:
+ * <ul>
+ *   <li>{@code up}: the whole embedded stack until Ctrl-C;</li>
+ *   <li>{@code retry}: one pass of the retry job against the running stack;</li>
+ *   <li>{@code infra}, {@code worker}, {@code api}: the same stack split into processes (the fault tests kill
+ *   worker and API processes while the infrastructure keeps running).</li>
+ * </ul>
+ */
 public final class FileconvMain {
     private FileconvMain() {
     }
 
     public static void main(String[] args) throws Exception {
         String cmd = args.length == 0 ? "up" : args[0];
-        if (!cmd.equals("up")) {
-            System.err.println("usage: fileconv up");
-            System.exit(2);
+        Path data = Path.of(env("FILECONV_DATA_DIR", ".fileconv/data")).toAbsolutePath();
+        switch (cmd) {
+            case "up" -> up(data);
+            case "retry" -> System.exit(RetryMain.run(Endpoints.readEnv(data)));
+            case "infra" -> runUntilStopped(EmbeddedInfra.start(data), "infrastructure ready: " + Endpoints.file(data));
+            case "worker" -> runUntilStopped(WorkerNode.start(Endpoints.readEnv(data), data.resolve(
+                    env("FILECONV_WORKER_DIR", "worker")), Integer.parseInt(env("FILECONV_OFFICE_PROCESSES", "2")),
+                    Duration.ofSeconds(Long.parseLong(env("FILECONV_TIMEOUT_SECONDS", "120")))), "worker ready");
+            case "api" -> {
+                ApiNode api = ApiNode.start(Endpoints.readEnv(data), data, Integer.parseInt(env("FILECONV_PORT", "8080")),
+                        Long.parseLong(env("FILECONV_MAX_UPLOAD_BYTES", String.valueOf(100L << 20))), () -> true);
+                runUntilStopped(api, "api ready on port " + api.port());
+            }
+            default -> {
+                System.err.println("usage: fileconv up | retry | infra | worker | api");
+                System.exit(2);
+            }
         }
-        Path data = Path.of(env("FILECONV_DATA_DIR", ".fileconv/data"));
+    }
+
+    private static void up(Path data) throws Exception {
         int port = Integer.parseInt(env("FILECONV_PORT", "8080"));
         int office = Integer.parseInt(env("FILECONV_OFFICE_PROCESSES", "2"));
-        StackOptions opts = StackOptions.defaults(data).withApiPort(port);
-        opts = new StackOptions(opts.dataDir(), opts.apiPort(), office, opts.taskTimeout(), opts.maxUploadBytes());
-        EmbeddedStack stack = EmbeddedStack.start(opts);
+        StackOptions d = StackOptions.defaults(data);
+        EmbeddedStack stack = EmbeddedStack.start(new StackOptions(data, port, office, d.taskTimeout(),
+                d.maxUploadBytes()));
+        runUntilStopped(stack, "\nfileconv is ready: " + stack.baseUrl() + "/   (data in " + data
+                + ", Ctrl-C to stop)");
+    }
+
+    private static void runUntilStopped(AutoCloseable running, String readyMessage) throws InterruptedException {
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             System.out.println("fileconv: stopping...");
-            stack.close();
+            try {
+                running.close();
+            } catch (Exception e) {
+                System.err.println("fileconv: stop failed: " + e);
+            }
             stopped.countDown();
         }, "shutdown"));
-        System.out.println();
-        System.out.println("fileconv is ready: " + stack.baseUrl() + "/   (data in " + data.toAbsolutePath()
-                + ", Ctrl-C to stop)");
+        System.out.println(readyMessage);
+        System.out.flush();
         stopped.await();
     }
 

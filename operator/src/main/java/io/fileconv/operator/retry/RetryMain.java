@@ -25,7 +25,11 @@ public final class RetryMain {
     }
 
     public static void main(String[] args) {
-        Env env = Env.system();
+        System.exit(run(Env.system()));
+    }
+
+    /** One retry pass over every served region; returns the process exit code. */
+    public static int run(Env env) {
         int maxAttempts = maxAttempts(env);
         List<String> parts = new ArrayList<>();
         boolean failed = false;
@@ -43,7 +47,7 @@ public final class RetryMain {
             }
         }
         System.out.println("retry (max attempts " + maxAttempts + "): " + String.join("; ", parts));
-        System.exit(failed ? 1 : 0);
+        return failed ? 1 : 0;
     }
 
     static int maxAttempts(Env env) {

@@ -1,0 +1,89 @@
+package io.fileconv.local;
+
+import com.zaxxer.hikari.HikariDataSource;
+import io.fileconv.api.ApiServer;
+import io.fileconv.api.ApiSettings;
+import io.fileconv.api.ArchiveInspector;
+import io.fileconv.api.CallerResolver;
+import io.fileconv.api.DevTokenIssuer;
+import io.fileconv.api.FilesController;
+import io.fileconv.api.JwtVerifier;
+import io.fileconv.api.RegionStore;
+import io.fileconv.api.TypeDetector;
+import io.fileconv.api.UserDirectory;
+import io.fileconv.core.Databases;
+import io.fileconv.core.Env;
+import io.fileconv.core.FileRepository;
+import io.fileconv.core.ObjectStore;
+import io.fileconv.core.Region;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+
+/** The API with the development issuer, serving every region, as the embedded stack runs it. */
+public final class ApiNode implements AutoCloseable {
+    private final Deque<AutoCloseable> toClose = new ArrayDeque<>();
+    private ApiServer server;
+
+    public static ApiNode start(Env env, Path dataDir, int port, long maxUploadBytes, BooleanSupplier ready)
+            throws Exception {
+        ApiNode node = new ApiNode();
+        try {
+            node.boot(env, dataDir, port, maxUploadBytes, ready);
+            return node;
+        } catch (Exception | Error e) {
+            node.close();
+            throw e;
+        }
+    }
+
+    private void boot(Env env, Path dataDir, int port, long maxUploadBytes, BooleanSupplier ready) throws Exception {
+        List<Region> regions = env.regions();
+        ApiSettings settings = new ApiSettings(port, maxUploadBytes, "fileconv-dev", "fileconv", null, true, Map.of());
+        // The key lives with the data, so tokens stay valid across restarts of the API process.
+        DevTokenIssuer issuer = new DevTokenIssuer(dataDir.resolve("keys").resolve("dev-issuer.jwk.json"),
+                settings.issuer(), settings.audience(), Duration.ofHours(8));
+        HikariDataSource directoryDs = push(Databases.pool(env.dbUrl(), "fileconv_directory", env.dbUser(),
+                env.dbPassword(), 4));
+        UserDirectory directory = new UserDirectory(directoryDs);
+        Map<Region, RegionStore> stores = new EnumMap<>(Region.class);
+        for (Region r : regions) {
+            HikariDataSource ds = push(Databases.pool(env.dbUrl(), r.database(), env.dbUser(), env.dbPassword(), 8));
+            stores.put(r, new RegionStore(r, new FileRepository(r, ds), env.bucket(r)));
+        }
+        ObjectStore store = push(new ObjectStore(env.objectStore()));
+        CallerResolver callers = new CallerResolver(new JwtVerifier(issuer.keySource(), issuer.issuer(),
+                issuer.audience()), directory, stores, Map.of());
+        FilesController files = new FilesController(callers, store, new TypeDetector(),
+                new ArchiveInspector(ArchiveInspector.Limits.defaults()), maxUploadBytes);
+        server = push(new ApiServer(settings, files, issuer, directory, regions, ready,
+                Files.createDirectories(dataDir.resolve("multipart"))).start());
+    }
+
+    private <T extends AutoCloseable> T push(T c) {
+        toClose.push(c);
+        return c;
+    }
+
+    public int port() {
+        return server.port();
+    }
+
+    @Override
+    public void close() {
+        while (!toClose.isEmpty()) {
+            try {
+                toClose.pop().close();
+            } catch (Exception | Error e) {
+                org.slf4j.LoggerFactory.getLogger(ApiNode.class).warn("stopping API part failed: {}", e.toString());
+            }
+        }
+    }
+}

@@ -1,0 +1,174 @@
+package io.fileconv.local;
+
+import com.zaxxer.hikari.HikariDataSource;
+import io.fileconv.core.Databases;
+import io.fileconv.core.ObjectStore;
+import io.fileconv.core.ObjectStoreConfig;
+import io.fileconv.core.Region;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+
+/**
+ * The infrastructure half of the embedded stack — what a cluster gets from its platform: MariaDB with the schemas
+ * migrated, S3 with a bucket per region, a Kafka broker with the regional topics, and Debezium streaming each
+ * regional files table into its topic. Ports are fixed for the life of this object, so the database and the broker
+ * can be restarted in place (the fault tests do) and clients reconnect to the same address.
+ */
+public final class EmbeddedInfra implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(EmbeddedInfra.class);
+    public static final List<Region> REGIONS = List.of(Region.values());
+
+    private final Path dataDir;
+    private final int dbPort = FreePorts.next();
+    private final int kafkaPort = FreePorts.next();
+    private final int kafkaControllerPort = FreePorts.next();
+    private final int s3Port = FreePorts.next();
+    private EmbeddedMariaDb mariaDb;
+    private EmbeddedS3 s3;
+    private EmbeddedKafka kafka;
+    private KafkaProducer<String, String> producer;
+    private final List<CdcStream> cdc = new ArrayList<>();
+
+    private EmbeddedInfra(Path dataDir) {
+        this.dataDir = dataDir;
+    }
+
+    public static EmbeddedInfra start(Path dataDir) throws Exception {
+        EmbeddedInfra infra = new EmbeddedInfra(Files.createDirectories(dataDir.toAbsolutePath()));
+        try {
+            infra.boot();
+            return infra;
+        } catch (Exception | Error e) {
+            infra.close();
+            throw e;
+        }
+    }
+
+    private void boot() throws Exception {
+        startMariaDb();
+        List<String> dbs = new ArrayList<>(REGIONS.stream().map(Region::database).toList());
+        dbs.add("fileconv_directory");
+        mariaDb.createDatabases(dbs);
+        try (HikariDataSource ds = Databases.pool(jdbcBase(), "fileconv_directory", "root", "", 2)) {
+            Databases.migrateDirectory(ds);
+        }
+        for (Region r : REGIONS) {
+            try (HikariDataSource ds = Databases.pool(jdbcBase(), r.database(), "root", "", 2)) {
+                Databases.migrateRegion(ds);
+            }
+        }
+        s3 = EmbeddedS3.start(dataDir.resolve("s3"), s3Port);
+        try (ObjectStore store = new ObjectStore(objectStoreConfig())) {
+            for (Region r : REGIONS) {
+                store.ensureBucket(r.defaultBucket());
+            }
+        }
+        startKafka();
+        kafka.createTopics(REGIONS.stream().map(Region::filesTopic).toList(), 3);
+        producer = producer(kafka.bootstrap());
+        for (Region r : REGIONS) {
+            cdc.add(CdcStream.start(r, "127.0.0.1", dbPort, dataDir.resolve("cdc"), producer));
+        }
+        endpoints().write(dataDir);
+    }
+
+    private void startMariaDb() throws Exception {
+        mariaDb = EmbeddedMariaDb.start(dataDir.resolve("mariadb"), mariaDbBinaries(), dbPort);
+    }
+
+    private void startKafka() throws Exception {
+        kafka = EmbeddedKafka.start(dataDir.resolve("kafka"), kafkaPort, kafkaControllerPort);
+    }
+
+    /** Stops and starts MariaDB on the same port and data (clients see a database restart). */
+    public void restartMariaDb() throws Exception {
+        LOG.info("restarting MariaDB");
+        mariaDb.close();
+        startMariaDb();
+    }
+
+    /** Stops and starts the Kafka broker on the same ports and log directory. */
+    public void restartKafka() throws Exception {
+        LOG.info("restarting Kafka");
+        kafka.close();
+        startKafka();
+    }
+
+    public Endpoints endpoints() {
+        return new Endpoints(jdbcBase(), kafka.bootstrap(), s3.endpoint(), EmbeddedS3.ACCESS_KEY, EmbeddedS3.SECRET_KEY);
+    }
+
+    public ObjectStoreConfig objectStoreConfig() {
+        return new ObjectStoreConfig(s3.endpoint(), "us-east-1", EmbeddedS3.ACCESS_KEY, EmbeddedS3.SECRET_KEY, true);
+    }
+
+    public String jdbcBase() {
+        return "jdbc:mariadb://127.0.0.1:" + dbPort + "/";
+    }
+
+    public String kafkaBootstrap() {
+        return kafka.bootstrap();
+    }
+
+    public Path dataDir() {
+        return dataDir;
+    }
+
+    /** MariaDB binaries are unpacked once per machine, not once per data directory. */
+    private static Path mariaDbBinaries() {
+        String override = System.getenv("FILECONV_MARIADB_BASEDIR");
+        if (override != null && !override.isBlank()) {
+            return Path.of(override);
+        }
+        return Path.of(System.getProperty("user.home"), ".cache", "fileconv", "mariadb-11.4.5");
+    }
+
+    private static KafkaProducer<String, String> producer(String bootstrap) {
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+        p.put(ProducerConfig.LINGER_MS_CONFIG, "0");
+        p.put(ProducerConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, "1000");
+        p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "600000");
+        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        return new KafkaProducer<>(p);
+    }
+
+    @Override
+    public void close() {
+        try {
+            Files.deleteIfExists(Endpoints.file(dataDir));
+        } catch (Exception ignored) {
+            // best effort: a stale file only makes `fileconv retry` report an unreachable stack
+        }
+        for (CdcStream c : cdc) {
+            c.close();
+        }
+        closeQuietly(producer);
+        closeQuietly(kafka);
+        closeQuietly(s3);
+        closeQuietly(mariaDb);
+    }
+
+    private static void closeQuietly(AutoCloseable c) {
+        if (c == null) {
+            return;
+        }
+        try {
+            c.close();
+        } catch (Exception | Error e) {
+            LOG.warn("stopping {} failed: {}", c.getClass().getSimpleName(), e.toString());
+        }
+    }
+}

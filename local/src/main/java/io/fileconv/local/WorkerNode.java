@@ -1,0 +1,102 @@
+package io.fileconv.local;
+
+import com.zaxxer.hikari.HikariDataSource;
+import io.fileconv.converter.ConversionTask;
+import io.fileconv.converter.DocumentConverter;
+import io.fileconv.converter.OfficePool;
+import io.fileconv.converter.OfficePoolConfig;
+import io.fileconv.core.ConsumerOffsetStore;
+import io.fileconv.core.Databases;
+import io.fileconv.core.Env;
+import io.fileconv.core.FileRepository;
+import io.fileconv.core.ObjectStore;
+import io.fileconv.core.Region;
+import io.fileconv.operator.dispatch.Dispatcher;
+import io.fileconv.operator.dispatch.RegionContext;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The pipeline half that the operator runs in a cluster — the dispatcher — plus, in place of Jobs, the converter
+ * on a warm office pool (LocalLauncher). Configured with the same FILECONV_* settings as the deployables, so it
+ * runs in the embedded stack's JVM or as its own process (`FileconvMain worker`).
+ */
+public final class WorkerNode implements AutoCloseable {
+    private final Deque<AutoCloseable> toClose = new ArrayDeque<>();
+    private final Map<Region, FileRepository> repositories = new EnumMap<>(Region.class);
+    private LocalLauncher launcher;
+    private Dispatcher dispatcher;
+    private ConversionLog conversionLog;
+
+    public static WorkerNode start(Env env, Path workDir, int officeProcesses, Duration taskTimeout) throws Exception {
+        WorkerNode node = new WorkerNode();
+        try {
+            node.boot(env, workDir, officeProcesses, taskTimeout);
+            return node;
+        } catch (Exception | Error e) {
+            node.close();
+            throw e;
+        }
+    }
+
+    private void boot(Env env, Path workDir, int officeProcesses, Duration taskTimeout) throws Exception {
+        List<Region> regions = env.regions();
+        for (Region r : regions) {
+            HikariDataSource ds = push(Databases.pool(env.dbUrl(), r.database(), env.dbUser(), env.dbPassword(), 6));
+            repositories.put(r, new FileRepository(r, ds));
+        }
+        ObjectStore store = push(new ObjectStore(env.objectStore()));
+        OfficePool pool = push(OfficePool.start(new OfficePoolConfig(OfficePoolConfig.freePorts(officeProcesses), 200,
+                taskTimeout, workDir.resolve("office"))));
+        conversionLog = new ConversionLog(workDir.resolve("conversions.log"));
+        launcher = push(new LocalLauncher(repositories, new ConversionTask(store, new DocumentConverter(pool),
+                workDir.resolve("scratch")), store, conversionLog, officeProcesses));
+        regions.forEach(r -> launcher.withBucket(r, env.bucket(r)));
+        launcher.resumeInterrupted();
+        List<RegionContext> contexts = regions.stream().map(r -> new RegionContext(r, repositories.get(r),
+                new ConsumerOffsetStore(repositories.get(r).dataSource()), env.bucket(r))).toList();
+        dispatcher = push(new Dispatcher(env.kafkaBootstrap(), contexts, launcher));
+        dispatcher.start();
+    }
+
+    private <T extends AutoCloseable> T push(T c) {
+        toClose.push(c);
+        return c;
+    }
+
+    public FileRepository files(Region region) {
+        return repositories.get(region);
+    }
+
+    public LocalLauncher launcher() {
+        return launcher;
+    }
+
+    public Dispatcher dispatcher() {
+        return dispatcher;
+    }
+
+    public ConversionLog conversionLog() {
+        return conversionLog;
+    }
+
+    /** Dispatcher first (no new launches), then the launcher lets running conversions finish. */
+    @Override
+    public void close() {
+        while (!toClose.isEmpty()) {
+            AutoCloseable c = toClose.pop();
+            try {
+                c.close();
+            } catch (Exception | Error e) {
+                org.slf4j.LoggerFactory.getLogger(WorkerNode.class).warn("stopping {} failed: {}",
+                        c.getClass().getSimpleName(), e.toString());
+            }
+        }
+    }
+}
