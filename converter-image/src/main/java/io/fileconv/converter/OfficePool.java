@@ -28,6 +28,7 @@ public final class OfficePool implements AutoCloseable {
 
     public static OfficePool start(OfficePoolConfig cfg) throws IOException, OfficeException {
         Path work = Files.createDirectories(cfg.workDir());
+        killOrphans(work);
         Path template = HardenedProfile.write(work.resolve("template-profile"));
         LocalOfficeManager manager = LocalOfficeManager.builder()
                 .portNumbers(cfg.ports().stream().mapToInt(Integer::intValue).toArray())
@@ -46,6 +47,21 @@ public final class OfficePool implements AutoCloseable {
         manager.start();
         LOG.info("office pool ready: {} process(es) in {} ms", cfg.processes(), (System.nanoTime() - t0) / 1_000_000);
         return new OfficePool(manager, cfg);
+    }
+
+    /**
+     * A JVM killed with SIGKILL leaves its soffice processes running (they are not its process group's foreground).
+     * They are recognised by their profile directory inside our work dir and killed before new ones start, so
+     * repeated crashes cannot pile up office processes.
+     */
+    static void killOrphans(Path work) {
+        String marker = work.toAbsolutePath().toString();
+        ProcessHandle.allProcesses()
+                .filter(p -> p.info().commandLine().map(c -> c.contains("soffice") && c.contains(marker)).orElse(false))
+                .forEach(p -> {
+                    LOG.warn("killing leftover office process {} of a previous run", p.pid());
+                    p.destroyForcibly();
+                });
     }
 
     LocalOfficeManager manager() {

@@ -103,6 +103,16 @@ public final class EmbeddedInfra implements AutoCloseable {
         startKafka();
     }
 
+    /** Takes the S3 API away (connection refused) until {@link #startS3()}: storage outages for the fault tests. */
+    public void stopS3() throws Exception {
+        LOG.info("stopping S3");
+        s3.close();
+    }
+
+    public void startS3() throws Exception {
+        s3 = EmbeddedS3.start(dataDir.resolve("s3"), s3Port);
+    }
+
     public Endpoints endpoints() {
         return new Endpoints(jdbcBase(), kafka.bootstrap(), s3.endpoint(), EmbeddedS3.ACCESS_KEY, EmbeddedS3.SECRET_KEY);
     }
