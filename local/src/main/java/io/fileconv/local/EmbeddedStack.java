@@ -21,8 +21,11 @@ import io.fileconv.core.FileRepository;
 import io.fileconv.core.ObjectStore;
 import io.fileconv.core.ObjectStoreConfig;
 import io.fileconv.core.Region;
+import io.fileconv.core.metrics.FileconvMetrics;
+import io.fileconv.core.metrics.PipelineMetrics;
 import io.fileconv.operator.dispatch.Dispatcher;
 import io.fileconv.operator.dispatch.RegionContext;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -63,6 +66,8 @@ public final class EmbeddedStack implements AutoCloseable {
     private ApiServer api;
     private ConversionLog conversionLog;
     private volatile boolean ready;
+    /** One registry for API and worker: the API's /metrics shows the whole in-process pipeline. */
+    private final PrometheusMeterRegistry metrics = FileconvMetrics.create("fileconv-local");
 
     private EmbeddedStack(StackOptions options) {
         this.options = options;
@@ -87,17 +92,17 @@ public final class EmbeddedStack implements AutoCloseable {
         List<String> dbs = new ArrayList<>(REGIONS.stream().map(Region::database).toList());
         dbs.add("fileconv_directory");
         mariaDb.createDatabases(dbs);
-        HikariDataSource directoryDs = push(Databases.pool(mariaDb.jdbcBase(), "fileconv_directory", "root", "", 4));
+        HikariDataSource directoryDs = push(Databases.pool(mariaDb.jdbcBase(), "fileconv_directory", "root", "", 4, metrics));
         Databases.migrateDirectory(directoryDs);
         for (Region r : REGIONS) {
-            HikariDataSource ds = push(Databases.pool(mariaDb.jdbcBase(), r.database(), "root", "", 8));
+            HikariDataSource ds = push(Databases.pool(mariaDb.jdbcBase(), r.database(), "root", "", 8, metrics));
             Databases.migrateRegion(ds);
             repositories.put(r, new FileRepository(r, ds));
         }
 
         s3 = push(EmbeddedS3.start(data.resolve("s3"), FreePorts.next()));
         objectStore = push(new ObjectStore(new ObjectStoreConfig(s3.endpoint(), "us-east-1", EmbeddedS3.ACCESS_KEY,
-                EmbeddedS3.SECRET_KEY, true)));
+                EmbeddedS3.SECRET_KEY, true), metrics));
         for (Region r : REGIONS) {
             objectStore.ensureBucket(r.defaultBucket());
         }
@@ -113,12 +118,13 @@ public final class EmbeddedStack implements AutoCloseable {
                 options.taskTimeout(), data.resolve("office"))));
         conversionLog = new ConversionLog(data.resolve("conversions.log"));
         launcher = push(new LocalLauncher(repositories, new ConversionTask(objectStore, new DocumentConverter(pool),
-                data.resolve("scratch")), objectStore, conversionLog, options.officeProcesses()));
+                data.resolve("scratch")), objectStore, conversionLog, options.officeProcesses(),
+                new PipelineMetrics(metrics)));
         launcher.resumeInterrupted();
 
         List<RegionContext> contexts = REGIONS.stream().map(r -> new RegionContext(r, repositories.get(r),
                 new ConsumerOffsetStore(repositories.get(r).dataSource()), r.defaultBucket())).toList();
-        dispatcher = push(new Dispatcher(kafka.bootstrap(), contexts, launcher));
+        dispatcher = push(new Dispatcher(kafka.bootstrap(), contexts, launcher, metrics));
         dispatcher.start();
 
         ApiSettings settings = new ApiSettings(options.apiPort(), options.maxUploadBytes(), "fileconv-dev",
@@ -131,9 +137,10 @@ public final class EmbeddedStack implements AutoCloseable {
         CallerResolver callers = new CallerResolver(new JwtVerifier(issuer.keySource(), issuer.issuer(),
                 issuer.audience()), directory, stores, Map.of());
         FilesController files = new FilesController(callers, objectStore, new TypeDetector(),
-                new ArchiveInspector(ArchiveInspector.Limits.defaults()), options.maxUploadBytes());
+                new ArchiveInspector(ArchiveInspector.Limits.defaults()), options.maxUploadBytes(),
+                new PipelineMetrics(metrics));
         api = push(new ApiServer(settings, files, issuer, directory, REGIONS, () -> ready,
-                Files.createDirectories(data.resolve("multipart"))).start());
+                Files.createDirectories(data.resolve("multipart")), metrics).start());
         ready = true;
         LOG.info("fileconv embedded stack ready in {} s: {}", (System.nanoTime() - t0) / 1_000_000_000.0, baseUrl());
     }
