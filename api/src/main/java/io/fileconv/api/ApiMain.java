@@ -6,6 +6,9 @@ import io.fileconv.core.Env;
 import io.fileconv.core.FileRepository;
 import io.fileconv.core.ObjectStore;
 import io.fileconv.core.Region;
+import io.fileconv.core.metrics.FileconvMetrics;
+import io.fileconv.core.metrics.PipelineMetrics;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,16 +30,18 @@ public final class ApiMain {
         Env env = Env.system();
         ApiSettings settings = ApiSettings.from(env);
         List<Region> regions = env.regions();
-        HikariDataSource directoryDs = Databases.pool(env.dbUrl(), "fileconv_directory", env.dbUser(), env.dbPassword(), 4);
+        PrometheusMeterRegistry metrics = FileconvMetrics.create("fileconv-api");
+        HikariDataSource directoryDs = Databases.pool(env.dbUrl(), "fileconv_directory", env.dbUser(), env.dbPassword(), 4,
+                metrics);
         Databases.migrateDirectory(directoryDs);
         Map<Region, RegionStore> stores = new EnumMap<>(Region.class);
         for (Region r : regions) {
             HikariDataSource ds = Databases.pool(env.dbUrl(), r.database(), env.dbUser(), env.dbPassword(),
-                    env.getInt("FILECONV_DB_POOL_SIZE", 16));
+                    env.getInt("FILECONV_DB_POOL_SIZE", 16), metrics);
             Databases.migrateRegion(ds);
             stores.put(r, new RegionStore(r, new FileRepository(r, ds), env.bucket(r)));
         }
-        ObjectStore store = new ObjectStore(env.objectStore());
+        ObjectStore store = new ObjectStore(env.objectStore(), metrics);
         DevTokenIssuer devIssuer = null;
         JwtVerifier verifier;
         if (settings.devIssuer()) {
@@ -52,11 +57,12 @@ public final class ApiMain {
         UserDirectory directory = new UserDirectory(directoryDs);
         CallerResolver callers = new CallerResolver(verifier, directory, stores, settings.regionUrls());
         FilesController files = new FilesController(callers, store, new TypeDetector(),
-                new ArchiveInspector(ArchiveInspector.Limits.defaults()), settings.maxUploadBytes());
+                new ArchiveInspector(ArchiveInspector.Limits.defaults()), settings.maxUploadBytes(),
+                new PipelineMetrics(metrics));
         Path multipart = Files.createDirectories(Path.of(env.get("FILECONV_MULTIPART_DIR",
                 System.getProperty("java.io.tmpdir") + "/fileconv-multipart")));
         ApiServer server = new ApiServer(settings, files, devIssuer, directory, regions, () -> directoryDs.isRunning(),
-                multipart).start();
+                multipart, metrics).start();
         Runtime.getRuntime().addShutdownHook(new Thread(server::close, "shutdown"));
         LOG.info("fileconv API serving regions {} on port {}", regions, server.port());
     }

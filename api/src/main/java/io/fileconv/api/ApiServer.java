@@ -1,12 +1,19 @@
 package io.fileconv.api;
 
+import io.fileconv.core.LogContext;
 import io.fileconv.core.Region;
 import io.fileconv.core.SupportedTypes;
 import io.fileconv.core.UserIds;
+import io.fileconv.core.metrics.FileconvMetrics;
+import io.fileconv.core.metrics.MetricNames;
 import io.javalin.Javalin;
 import io.javalin.config.SizeUnit;
 import io.javalin.http.Context;
 import io.javalin.http.staticfiles.Location;
+import io.javalin.router.Endpoint;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import org.slf4j.MDC;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,7 +25,7 @@ import java.util.UUID;
 import java.util.function.BooleanSupplier;
 import java.util.regex.Pattern;
 
-/** Assembles the HTTP API: routes, error mapping (RFC 9457), request ids, static web UI. */
+/** Assembles the HTTP API: routes, error mapping (RFC 9457), request ids, metrics, static web UI. */
 public final class ApiServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);
     private static final Pattern SAFE_REQUEST_ID = Pattern.compile("^[A-Za-z0-9._-]{1,64}$");
@@ -27,6 +34,16 @@ public final class ApiServer implements AutoCloseable {
 
     public ApiServer(ApiSettings settings, FilesController files, DevTokenIssuer devIssuer, UserDirectory directory,
                      List<Region> servedRegions, BooleanSupplier ready, Path multipartDir) {
+        this(settings, files, devIssuer, directory, servedRegions, ready, multipartDir,
+                FileconvMetrics.create("fileconv-api"));
+    }
+
+    /**
+     * @param registry served on /metrics and recording fileconv_http_requests; in the embedded stack it is shared
+     *                 with the worker, so this one page shows the whole pipeline
+     */
+    public ApiServer(ApiSettings settings, FilesController files, DevTokenIssuer devIssuer, UserDirectory directory,
+                     List<Region> servedRegions, BooleanSupplier ready, Path multipartDir, MeterRegistry registry) {
         this.app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.jetty.port = settings.port();
@@ -40,6 +57,14 @@ public final class ApiServer implements AutoCloseable {
                 sf.location = Location.CLASSPATH;
             });
             config.routes.before(ApiServer::requestId);
+            // The request logger runs once per request after the response, also for static files, errors and
+            // requests that matched no route, which before/after pairs do not all see.
+            config.requestLogger.http((ctx, ms) -> {
+                recordRequest(registry, ctx, ms);
+                MDC.clear();
+            });
+            config.routes.get("/metrics", ctx -> ctx.contentType(FileconvMetrics.CONTENT_TYPE)
+                    .result(FileconvMetrics.scrape(registry)));
             config.routes.get("/healthz", ctx -> ctx.json(Map.of("status", "ok")));
             config.routes.get("/readyz", ctx -> {
                 boolean ok = ready.getAsBoolean();
@@ -97,6 +122,44 @@ public final class ApiServer implements AutoCloseable {
         String id = given != null && SAFE_REQUEST_ID.matcher(given).matches() ? given : UUID.randomUUID().toString();
         ctx.attribute("requestId", id);
         ctx.header("X-Request-Id", id);
+        MDC.clear(); // a pooled thread may carry keys of an earlier request whose logger did not run
+        LogContext.put(LogContext.REQUEST_ID, id);
+    }
+
+    private static void recordRequest(MeterRegistry registry, Context ctx, Float ms) {
+        int status = ctx.statusCode();
+        MetricNames.Meter m = MetricNames.HTTP_REQUESTS;
+        Timer.builder(m.name()).description(m.description())
+                .tags("route", route(ctx), "method", method(ctx), "status", Integer.toString(status),
+                        "status_class", (status / 100) + "xx")
+                .serviceLevelObjectives(m.bucketArray()).register(registry)
+                .record(Math.round(ms == null ? 0 : ms * 1000.0), java.util.concurrent.TimeUnit.MICROSECONDS);
+    }
+
+    private static final java.util.Set<String> METHODS = java.util.Set.of("GET", "HEAD", "POST", "PUT", "PATCH",
+            "DELETE", "OPTIONS");
+
+    /** Bounded: a client can send any method token. */
+    private static String method(Context ctx) {
+        String m = ctx.req().getMethod();
+        return METHODS.contains(m) ? m : "other";
+    }
+
+    /**
+     * The route template ({@code /api/v1/files/{id}}), never the raw path: ids in labels would make one series per
+     * file. Requests no route matched are "static" (web UI files) or, when nothing answered, "unmatched".
+     */
+    static String route(Context ctx) {
+        Endpoint e;
+        try {
+            e = ctx.endpoints().matchedHttpEndpoint();
+        } catch (RuntimeException notMatched) {
+            e = null;
+        }
+        if (e != null) {
+            return e.path;
+        }
+        return ctx.statusCode() == 404 ? "unmatched" : "static";
     }
 
     static void problem(Context ctx, Problem p) {

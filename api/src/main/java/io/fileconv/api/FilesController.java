@@ -3,9 +3,12 @@ package io.fileconv.api;
 import io.fileconv.core.FileRecord;
 import io.fileconv.core.FileStatus;
 import io.fileconv.core.Ids;
+import io.fileconv.core.LogContext;
 import io.fileconv.core.ObjectStore;
 import io.fileconv.core.S3Keys;
 import io.fileconv.core.SupportedTypes;
+import io.fileconv.core.metrics.FileconvMetrics;
+import io.fileconv.core.metrics.PipelineMetrics;
 import io.javalin.http.Context;
 import io.javalin.http.UploadedFile;
 import org.apache.tika.io.TikaInputStream;
@@ -27,9 +30,17 @@ public final class FilesController {
     private final TypeDetector detector;
     private final ArchiveInspector archives;
     private final long maxUploadBytes;
+    private final PipelineMetrics metrics;
 
     public FilesController(CallerResolver callers, ObjectStore store, TypeDetector detector, ArchiveInspector archives,
                            long maxUploadBytes) {
+        this(callers, store, detector, archives, maxUploadBytes, new PipelineMetrics(FileconvMetrics.none()));
+    }
+
+    /** @param metrics counts accepted uploads (fileconv_uploads_total) */
+    public FilesController(CallerResolver callers, ObjectStore store, TypeDetector detector, ArchiveInspector archives,
+                           long maxUploadBytes, PipelineMetrics metrics) {
+        this.metrics = metrics;
         this.callers = callers;
         this.store = store;
         this.detector = detector;
@@ -58,6 +69,8 @@ public final class FilesController {
             }
         }
         String id = Ids.newId();
+        // Stays in the MDC until the request logger clears it: every later line of this request carries the file.
+        LogContext.forFile(id, caller.userId(), caller.home().region(), 1, ctx.attribute("requestId"));
         String key = S3Keys.input(caller.userId(), id);
         String bucket = caller.home().bucket();
         ObjectStore.StoredObject stored;
@@ -74,6 +87,7 @@ public final class FilesController {
             store.delete(bucket, key); // no row, no object: the client may simply retry
             throw e;
         }
+        metrics.uploaded(caller.home().region());
         LOG.info("uploaded file={} region={} type={} bytes={} request={}", id, caller.home().region().code(),
                 type.canonicalExtension(), stored.size(), requestId);
         FileRecord rec = caller.home().files().find(id).orElseThrow();
@@ -115,6 +129,7 @@ public final class FilesController {
         Caller caller = callers.resolve(ctx, true);
         String id = ctx.pathParam("id");
         FileRecord before = owned(caller, id);
+        LogContext.forFile(id, caller.userId(), caller.home().region(), before.attempts(), ctx.attribute("requestId"));
         boolean applied = caller.home().files().cancel(caller.userId(), id);
         FileRecord after = caller.home().files().find(id).orElseThrow();
         if (!applied && after.status() != FileStatus.CANCELLED) {

@@ -4,6 +4,7 @@ import io.fileconv.core.ConversionFailure;
 import io.fileconv.core.ConversionRequest;
 import io.fileconv.core.Env;
 import io.fileconv.core.FailureClass;
+import io.fileconv.core.LogContext;
 import io.fileconv.core.ObjectStore;
 import io.fileconv.core.Region;
 import org.slf4j.Logger;
@@ -41,7 +42,9 @@ public final class ConverterMain {
         }
         Path work = Path.of(env.get("FILECONV_WORK_DIR", System.getProperty("java.io.tmpdir"))).resolve("fileconv");
         Duration timeout = Duration.ofSeconds(env.getLong("FILECONV_TIMEOUT_SECONDS", 120));
-        try (ObjectStore store = new ObjectStore(env.objectStore());
+        // Every line of the Job carries fileId, userHash, region, attempt and requestId (JSON logs, logback.xml).
+        try (LogContext ignored = LogContext.forRequest(req);
+             ObjectStore store = new ObjectStore(env.objectStore());
              OfficePool pool = OfficePool.start(new OfficePoolConfig(java.util.List.of(env.getInt("FILECONV_OFFICE_PORT", 2002)), 1,
                      timeout, work.resolve("office")))) {
             long ms = new ConversionTask(store, new DocumentConverter(pool), work.resolve("scratch")).run(req);

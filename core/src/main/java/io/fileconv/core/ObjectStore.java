@@ -1,5 +1,7 @@
 package io.fileconv.core;
 
+import io.fileconv.core.metrics.S3RequestMetrics;
+import io.micrometer.core.instrument.MeterRegistry;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
@@ -39,6 +41,11 @@ public class ObjectStore implements AutoCloseable {
     private final S3Client s3;
 
     public ObjectStore(ObjectStoreConfig cfg) {
+        this(cfg, null);
+    }
+
+    /** @param registry where S3 request latency and errors go ({@link S3RequestMetrics}); null for none */
+    public ObjectStore(ObjectStoreConfig cfg, MeterRegistry registry) {
         S3ClientBuilder b = S3Client.builder()
                 .httpClientBuilder(UrlConnectionHttpClient.builder()
                         .connectionTimeout(Duration.ofSeconds(5))
@@ -50,6 +57,9 @@ public class ObjectStore implements AutoCloseable {
                 .forcePathStyle(cfg.pathStyle());
         if (cfg.endpoint() != null) {
             b.endpointOverride(cfg.endpoint());
+        }
+        if (registry != null) {
+            b.overrideConfiguration(o -> o.addExecutionInterceptor(new S3RequestMetrics(registry)));
         }
         b.credentialsProvider(cfg.accessKey() == null ? DefaultCredentialsProvider.builder().build()
                 : StaticCredentialsProvider.create(AwsBasicCredentials.create(cfg.accessKey(), cfg.secretKey())));

@@ -16,6 +16,9 @@ import io.fileconv.core.Env;
 import io.fileconv.core.FileRepository;
 import io.fileconv.core.ObjectStore;
 import io.fileconv.core.Region;
+import io.fileconv.core.metrics.FileconvMetrics;
+import io.fileconv.core.metrics.PipelineMetrics;
+import io.micrometer.core.instrument.MeterRegistry;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,9 +37,15 @@ public final class ApiNode implements AutoCloseable {
 
     public static ApiNode start(Env env, Path dataDir, int port, long maxUploadBytes, BooleanSupplier ready)
             throws Exception {
+        return start(env, dataDir, port, maxUploadBytes, ready, FileconvMetrics.create("fileconv-api"));
+    }
+
+    /** @param metrics the registry served at /metrics (the embedded stack shares it with its worker) */
+    public static ApiNode start(Env env, Path dataDir, int port, long maxUploadBytes, BooleanSupplier ready,
+                                MeterRegistry metrics) throws Exception {
         ApiNode node = new ApiNode();
         try {
-            node.boot(env, dataDir, port, maxUploadBytes, ready);
+            node.boot(env, dataDir, port, maxUploadBytes, ready, metrics);
             return node;
         } catch (Exception | Error e) {
             node.close();
@@ -44,27 +53,29 @@ public final class ApiNode implements AutoCloseable {
         }
     }
 
-    private void boot(Env env, Path dataDir, int port, long maxUploadBytes, BooleanSupplier ready) throws Exception {
+    private void boot(Env env, Path dataDir, int port, long maxUploadBytes, BooleanSupplier ready,
+                      MeterRegistry metrics) throws Exception {
         List<Region> regions = env.regions();
         ApiSettings settings = new ApiSettings(port, maxUploadBytes, "fileconv-dev", "fileconv", null, true, Map.of());
         // The key lives with the data, so tokens stay valid across restarts of the API process.
         DevTokenIssuer issuer = new DevTokenIssuer(dataDir.resolve("keys").resolve("dev-issuer.jwk.json"),
                 settings.issuer(), settings.audience(), Duration.ofHours(8));
         HikariDataSource directoryDs = push(Databases.pool(env.dbUrl(), "fileconv_directory", env.dbUser(),
-                env.dbPassword(), 4));
+                env.dbPassword(), 4, metrics, "api-fileconv_directory"));
         UserDirectory directory = new UserDirectory(directoryDs);
         Map<Region, RegionStore> stores = new EnumMap<>(Region.class);
         for (Region r : regions) {
-            HikariDataSource ds = push(Databases.pool(env.dbUrl(), r.database(), env.dbUser(), env.dbPassword(), 8));
+            HikariDataSource ds = push(Databases.pool(env.dbUrl(), r.database(), env.dbUser(), env.dbPassword(), 8,
+                    metrics, "api-" + r.database()));
             stores.put(r, new RegionStore(r, new FileRepository(r, ds), env.bucket(r)));
         }
-        ObjectStore store = push(new ObjectStore(env.objectStore()));
+        ObjectStore store = push(new ObjectStore(env.objectStore(), metrics));
         CallerResolver callers = new CallerResolver(new JwtVerifier(issuer.keySource(), issuer.issuer(),
                 issuer.audience()), directory, stores, Map.of());
         FilesController files = new FilesController(callers, store, new TypeDetector(),
-                new ArchiveInspector(ArchiveInspector.Limits.defaults()), maxUploadBytes);
+                new ArchiveInspector(ArchiveInspector.Limits.defaults()), maxUploadBytes, new PipelineMetrics(metrics));
         server = push(new ApiServer(settings, files, issuer, directory, regions, ready,
-                Files.createDirectories(dataDir.resolve("multipart"))).start());
+                Files.createDirectories(dataDir.resolve("multipart")), metrics).start());
     }
 
     private <T extends AutoCloseable> T push(T c) {

@@ -4,6 +4,8 @@ import io.fileconv.core.Env;
 import io.fileconv.core.FileRepository;
 import io.fileconv.core.ObjectStore;
 import io.fileconv.core.Region;
+import io.fileconv.core.metrics.FileconvMetrics;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.fileconv.operator.dispatch.Dispatcher;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,6 +31,8 @@ public final class EmbeddedStack implements AutoCloseable {
     private ApiNode api;
     private ObjectStore objectStore;
     private volatile boolean ready;
+    /** One registry for API and worker: the API's /metrics shows the whole in-process pipeline. */
+    private final PrometheusMeterRegistry metrics = FileconvMetrics.create("fileconv-local");
 
     private EmbeddedStack(StackOptions options) {
         this.options = options;
@@ -51,8 +55,8 @@ public final class EmbeddedStack implements AutoCloseable {
         infra = EmbeddedInfra.start(data);
         Env env = Endpoints.readEnv(data);
         objectStore = new ObjectStore(infra.objectStoreConfig());
-        worker = WorkerNode.start(env, data, options.officeProcesses(), options.taskTimeout());
-        api = ApiNode.start(env, data, options.apiPort(), options.maxUploadBytes(), () -> ready);
+        worker = WorkerNode.start(env, data, options.officeProcesses(), options.taskTimeout(), metrics);
+        api = ApiNode.start(env, data, options.apiPort(), options.maxUploadBytes(), () -> ready, metrics);
         ready = true;
         LOG.info("fileconv embedded stack ready in {} s: {}", (System.nanoTime() - t0) / 1_000_000_000.0, baseUrl());
     }

@@ -7,12 +7,17 @@ import io.fileconv.core.ConversionRequest;
 import io.fileconv.core.FileRecord;
 import io.fileconv.core.FileRepository;
 import io.fileconv.core.FileStatus;
+import io.fileconv.core.LogContext;
 import io.fileconv.core.ObjectStore;
 import io.fileconv.core.Region;
+import io.fileconv.core.metrics.FileconvMetrics;
+import io.fileconv.core.metrics.MetricNames;
+import io.fileconv.core.metrics.PipelineMetrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.Collections;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
@@ -53,9 +58,17 @@ public final class LocalLauncher implements ConversionLauncher {
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final AtomicBoolean closed = new AtomicBoolean(false);
     private final AtomicLong conversions = new AtomicLong();
+    private final PipelineMetrics metrics;
 
     public LocalLauncher(Map<Region, FileRepository> repositories, ConversionTask task, ObjectStore store,
                          ConversionLog log, int workers) {
+        this(repositories, task, store, log, workers, new PipelineMetrics(FileconvMetrics.none()));
+    }
+
+    /** @param metrics conversion time/outcome and pipeline latency, recorded here as the operator does in a cluster */
+    public LocalLauncher(Map<Region, FileRepository> repositories, ConversionTask task, ObjectStore store,
+                         ConversionLog log, int workers, PipelineMetrics metrics) {
+        this.metrics = metrics;
         this.repositories = repositories;
         this.task = task;
         this.store = store;
@@ -116,11 +129,19 @@ public final class LocalLauncher implements ConversionLauncher {
     }
 
     private void run(ConversionRequest req) {
+        try (LogContext ignored = LogContext.forRequest(req)) {
+            convert(req);
+        }
+    }
+
+    private void convert(ConversionRequest req) {
         FileRepository repo = repositories.get(req.region());
         if (!claim(repo, req)) {
             return;
         }
+        recordRow(repo, req, metrics::conversionStarted);
         long ms;
+        long t0 = System.nanoTime();
         try {
             ms = task.run(req);
         } catch (ConversionFailure f) {
@@ -130,18 +151,37 @@ public final class LocalLauncher implements ConversionLauncher {
             }
             log.append(req.fileId(), req.attempt(), "FAILED:" + f.failureClass());
             conversions.incrementAndGet();
-            retrying(() -> repo.markFailed(req.fileId(), req.attempt(), f.failureClass(), f.getMessage()));
+            String outcome = MetricNames.outcome(f.failureClass());
+            metrics.conversionFinished(req.detectedType(), outcome, Duration.ofNanos(System.nanoTime() - t0));
+            Boolean failed = retrying(() -> repo.markFailed(req.fileId(), req.attempt(), f.failureClass(), f.getMessage()));
+            if (Boolean.TRUE.equals(failed)) {
+                recordRow(repo, req, row -> metrics.terminal(row, outcome));
+            }
             LOG.info("failed file={} attempt={} class={} reason={}", req.fileId(), req.attempt(), f.failureClass(),
                     f.getMessage());
             return;
         }
         log.append(req.fileId(), req.attempt(), "CONVERTED");
         conversions.incrementAndGet();
+        metrics.conversionFinished(req.detectedType(), MetricNames.CONVERTED, Duration.ofMillis(ms));
         Boolean applied = retrying(() -> repo.markConverted(req.fileId(), req.attempt(), ms));
+        if (Boolean.TRUE.equals(applied)) {
+            recordRow(repo, req, row -> metrics.terminal(row, MetricNames.CONVERTED));
+        }
         if (Boolean.FALSE.equals(applied)) {
             // Cancelled while converting: the PDF must never be served, so it is not kept either.
             store.delete(req.bucket(), req.outputKey());
             LOG.info("discarded PDF of file={} attempt={}: no longer converting", req.fileId(), req.attempt());
+        }
+    }
+
+    /** Metrics need the row's created_at; a failed look-up costs a sample, never the conversion. */
+    private static void recordRow(FileRepository repo, ConversionRequest req,
+                                  java.util.function.Consumer<FileRecord> record) {
+        try {
+            repo.find(req.fileId()).ifPresent(record);
+        } catch (SQLException e) {
+            LOG.debug("no metrics for file={}: {}", req.fileId(), e.toString());
         }
     }
 

@@ -11,6 +11,9 @@ import io.fileconv.core.Env;
 import io.fileconv.core.FileRepository;
 import io.fileconv.core.ObjectStore;
 import io.fileconv.core.Region;
+import io.fileconv.core.metrics.FileconvMetrics;
+import io.fileconv.core.metrics.PipelineMetrics;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.fileconv.operator.dispatch.Dispatcher;
 import io.fileconv.operator.dispatch.RegionContext;
 
@@ -35,9 +38,14 @@ public final class WorkerNode implements AutoCloseable {
     private ConversionLog conversionLog;
 
     public static WorkerNode start(Env env, Path workDir, int officeProcesses, Duration taskTimeout) throws Exception {
+        return start(env, workDir, officeProcesses, taskTimeout, FileconvMetrics.create("fileconv-worker"));
+    }
+
+    public static WorkerNode start(Env env, Path workDir, int officeProcesses, Duration taskTimeout,
+                                   MeterRegistry metrics) throws Exception {
         WorkerNode node = new WorkerNode();
         try {
-            node.boot(env, workDir, officeProcesses, taskTimeout);
+            node.boot(env, workDir, officeProcesses, taskTimeout, metrics);
             return node;
         } catch (Exception | Error e) {
             node.close();
@@ -45,23 +53,26 @@ public final class WorkerNode implements AutoCloseable {
         }
     }
 
-    private void boot(Env env, Path workDir, int officeProcesses, Duration taskTimeout) throws Exception {
+    private void boot(Env env, Path workDir, int officeProcesses, Duration taskTimeout, MeterRegistry metrics)
+            throws Exception {
         List<Region> regions = env.regions();
         for (Region r : regions) {
-            HikariDataSource ds = push(Databases.pool(env.dbUrl(), r.database(), env.dbUser(), env.dbPassword(), 6));
+            HikariDataSource ds = push(Databases.pool(env.dbUrl(), r.database(), env.dbUser(), env.dbPassword(), 6,
+                    metrics, "worker-" + r.database()));
             repositories.put(r, new FileRepository(r, ds));
         }
-        ObjectStore store = push(new ObjectStore(env.objectStore()));
+        ObjectStore store = push(new ObjectStore(env.objectStore(), metrics));
         OfficePool pool = push(OfficePool.start(new OfficePoolConfig(OfficePoolConfig.freePorts(officeProcesses), 200,
                 taskTimeout, workDir.resolve("office"))));
         conversionLog = new ConversionLog(workDir.resolve("conversions.log"));
         launcher = push(new LocalLauncher(repositories, new ConversionTask(store, new DocumentConverter(pool),
-                workDir.resolve("scratch")), store, conversionLog, officeProcesses));
+                workDir.resolve("scratch")), store, conversionLog, officeProcesses,
+                new PipelineMetrics(metrics)));
         regions.forEach(r -> launcher.withBucket(r, env.bucket(r)));
         launcher.resumeInterrupted();
         List<RegionContext> contexts = regions.stream().map(r -> new RegionContext(r, repositories.get(r),
                 new ConsumerOffsetStore(repositories.get(r).dataSource()), env.bucket(r))).toList();
-        dispatcher = push(new Dispatcher(env.kafkaBootstrap(), contexts, launcher));
+        dispatcher = push(new Dispatcher(env.kafkaBootstrap(), contexts, launcher, metrics));
         dispatcher.start();
     }
 

@@ -2,6 +2,8 @@ package io.fileconv.operator;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.fileconv.core.metrics.FileconvMetrics;
+import io.micrometer.core.instrument.MeterRegistry;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -10,7 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.function.BooleanSupplier;
 
 /**
- * The operator's /healthz and /readyz for the chart's probes, on the JDK's built-in server: the operator serves
+ * The operator's /healthz and /readyz for the chart's probes and /metrics for Prometheus, on the JDK's built-in server: the operator serves
  * nothing else over HTTP, so a web framework would be dead weight. Readiness follows {@code ready} (startup
  * finished); a standby replica is ready too, since it dispatches and waits for the Lease.
  */
@@ -18,7 +20,13 @@ final class HealthServer implements AutoCloseable {
     private final HttpServer server;
 
     HealthServer(int port, BooleanSupplier ready) throws IOException {
+        this(port, ready, FileconvMetrics.none());
+    }
+
+    HealthServer(int port, BooleanSupplier ready, MeterRegistry registry) throws IOException {
         server = HttpServer.create(new InetSocketAddress(port), 0);
+        server.createContext("/metrics", ex -> respond(ex, 200, FileconvMetrics.CONTENT_TYPE,
+                FileconvMetrics.scrape(registry)));
         server.createContext("/healthz", ex -> respond(ex, 200, "{\"status\":\"ok\"}"));
         server.createContext("/readyz", ex -> {
             boolean up = ready.getAsBoolean();
@@ -32,8 +40,12 @@ final class HealthServer implements AutoCloseable {
     }
 
     private static void respond(HttpExchange ex, int status, String body) throws IOException {
+        respond(ex, status, "application/json", body);
+    }
+
+    private static void respond(HttpExchange ex, int status, String contentType, String body) throws IOException {
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        ex.getResponseHeaders().set("Content-Type", "application/json");
+        ex.getResponseHeaders().set("Content-Type", contentType);
         // The context matches by prefix; only the exact path exists.
         if (!ex.getRequestURI().getPath().equals(ex.getHttpContext().getPath())) {
             status = 404;

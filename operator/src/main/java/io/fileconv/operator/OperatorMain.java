@@ -8,6 +8,8 @@ import io.fileconv.core.Databases;
 import io.fileconv.core.Env;
 import io.fileconv.core.FileRepository;
 import io.fileconv.core.Region;
+import io.fileconv.core.metrics.FileconvMetrics;
+import io.fileconv.core.metrics.PipelineMetrics;
 import io.fileconv.operator.dispatch.DispatcherCompanion;
 import io.fileconv.operator.k8s.FileconvOperator;
 import io.fileconv.operator.k8s.KubernetesLauncher;
@@ -15,6 +17,8 @@ import io.fileconv.operator.k8s.OperatorEnvironment;
 import io.fileconv.operator.k8s.OperatorSettings;
 import io.fileconv.operator.k8s.reconciler.FileRepositoryStatusSink;
 import org.slf4j.Logger;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayDeque;
@@ -35,12 +39,15 @@ public final class OperatorMain implements AutoCloseable {
     private final Deque<AutoCloseable> running = new ArrayDeque<>();
     private final AtomicBoolean stopping = new AtomicBoolean();
 
+    /** One registry for the process: reconciler, dispatcher and pools, served on /metrics. */
+    private final PrometheusMeterRegistry metrics = FileconvMetrics.create("fileconv-operator");
+
     private volatile boolean started;
     private HealthServer health;
 
     /** Components started beside the reconciler, on every replica (see DispatcherCompanion for why). */
-    static List<Companion> companions(Env env) {
-        return List.of(new DispatcherCompanion(env));
+    static List<Companion> companions(Env env, MeterRegistry registry) {
+        return List.of(new DispatcherCompanion(env, registry));
     }
 
     public static void main(String[] args) throws Exception {
@@ -53,7 +60,7 @@ public final class OperatorMain implements AutoCloseable {
         try {
             KubernetesClient client = new KubernetesClientBuilder().build();
             main.running.push(client);
-            main.start(client, new OperatorEnvironment(System.getenv()), companions(Env.system()));
+            main.start(client, new OperatorEnvironment(System.getenv()), companions(Env.system(), main.metrics));
         } catch (Exception e) {
             log.error("operator failed to start", e);
             System.exit(1);
@@ -65,17 +72,19 @@ public final class OperatorMain implements AutoCloseable {
     void start(KubernetesClient client, OperatorEnvironment env, List<Companion> companions) throws Exception {
         OperatorSettings settings = env.settings(client.getNamespace());
         // First, so the startup probe sees a live process while informers sync; /readyz says 503 until the end.
-        health = new HealthServer(env.port(), () -> started && !stopping.get());
+        health = new HealthServer(env.port(), () -> started && !stopping.get(), metrics);
         running.push(health);
 
         Map<Region, FileRepository> repositories = new EnumMap<>(Region.class);
         for (Region region : env.regions()) {
-            HikariDataSource pool = Databases.pool(env.dbUrl(), region.database(), env.dbUser(), env.dbPassword(), 4);
+            HikariDataSource pool = Databases.pool(env.dbUrl(), region.database(), env.dbUser(), env.dbPassword(), 4,
+                    metrics);
             running.push(pool);
             repositories.put(region, new FileRepository(region, pool));
         }
 
-        FileconvOperator operator = new FileconvOperator(client, settings, new FileRepositoryStatusSink(repositories),
+        FileconvOperator operator = new FileconvOperator(client, settings, new FileRepositoryStatusSink(repositories,
+                new PipelineMetrics(metrics)),
                 this::lostLeadership);
         running.push(operator);
         operator.start();

@@ -55,6 +55,11 @@ class OperatorMainTest {
             assertThat(get(main.healthPort(), "/healthz")).isEqualTo(200);
             assertThat(get(main.healthPort(), "/readyz")).isEqualTo(200);
             assertThat(get(main.healthPort(), "/readyz/x")).isEqualTo(404);
+            String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + main.healthPort() + "/metrics")).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+            assertThat(metrics).contains("jvm_memory_used_bytes{", "process_cpu_usage{",
+                    "hikaricp_connections_max{app=\"fileconv-operator\",pool=\"fileconv-fileconv_uk\"}");
             assertThat(regionsSeen.get()).containsExactlyInAnyOrder(Region.IN, Region.UK);
 
             ConversionRequest request = OperatorTestSupport.request(Region.UK, 1);

@@ -2,13 +2,19 @@ package io.fileconv.operator.dispatch;
 
 import io.fileconv.core.ConversionLauncher;
 import io.fileconv.core.ConversionRequest;
+import io.fileconv.core.LogContext;
 import io.fileconv.core.Region;
+import io.fileconv.core.metrics.ConsumerLag;
+import io.fileconv.core.metrics.FileconvMetrics;
+import io.fileconv.core.metrics.PipelineMetrics;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.slf4j.Logger;
@@ -17,6 +23,7 @@ import org.slf4j.LoggerFactory;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
@@ -48,8 +55,19 @@ public final class Dispatcher implements AutoCloseable {
     private final Thread thread;
     private final Map<TopicPartition, Long> positions = new java.util.concurrent.ConcurrentHashMap<>();
     private volatile long eventsApplied;
+    private final ConsumerLag lag;
+    private final PipelineMetrics metrics;
+    private long nextLagCheck;
 
     public Dispatcher(String bootstrap, Collection<RegionContext> regions, ConversionLauncher launcher) {
+        this(bootstrap, regions, launcher, FileconvMetrics.none());
+    }
+
+    /** @param registry gets fileconv_kafka_consumer_lag and fileconv_cdc_delay_seconds */
+    public Dispatcher(String bootstrap, Collection<RegionContext> regions, ConversionLauncher launcher,
+                      MeterRegistry registry) {
+        this.lag = new ConsumerLag(registry);
+        this.metrics = new PipelineMetrics(registry);
         this.regions = new HashMap<>();
         regions.forEach(r -> this.regions.put(r.region(), r));
         this.launcher = launcher;
@@ -105,6 +123,7 @@ public final class Dispatcher implements AutoCloseable {
                     }
                 }
                 saveSkipped(skipped);
+                updateLag();
             }
         } catch (WakeupException e) {
             if (running.get()) {
@@ -117,6 +136,38 @@ public final class Dispatcher implements AutoCloseable {
         }
     }
 
+    /**
+     * Lag from the consumer's own position against the log end, every {@link #LAG_INTERVAL_NANOS}: the consumer is
+     * single-threaded, so this runs in the poll loop, between batches, when the position is what was processed.
+     */
+    private void updateLag() {
+        long now = System.nanoTime();
+        if (now - nextLagCheck < 0) {
+            return;
+        }
+        nextLagCheck = now + LAG_INTERVAL_NANOS;
+        try {
+            java.util.Set<TopicPartition> owned = consumer.assignment();
+            Map<TopicPartition, Long> ends = owned.isEmpty() ? Map.of()
+                    : consumer.endOffsets(owned, Duration.ofSeconds(2));
+            Map<ConsumerLag.Partition, Long> rows = new HashMap<>();
+            for (TopicPartition tp : owned) {
+                Long end = ends.get(tp);
+                if (end != null) {
+                    rows.put(new ConsumerLag.Partition(tp.topic(), tp.partition()),
+                            end - consumer.position(tp, Duration.ofSeconds(2)));
+                }
+            }
+            lag.update(rows);
+        } catch (WakeupException e) {
+            throw e;
+        } catch (KafkaException e) {
+            LOG.debug("lag not updated: {}", e.toString()); // the gauge keeps its last value until the next try
+        }
+    }
+
+    private static final long LAG_INTERVAL_NANOS = Duration.ofSeconds(2).toNanos();
+
     /** @return true when the event had an effect (its offset was committed with it) */
     private boolean apply(ConsumerRecord<String, String> rec) throws Exception {
         RegionContext ctx = regions.get(Region.fromTopic(rec.topic()));
@@ -124,6 +175,16 @@ public final class Dispatcher implements AutoCloseable {
         if (change == null) {
             return false;
         }
+        if (change.sourceTsMs() > 0) {
+            metrics.changeEventRead(ctx.region(), Instant.ofEpochMilli(change.sourceTsMs()));
+        }
+        try (LogContext ignored = LogContext.forFile(change.fileId(), change.userId(), ctx.region(),
+                change.attempts(), change.requestId())) {
+            return apply(rec, ctx, change);
+        }
+    }
+
+    private boolean apply(ConsumerRecord<String, String> rec, RegionContext ctx, FileChange change) throws Exception {
         if (change.isNewAttempt()) {
             ConversionRequest req = new ConversionRequest(change.fileId(), change.userId(), ctx.region(), ctx.bucket(),
                     change.inputKey(), change.outputKey(), change.attempts(), change.detectedType(),

@@ -5,7 +5,9 @@ import io.fileconv.core.ConversionLauncher;
 import io.fileconv.core.Env;
 import io.fileconv.core.FileRepository;
 import io.fileconv.core.Region;
+import io.fileconv.core.metrics.FileconvMetrics;
 import io.fileconv.operator.Companion;
+import io.micrometer.core.instrument.MeterRegistry;
 
 import java.util.List;
 import java.util.Map;
@@ -19,14 +21,21 @@ import java.util.Map;
  */
 public final class DispatcherCompanion implements Companion {
     private final Env env;
+    private final MeterRegistry registry;
 
     public DispatcherCompanion(Env env) {
+        this(env, FileconvMetrics.none());
+    }
+
+    public DispatcherCompanion(Env env, MeterRegistry registry) {
         this.env = env;
+        this.registry = registry;
     }
 
     @Override
     public AutoCloseable start(ConversionLauncher launcher, Map<Region, FileRepository> repositories) {
-        Dispatcher dispatcher = new Dispatcher(env.kafkaBootstrap(), regionContexts(env, repositories), launcher);
+        Dispatcher dispatcher = new Dispatcher(env.kafkaBootstrap(), regionContexts(env, repositories), launcher,
+                registry);
         dispatcher.start();
         return dispatcher;
     }

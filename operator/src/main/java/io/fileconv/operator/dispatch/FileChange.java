@@ -11,9 +11,11 @@ import java.util.Optional;
  * The part of a Debezium change event of the files table that the dispatcher acts on: the after-image's
  * status and the ids needed to launch. Parsed from the JSON envelope ({@code before}, {@code after}, {@code op})
  * written by Debezium's JsonConverter with schemas disabled — the same in the embedded stack and in Kafka Connect.
+ * {@code sourceTsMs} is when the change was written to the binlog (whole seconds in MySQL/MariaDB), 0 if absent.
  */
 public record FileChange(String op, String fileId, String userId, FileStatus status, FileStatus beforeStatus,
-                         int attempts, String detectedType, String inputKey, String outputKey, String requestId) {
+                         int attempts, String detectedType, String inputKey, String outputKey, String requestId,
+                         long sourceTsMs) {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -37,7 +39,8 @@ public record FileChange(String op, String fileId, String userId, FileStatus sta
                 after.get("user_id").asText(), FileStatus.valueOf(after.get("status").asText()), beforeStatus,
                 after.path("attempts").asInt(1), after.path("detected_type").asText(),
                 after.path("input_key").asText(), after.path("output_key").asText(),
-                after.hasNonNull("request_id") ? after.get("request_id").asText() : null));
+                after.hasNonNull("request_id") ? after.get("request_id").asText() : null,
+                root.path("source").path("ts_ms").asLong(0)));
     }
 
     /** An upload attempt ready to be dispatched: an insert, or the retry job putting a failed file back. */

@@ -1,5 +1,9 @@
 package io.fileconv.operator.k8s.reconciler;
 
+import io.fileconv.core.LogContext;
+import io.fileconv.core.Region;
+import io.fileconv.operator.k8s.crd.FileConversionSpec;
+
 import io.fabric8.kubernetes.api.model.DeletionPropagation;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -69,6 +73,17 @@ public class FileConversionReconciler implements Reconciler<FileConversion> {
         return List.of(new InformerEventSource<>(jobs, context));
     }
 
+    private static LogContext logContext(FileConversion fc) {
+        FileConversionSpec spec = fc.getSpec();
+        Region region;
+        try {
+            region = Region.fromCode(spec.getRegion());
+        } catch (RuntimeException e) {
+            region = null;
+        }
+        return LogContext.forFile(spec.getFileId(), spec.getUserId(), region, spec.getAttempt(), spec.getRequestId());
+    }
+
     @Override
     public UpdateControl<FileConversion> reconcile(FileConversion fc, Context<FileConversion> context)
             throws Exception {
@@ -76,7 +91,11 @@ public class FileConversionReconciler implements Reconciler<FileConversion> {
             fc.setStatus(new FileConversionStatus());
         }
         String before = Serialization.asJson(fc.getStatus());
-        UpdateControl<FileConversion> control = decide(fc, context);
+        UpdateControl<FileConversion> control;
+        // The request id travels upload row -> change event -> spec.requestId, so this line greps with the API's.
+        try (LogContext ignored = logContext(fc)) {
+            control = decide(fc, context);
+        }
         if (control.isPatchStatus() && before.equals(Serialization.asJson(fc.getStatus()))) {
             // Nothing changed (e.g. a Job event that did not move the phase): spare the API server a write.
             UpdateControl<FileConversion> unchanged = UpdateControl.noUpdate();

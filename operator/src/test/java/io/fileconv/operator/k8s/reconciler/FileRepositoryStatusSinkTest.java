@@ -58,6 +58,36 @@ class FileRepositoryStatusSinkTest {
     }
 
     @Test
+    void metricsAreRecordedOnlyForTransitionsThatApplied() throws Exception {
+        java.time.Instant created = java.time.Instant.now().minusSeconds(30);
+        RecordingRepository us = new RecordingRepository(Region.US) {
+            @Override
+            public java.util.Optional<io.fileconv.core.FileRecord> find(String id) {
+                return java.util.Optional.of(new io.fileconv.core.FileRecord(id, "u", Region.US, "a.docx",
+                        "application/vnd.openxmlformats-officedocument.wordprocessingml.document", 1, "s", "i", "o",
+                        io.fileconv.core.FileStatus.CONVERTED, null, null, 2, "r", created, created, created,
+                        created.plusSeconds(5), created.plusSeconds(9)));
+            }
+        };
+        RecordingRepository uk = new RecordingRepository(Region.UK);
+        io.micrometer.prometheusmetrics.PrometheusMeterRegistry registry =
+                io.fileconv.core.metrics.FileconvMetrics.create("t");
+        FileRepositoryStatusSink sink = new FileRepositoryStatusSink(Map.of(Region.US, us, Region.UK, uk),
+                new io.fileconv.core.metrics.PipelineMetrics(registry));
+
+        sink.converting(new ConversionAttempt(Region.US, "f1", 2));
+        sink.converted(new ConversionAttempt(Region.US, "f1", 2), Duration.ofMillis(1500));
+        sink.failed(new ConversionAttempt(Region.UK, "f2", 1), FailureClass.TIMEOUT, "slow"); // not applied
+
+        String text = registry.scrape();
+        assertThat(text).contains("fileconv_conversions_total{app=\"t\",outcome=\"converted\"} 1.0",
+                "fileconv_conversion_seconds_sum{app=\"t\",outcome=\"converted\",type=\"docx\"} 1.5",
+                "fileconv_pipeline_latency_seconds_count{app=\"t\",outcome=\"converted\",region=\"us\"} 1",
+                "fileconv_pipeline_start_latency_seconds_count{app=\"t\",region=\"us\"} 1");
+        assertThat(text).doesNotContain("outcome=\"timeout\"");
+    }
+
+    @Test
     void regionWithoutDatabaseIsAnError() {
         FileRepositoryStatusSink sink = new FileRepositoryStatusSink(Map.of(Region.US, new RecordingRepository(Region.US)));
         assertThatThrownBy(() -> sink.converting(new ConversionAttempt(Region.IN, "f", 1)))

@@ -1,0 +1,96 @@
+package io.fileconv.core.metrics;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * The single list of fileconv's own meters: the code registers them from here, and the manifests tests check that
+ * every series the Grafana dashboard and the PrometheusRule query is one of {@link #exportedSeries()} (or a
+ * standard jvm_/process_/hikaricp_ series). Label values are bounded: no user or file ids, ever.
+ */
+public final class MetricNames {
+    private MetricNames() {
+    }
+
+    public enum Kind { TIMER, COUNTER, GAUGE }
+
+    /** A meter by its Micrometer name; {@link #prometheusName()} is what Prometheus sees. */
+    public record Meter(String name, Kind kind, String description, List<String> tags, List<Duration> buckets) {
+        /** Base name in Prometheus: dots become underscores, timers get their unit, counters their _total. */
+        public String prometheusName() {
+            String base = name.replace('.', '_');
+            return switch (kind) {
+                case TIMER -> base + "_seconds";
+                case COUNTER -> base + "_total";
+                case GAUGE -> base;
+            };
+        }
+
+        /** Every series name this meter produces in the Prometheus exposition. */
+        public Set<String> series() {
+            String p = prometheusName();
+            return kind == Kind.TIMER ? Set.of(p + "_count", p + "_sum", p + "_bucket", p + "_max") : Set.of(p);
+        }
+
+        public Duration[] bucketArray() {
+            return buckets.toArray(Duration[]::new);
+        }
+    }
+
+    private static List<Duration> ms(long... values) {
+        return java.util.Arrays.stream(values).mapToObj(Duration::ofMillis).toList();
+    }
+
+    public static final Meter HTTP_REQUESTS = new Meter("fileconv.http.requests", Kind.TIMER,
+            "API requests by route template, method and status", List.of("route", "method", "status", "status_class"),
+            ms(5, 10, 25, 50, 100, 250, 500, 1_000, 2_500, 5_000, 10_000, 30_000));
+
+    public static final Meter UPLOADS = new Meter("fileconv.uploads", Kind.COUNTER,
+            "Uploads accepted (row written) by region", List.of("region"), List.of());
+
+    public static final Meter KAFKA_CONSUMER_LAG = new Meter("fileconv.kafka.consumer.lag", Kind.GAUGE,
+            "Dispatcher lag: log end offset minus the consumer's position", List.of("topic", "partition"), List.of());
+
+    public static final Meter CDC_DELAY = new Meter("fileconv.cdc.delay", Kind.TIMER,
+            "Age of a change event when the dispatcher reads it (binlog time to dispatch: Debezium plus Kafka)",
+            List.of("region"), ms(100, 250, 500, 1_000, 2_000, 5_000, 10_000, 30_000, 60_000, 300_000));
+
+    private static final List<Duration> PIPELINE_BUCKETS = ms(500, 1_000, 2_000, 5_000, 10_000, 20_000, 30_000,
+            60_000, 120_000, 300_000, 600_000, 1_800_000, 3_600_000);
+
+    public static final Meter PIPELINE_LATENCY = new Meter("fileconv.pipeline.latency", Kind.TIMER,
+            "Upload accepted to terminal state, by region and outcome", List.of("region", "outcome"),
+            PIPELINE_BUCKETS);
+
+    public static final Meter PIPELINE_START_LATENCY = new Meter("fileconv.pipeline.start.latency", Kind.TIMER,
+            "Upload accepted to conversion start (CDC, Kafka, dispatch, queue)", List.of("region"), PIPELINE_BUCKETS);
+
+    public static final Meter CONVERSION = new Meter("fileconv.conversion", Kind.TIMER,
+            "Conversion time by detected type and outcome", List.of("type", "outcome"),
+            ms(250, 500, 1_000, 2_000, 5_000, 10_000, 20_000, 30_000, 60_000, 120_000, 300_000));
+
+    public static final Meter CONVERSIONS = new Meter("fileconv.conversions", Kind.COUNTER,
+            "Conversions run to an outcome (converted or a failure class)", List.of("outcome"), List.of());
+
+    public static final Meter S3_REQUESTS = new Meter("fileconv.s3.requests", Kind.TIMER,
+            "S3 requests by operation and outcome (success, not_found, error)", List.of("operation", "outcome"),
+            ms(5, 10, 25, 50, 100, 250, 500, 1_000, 2_500, 5_000, 10_000, 30_000));
+
+    public static final List<Meter> ALL = List.of(HTTP_REQUESTS, UPLOADS, KAFKA_CONSUMER_LAG, CDC_DELAY,
+            PIPELINE_LATENCY, PIPELINE_START_LATENCY, CONVERSION, CONVERSIONS, S3_REQUESTS);
+
+    /** Outcome label of a successful conversion; failures use the lower-case FailureClass name. */
+    public static final String CONVERTED = "converted";
+
+    /** Every fileconv_* series name the code can export. */
+    public static Set<String> exportedSeries() {
+        return ALL.stream().flatMap(m -> m.series().stream()).collect(java.util.stream.Collectors.toUnmodifiableSet());
+    }
+
+    /** Label value of a failure class: bounded by the enum. */
+    public static String outcome(io.fileconv.core.FailureClass failureClass) {
+        return failureClass.name().toLowerCase(Locale.ROOT);
+    }
+}
