@@ -94,7 +94,7 @@ class MetricsTest {
 
         assertThat(delta(before, after, "fileconv_s3_requests_seconds_count", Map.of("operation", "PutObject",
                 "outcome", "success"))).isGreaterThanOrEqualTo(4); // two inputs, two PDFs
-        assertThat(select(after, "hikaricp_connections_max", Map.of("pool", "fileconv-fileconv_in"))).isNotEmpty();
+        assertThat(select(after, "hikaricp_connections_max", Map.of("pool", "worker-fileconv_in"))).isNotEmpty();
         assertThat(select(after, "hikaricp_connections_usage_seconds_count", Map.of())).isNotEmpty();
         assertThat(select(after, "jvm_memory_used_bytes", Map.of())).isNotEmpty();
         assertThat(select(after, "process_cpu_usage", Map.of())).isNotEmpty();
