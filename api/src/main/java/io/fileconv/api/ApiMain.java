@@ -61,7 +61,7 @@ public final class ApiMain {
                 new PipelineMetrics(metrics));
         Path multipart = Files.createDirectories(Path.of(env.get("FILECONV_MULTIPART_DIR",
                 System.getProperty("java.io.tmpdir") + "/fileconv-multipart")));
-        ApiServer server = new ApiServer(settings, files, devIssuer, directory, regions, () -> directoryDs.isRunning(),
+        ApiServer server = new ApiServer(settings, files, devIssuer, directory, regions, new ReadinessCheck(stores.values(), store),
                 multipart, metrics).start();
         Runtime.getRuntime().addShutdownHook(new Thread(server::close, "shutdown"));
         LOG.info("fileconv API serving regions {} on port {}", regions, server.port());

@@ -66,6 +66,7 @@ public final class ApiServer implements AutoCloseable {
             config.routes.get("/metrics", ctx -> ctx.contentType(FileconvMetrics.CONTENT_TYPE)
                     .result(FileconvMetrics.scrape(registry)));
             config.routes.get("/healthz", ctx -> ctx.json(Map.of("status", "ok")));
+            config.routes.get("/openapi.json", ctx -> ctx.contentType("application/json").result(openApi()));
             config.routes.get("/readyz", ctx -> {
                 boolean ok = ready.getAsBoolean();
                 ctx.status(ok ? 200 : 503).json(Map.of("status", ok ? "ready" : "starting"));
@@ -103,6 +104,13 @@ public final class ApiServer implements AutoCloseable {
             config.routes.error(405, ctx -> problem(ctx, new Problem(405, "method-not-allowed", "Method not allowed",
                     "this resource does not accept " + ctx.method())));
         });
+    }
+
+    /** The hand-written OpenAPI document; OpenApiDocumentTest keeps it and the routes above in step. */
+    private static byte[] openApi() throws java.io.IOException {
+        try (java.io.InputStream in = ApiServer.class.getResourceAsStream("/openapi.json")) {
+            return in.readAllBytes();
+        }
     }
 
     private static boolean isSizeLimit(Throwable e) {

@@ -34,7 +34,12 @@ public final class FileNames {
             return "document";
         }
         if (cleaned.codePointCount(0, cleaned.length()) > MAX_LENGTH) {
-            cleaned = cleaned.substring(0, cleaned.offsetByCodePoints(0, MAX_LENGTH));
+            // Shorten the base name, not the extension: the extension must still agree with the content.
+            int dot = cleaned.lastIndexOf('.');
+            String ext = dot > 0 && cleaned.length() - dot <= 17 ? cleaned.substring(dot) : "";
+            String base = ext.isEmpty() ? cleaned : cleaned.substring(0, dot);
+            int keep = MAX_LENGTH - ext.codePointCount(0, ext.length());
+            cleaned = base.substring(0, base.offsetByCodePoints(0, keep)) + ext;
         }
         return cleaned;
     }

@@ -24,6 +24,7 @@ import java.util.Map;
 public final class FilesController {
     private static final Logger LOG = LoggerFactory.getLogger(FilesController.class);
     private static final int MAX_PAGE = 100;
+    private static final java.util.regex.Pattern IDEMPOTENCY_KEY = java.util.regex.Pattern.compile("^[\\x21-\\x7e]{1,128}$");
 
     private final CallerResolver callers;
     private final ObjectStore store;
@@ -50,6 +51,18 @@ public final class FilesController {
 
     public void upload(Context ctx) throws Exception {
         Caller caller = callers.resolve(ctx, true);
+        String idempotencyKey = ctx.header("Idempotency-Key");
+        if (idempotencyKey != null) {
+            if (!IDEMPOTENCY_KEY.matcher(idempotencyKey).matches()) {
+                throw Problem.badRequest("bad-idempotency-key", "Idempotency-Key must be 1-128 visible ASCII characters");
+            }
+            // A replay answers with the first result without reading the body again.
+            var first = caller.home().files().fileOfKey(caller.userId(), idempotencyKey);
+            if (first.isPresent()) {
+                replay(ctx, caller, first.get());
+                return;
+            }
+        }
         UploadedFile file = ctx.uploadedFile("file");
         if (file == null) {
             throw Problem.badRequest("missing-file", "send the document as multipart/form-data field 'file'");
@@ -80,18 +93,31 @@ public final class FilesController {
             throw tooLarge();
         }
         String requestId = ctx.attribute("requestId");
+        java.util.Optional<String> earlier;
         try {
-            caller.home().files().insertUploaded(id, caller.userId(), name, type.mediaType(), stored.size(),
-                    stored.sha256(), requestId);
+            earlier = caller.home().files().insertUploaded(id, caller.userId(), name, type.mediaType(), stored.size(),
+                    stored.sha256(), requestId, idempotencyKey);
         } catch (Exception e) {
             store.delete(bucket, key); // no row, no object: the client may simply retry
             throw e;
+        }
+        if (earlier.isPresent()) {
+            // Lost a race with a concurrent request carrying the same key: keep only the first file.
+            store.delete(bucket, key);
+            replay(ctx, caller, earlier.get());
+            return;
         }
         metrics.uploaded(caller.home().region());
         LOG.info("uploaded file={} region={} type={} bytes={} request={}", id, caller.home().region().code(),
                 type.canonicalExtension(), stored.size(), requestId);
         FileRecord rec = caller.home().files().find(id).orElseThrow();
         ctx.status(201).header("Location", "/api/v1/files/" + id).json(FileView.of(rec));
+    }
+
+    private static void replay(Context ctx, Caller caller, String fileId) throws Exception {
+        FileRecord first = caller.home().files().find(fileId).orElseThrow(Problem::notFound);
+        ctx.status(201).header("Location", "/api/v1/files/" + fileId).header("Idempotent-Replayed", "true")
+                .json(FileView.of(first));
     }
 
     public void get(Context ctx) throws Exception {

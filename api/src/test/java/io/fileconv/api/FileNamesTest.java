@@ -23,9 +23,10 @@ class FileNamesTest {
     }
 
     @Test
-    void boundsTheLength() {
-        assertThat(FileNames.sanitize("é".repeat(500) + ".docx").codePointCount(0, FileNames.MAX_LENGTH))
-                .isEqualTo(FileNames.MAX_LENGTH);
+    void boundsTheLengthButKeepsTheExtension() {
+        String longName = FileNames.sanitize("é".repeat(500) + ".docx");
+        assertThat(longName.codePointCount(0, longName.length())).isEqualTo(FileNames.MAX_LENGTH);
+        assertThat(longName).endsWith(".docx");
         assertThat(FileNames.sanitize("é".repeat(500)).length()).isEqualTo(FileNames.MAX_LENGTH);
     }
 

@@ -42,21 +42,66 @@ public class FileRepository {
 
     public void insertUploaded(String id, String userId, String originalName, String detectedType, long size,
                                String sha256, String requestId) throws SQLException {
+        insertUploaded(id, userId, originalName, detectedType, size, sha256, requestId, null);
+    }
+
+    /**
+     * Inserts the row and, when given, the upload's idempotency key, in one transaction.
+     *
+     * @return empty when inserted; the id of the file that already holds this key otherwise (nothing inserted)
+     */
+    public Optional<String> insertUploaded(String id, String userId, String originalName, String detectedType,
+                                           long size, String sha256, String requestId, String idempotencyKey)
+            throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                if (idempotencyKey != null) {
+                    try (PreparedStatement k = c.prepareStatement("INSERT IGNORE INTO upload_keys (user_id, idem_key,"
+                            + " file_id, created_at) VALUES (?,?,?,UTC_TIMESTAMP(3))")) {
+                        k.setString(1, userId);
+                        k.setString(2, idempotencyKey);
+                        k.setString(3, id);
+                        if (k.executeUpdate() == 0) {
+                            c.rollback();
+                            return fileOfKey(userId, idempotencyKey);
+                        }
+                    }
+                }
+                try (PreparedStatement ps = c.prepareStatement("INSERT INTO files (id, user_id, original_name,"
+                        + " detected_type, size_bytes, sha256, input_key, output_key, status, attempts, request_id,"
+                        + " created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,1,?,UTC_TIMESTAMP(3),UTC_TIMESTAMP(3))")) {
+                    ps.setString(1, id);
+                    ps.setString(2, userId);
+                    ps.setString(3, originalName);
+                    ps.setString(4, detectedType);
+                    ps.setLong(5, size);
+                    ps.setString(6, sha256);
+                    ps.setString(7, S3Keys.input(userId, id));
+                    ps.setString(8, S3Keys.output(userId, id));
+                    ps.setString(9, FileStatus.UPLOADED.name());
+                    ps.setString(10, requestId);
+                    ps.executeUpdate();
+                }
+                c.commit();
+                return Optional.empty();
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        }
+    }
+
+    /** The file an upload key was first used for. */
+    public Optional<String> fileOfKey(String userId, String idempotencyKey) throws SQLException {
         try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement("INSERT INTO files (id, user_id, original_name, detected_type,"
-                     + " size_bytes, sha256, input_key, output_key, status, attempts, request_id, created_at, updated_at)"
-                     + " VALUES (?,?,?,?,?,?,?,?,?,1,?,UTC_TIMESTAMP(3),UTC_TIMESTAMP(3))")) {
-            ps.setString(1, id);
-            ps.setString(2, userId);
-            ps.setString(3, originalName);
-            ps.setString(4, detectedType);
-            ps.setLong(5, size);
-            ps.setString(6, sha256);
-            ps.setString(7, S3Keys.input(userId, id));
-            ps.setString(8, S3Keys.output(userId, id));
-            ps.setString(9, FileStatus.UPLOADED.name());
-            ps.setString(10, requestId);
-            ps.executeUpdate();
+             PreparedStatement ps = c.prepareStatement(
+                     "SELECT file_id FROM upload_keys WHERE user_id=? AND idem_key=?")) {
+            ps.setString(1, userId);
+            ps.setString(2, idempotencyKey);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
+            }
         }
     }
 

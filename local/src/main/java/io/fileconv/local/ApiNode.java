@@ -8,6 +8,7 @@ import io.fileconv.api.CallerResolver;
 import io.fileconv.api.DevTokenIssuer;
 import io.fileconv.api.FilesController;
 import io.fileconv.api.JwtVerifier;
+import io.fileconv.api.ReadinessCheck;
 import io.fileconv.api.RegionStore;
 import io.fileconv.api.TypeDetector;
 import io.fileconv.api.UserDirectory;
@@ -74,7 +75,9 @@ public final class ApiNode implements AutoCloseable {
                 issuer.audience()), directory, stores, Map.of());
         FilesController files = new FilesController(callers, store, new TypeDetector(),
                 new ArchiveInspector(ArchiveInspector.Limits.defaults()), maxUploadBytes, new PipelineMetrics(metrics));
-        server = push(new ApiServer(settings, files, issuer, directory, regions, ready,
+        ReadinessCheck storage = new ReadinessCheck(stores.values(), store);
+        BooleanSupplier readiness = () -> ready.getAsBoolean() && storage.getAsBoolean();
+        server = push(new ApiServer(settings, files, issuer, directory, regions, readiness,
                 Files.createDirectories(dataDir.resolve("multipart")), metrics).start());
     }
 
