@@ -34,6 +34,11 @@ public final class ConversionTask {
 
     /** @return conversion time in milliseconds (LibreOffice only, without storage transfers) */
     public long run(ConversionRequest req) throws ConversionFailure {
+        return run(req, () -> false);
+    }
+
+    /** @param cancelled true once the attempt was cancelled: no retry on a restarted office process */
+    public long run(ConversionRequest req, java.util.function.BooleanSupplier cancelled) throws ConversionFailure {
         SupportedTypes.Type type = SupportedTypes.byMediaType(req.detectedType())
                 .orElseThrow(() -> new ConversionFailure(FailureClass.UNSUPPORTED,
                         "type " + req.detectedType() + " is not convertible"));
@@ -52,7 +57,7 @@ public final class ConversionTask {
                 throw new ConversionFailure(FailureClass.STORAGE_ERROR, "could not read the upload from storage: "
                         + e.getMessage(), e);
             }
-            long millis = converter.convert(input, output);
+            long millis = converter.convert(input, output, cancelled);
             try {
                 store.putFile(req.bucket(), req.outputKey(), output, "application/pdf");
             } catch (RuntimeException e) {

@@ -48,6 +48,14 @@ public final class DocumentConverter {
      * @return conversion time in milliseconds
      */
     public long convert(Path input, Path output) throws ConversionFailure {
+        return convert(input, output, () -> false);
+    }
+
+    /**
+     * @param cancelled checked before each retry: a conversion whose office process was killed because the user
+     *                  cancelled it must not be started again on the fresh process
+     */
+    public long convert(Path input, Path output, java.util.function.BooleanSupplier cancelled) throws ConversionFailure {
         try {
             if (Files.size(input) == 0) {
                 throw new ConversionFailure(FailureClass.BAD_INPUT, "the file is empty");
@@ -70,7 +78,7 @@ public final class DocumentConverter {
                 // After a timeout or crash JODConverter restarts the process and fails the next task once: that is
                 // the pool's state, not this document's, so try again on the fresh process.
                 if (f.failureClass() != FailureClass.OFFICE_CRASHED || attempt >= OFFICE_RESTART_RETRIES
-                        || Thread.currentThread().isInterrupted()) {
+                        || Thread.currentThread().isInterrupted() || cancelled.getAsBoolean()) {
                     throw f;
                 }
                 t0 = System.nanoTime();

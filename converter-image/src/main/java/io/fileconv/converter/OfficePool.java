@@ -54,6 +54,15 @@ public final class OfficePool implements AutoCloseable {
      * They are recognised by their profile directory inside our work dir and killed before new ones start, so
      * repeated crashes cannot pile up office processes.
      */
+    /**
+     * Kills this pool's office processes now. Used to stop a conversion the user cancelled: JODConverter sees the
+     * lost connection, fails the running task and starts a fresh process. Meant for single-process pools, where the
+     * only task that can be running is the cancelled one.
+     */
+    public void killOfficeProcesses() {
+        killOrphans(config.workDir());
+    }
+
     static void killOrphans(Path work) {
         String marker = work.toAbsolutePath().toString();
         ProcessHandle.allProcesses()

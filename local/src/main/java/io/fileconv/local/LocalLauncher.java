@@ -1,6 +1,7 @@
 package io.fileconv.local;
 
 import io.fileconv.converter.ConversionTask;
+import io.fileconv.converter.OfficePool;
 import io.fileconv.core.ConversionFailure;
 import io.fileconv.core.ConversionLauncher;
 import io.fileconv.core.ConversionRequest;
@@ -10,7 +11,6 @@ import io.fileconv.core.FileStatus;
 import io.fileconv.core.LogContext;
 import io.fileconv.core.ObjectStore;
 import io.fileconv.core.Region;
-import io.fileconv.core.metrics.FileconvMetrics;
 import io.fileconv.core.metrics.MetricNames;
 import io.fileconv.core.metrics.PipelineMetrics;
 import org.slf4j.Logger;
@@ -21,6 +21,7 @@ import java.time.Duration;
 import java.util.Collections;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -42,7 +43,13 @@ public final class LocalLauncher implements ConversionLauncher {
     private static final long CLAIM_WAIT_MS = 30_000;
 
     private final Map<Region, FileRepository> repositories;
-    private final ConversionTask task;
+    /** One converter per office process, so that cancelling a running conversion can kill exactly its process. */
+    public record Slot(ConversionTask task, OfficePool pool) {
+    }
+
+    private final java.util.concurrent.BlockingQueue<Slot> freeSlots;
+    private final Map<String, Slot> busySlots = new ConcurrentHashMap<>();
+    private final Set<String> cancelled = ConcurrentHashMap.newKeySet();
     private final ObjectStore store;
     private final ConversionLog log;
     private final ExecutorService workers;
@@ -60,20 +67,15 @@ public final class LocalLauncher implements ConversionLauncher {
     private final AtomicLong conversions = new AtomicLong();
     private final PipelineMetrics metrics;
 
-    public LocalLauncher(Map<Region, FileRepository> repositories, ConversionTask task, ObjectStore store,
-                         ConversionLog log, int workers) {
-        this(repositories, task, store, log, workers, new PipelineMetrics(FileconvMetrics.none()));
-    }
-
     /** @param metrics conversion time/outcome and pipeline latency, recorded here as the operator does in a cluster */
-    public LocalLauncher(Map<Region, FileRepository> repositories, ConversionTask task, ObjectStore store,
-                         ConversionLog log, int workers, PipelineMetrics metrics) {
+    public LocalLauncher(Map<Region, FileRepository> repositories, List<Slot> slots, ObjectStore store,
+                         ConversionLog log, PipelineMetrics metrics) {
         this.metrics = metrics;
         this.repositories = repositories;
-        this.task = task;
+        this.freeSlots = new java.util.concurrent.ArrayBlockingQueue<>(slots.size(), false, slots);
         this.store = store;
         this.log = log;
-        this.workers = Executors.newFixedThreadPool(workers, r -> new Thread(r, "converter"));
+        this.workers = Executors.newFixedThreadPool(slots.size(), r -> new Thread(r, "converter"));
     }
 
     /** Conversions this process ran to an outcome (converted or failed). */
@@ -98,11 +100,20 @@ public final class LocalLauncher implements ConversionLauncher {
 
     @Override
     public void cancel(Region region, String fileId, int attempt) {
-        Future<?> f = inFlight.get(key(fileId, attempt));
+        String key = key(fileId, attempt);
+        cancelled.add(key);
+        Future<?> f = inFlight.get(key);
         if (f != null) {
-            // A queued attempt never starts; a running one is interrupted and its result discarded by the
-            // conditional CONVERTING -> CONVERTED, which no longer applies to a CANCELLED row.
-            f.cancel(true);
+            // A queued attempt never starts. A running one is stopped for real: its office process is killed, so
+            // the conversion fails at once and JODConverter starts a fresh process. The worker thread is not
+            // interrupted: an interrupt inside JODConverter's task wait leaves the pool entry unable to restart.
+            // A result that still arrives is discarded by the conditional CONVERTING -> CONVERTED.
+            f.cancel(false);
+            Slot slot = busySlots.get(key);
+            if (slot != null) {
+                LOG.info("stopping the running conversion of file={} attempt={}", fileId, attempt);
+                slot.pool().killOfficeProcesses();
+            }
         }
     }
 
@@ -140,12 +151,23 @@ public final class LocalLauncher implements ConversionLauncher {
             return;
         }
         recordRow(repo, req, metrics::conversionStarted);
+        String key = key(req.fileId(), req.attempt());
+        Slot slot;
+        try {
+            slot = freeSlots.take();
+        } catch (InterruptedException e) {
+            return; // cancelled while waiting for a free office process
+        }
         long ms;
         long t0 = System.nanoTime();
+        busySlots.put(key, slot);
         try {
-            ms = task.run(req);
+            if (cancelled.contains(key)) {
+                return;
+            }
+            ms = slot.task().run(req, () -> cancelled.contains(key));
         } catch (ConversionFailure f) {
-            if (Thread.currentThread().isInterrupted() || closed.get()) {
+            if (Thread.currentThread().isInterrupted() || closed.get() || cancelled.contains(key)) {
                 LOG.info("attempt file={} attempt={} interrupted", req.fileId(), req.attempt());
                 return;
             }
@@ -160,6 +182,9 @@ public final class LocalLauncher implements ConversionLauncher {
             LOG.info("failed file={} attempt={} class={} reason={}", req.fileId(), req.attempt(), f.failureClass(),
                     f.getMessage());
             return;
+        } finally {
+            busySlots.remove(key);
+            freeSlots.add(slot);
         }
         log.append(req.fileId(), req.attempt(), "CONVERTED");
         conversions.incrementAndGet();

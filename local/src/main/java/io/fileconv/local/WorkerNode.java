@@ -62,12 +62,28 @@ public final class WorkerNode implements AutoCloseable {
             repositories.put(r, new FileRepository(r, ds));
         }
         ObjectStore store = push(new ObjectStore(env.objectStore(), metrics));
-        OfficePool pool = push(OfficePool.start(new OfficePoolConfig(OfficePoolConfig.freePorts(officeProcesses), 200,
-                taskTimeout, workDir.resolve("office"))));
         conversionLog = new ConversionLog(workDir.resolve("conversions.log"));
-        launcher = push(new LocalLauncher(repositories, new ConversionTask(store, new DocumentConverter(pool),
-                workDir.resolve("scratch")), store, conversionLog, officeProcesses,
-                new PipelineMetrics(metrics)));
+        // One single-process pool per worker thread: cancelling a running conversion kills exactly its process.
+        List<LocalLauncher.Slot> slots = new java.util.ArrayList<>();
+        List<java.util.concurrent.CompletableFuture<OfficePool>> starting = new java.util.ArrayList<>();
+        for (int i = 0; i < officeProcesses; i++) {
+            OfficePoolConfig cfg = new OfficePoolConfig(OfficePoolConfig.freePorts(1), 200, taskTimeout,
+                    workDir.resolve("office").resolve("p" + i));
+            // soffice takes ~5 s to come up: start the processes side by side.
+            starting.add(java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                try {
+                    return OfficePool.start(cfg);
+                } catch (Exception e) {
+                    throw new java.util.concurrent.CompletionException(e);
+                }
+            }));
+        }
+        for (var f : starting) {
+            OfficePool pool = push(f.join());
+            slots.add(new LocalLauncher.Slot(new ConversionTask(store, new DocumentConverter(pool),
+                    workDir.resolve("scratch")), pool));
+        }
+        launcher = push(new LocalLauncher(repositories, slots, store, conversionLog, new PipelineMetrics(metrics)));
         regions.forEach(r -> launcher.withBucket(r, env.bucket(r)));
         launcher.resumeInterrupted();
         List<RegionContext> contexts = regions.stream().map(r -> new RegionContext(r, repositories.get(r),

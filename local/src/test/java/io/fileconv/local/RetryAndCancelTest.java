@@ -112,4 +112,43 @@ class RetryAndCancelTest {
             assertThat(w.conversionLog().lines()).noneMatch(l -> l.contains(id));
         }
     }
+
+    /** A CSV that keeps LibreOffice busy for many seconds. */
+    static byte[] slowCsv() {
+        StringBuilder sb = new StringBuilder("id,item,amount\n");
+        for (int i = 0; i < 250_000; i++) {
+            sb.append(i).append(",ledger line ").append(i).append(',').append(i * 31 % 977).append('\n');
+        }
+        return sb.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void cancelStopsARunningConversionAndAQueuedOneNeverStarts() throws Exception {
+        try (WorkerNode w = worker()) {
+            String slow = client.uploadOk(token, "slow.csv", slowCsv());
+            await().atMost(Duration.ofSeconds(60)).until(() -> row(w, slow).status() == FileStatus.CONVERTING);
+            String queued = client.uploadOk(token, "queued.txt", "Waiting behind the slow one.".getBytes());
+            await().atMost(Duration.ofSeconds(30)).until(() -> row(w, queued).status() == FileStatus.CONVERTING
+                    || row(w, queued).status() == FileStatus.QUEUED);
+            assertThat(client.post(token, "/api/v1/files/" + queued + "/cancel").statusCode()).isEqualTo(202);
+
+            long t0 = System.nanoTime();
+            assertThat(client.post(token, "/api/v1/files/" + slow + "/cancel").statusCode()).isEqualTo(202);
+            // The only office process was converting the slow file; a new upload converts as soon as that
+            // conversion is really stopped (process killed and restarted), long before it would have finished.
+            String after = client.uploadOk(token, "after-cancel.txt", "Converted once the slot is free.".getBytes());
+            await().atMost(Duration.ofSeconds(45)).until(() -> row(w, after).status() == FileStatus.CONVERTED);
+            long freedAfterMs = (System.nanoTime() - t0) / 1_000_000;
+
+            assertThat(row(w, slow).status()).isEqualTo(FileStatus.CANCELLED);
+            assertThat(row(w, queued).status()).isEqualTo(FileStatus.CANCELLED);
+            assertThat(w.conversionLog().lines()).noneMatch(l -> l.contains(slow) || l.contains(queued));
+            Thread.sleep(1000);
+            try (var store = new io.fileconv.core.ObjectStore(infra.objectStoreConfig())) {
+                assertThat(store.exists(Region.IN.defaultBucket(), row(w, slow).outputKey())).isFalse();
+                assertThat(store.exists(Region.IN.defaultBucket(), row(w, queued).outputKey())).isFalse();
+            }
+            System.out.println("cancel of a running conversion: office slot free again after " + freedAfterMs + " ms");
+        }
+    }
 }
