@@ -81,9 +81,17 @@ final class Fixtures {
                 + "<manifest:file-entry manifest:full-path=\"/\" manifest:media-type=\"application/vnd.oasis.opendocument.text\"/>"
                 + "<manifest:file-entry manifest:full-path=\"content.xml\" manifest:media-type=\"text/xml\"/>"
                 + "</manifest:manifest>";
+        byte[] odt = odfPackage("application/vnd.oasis.opendocument.text", java.util.Map.of(
+                "content.xml", content.getBytes(StandardCharsets.UTF_8),
+                "META-INF/manifest.xml", manifest.getBytes(StandardCharsets.UTF_8)));
+        return new Doc("notes.odt", odt, s);
+    }
+
+    /** An ODF package: the uncompressed "mimetype" entry first, as the format requires, then the given parts. */
+    static byte[] odfPackage(String mimetype, java.util.Map<String, byte[]> parts) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (ZipOutputStream zip = new ZipOutputStream(out)) {
-            byte[] mt = "application/vnd.oasis.opendocument.text".getBytes(StandardCharsets.US_ASCII);
+            byte[] mt = mimetype.getBytes(StandardCharsets.US_ASCII);
             ZipEntry e = new ZipEntry("mimetype");
             e.setMethod(ZipEntry.STORED);
             e.setSize(mt.length);
@@ -92,12 +100,12 @@ final class Fixtures {
             e.setCrc(crc.getValue());
             zip.putNextEntry(e);
             zip.write(mt);
-            zip.putNextEntry(new ZipEntry("content.xml"));
-            zip.write(content.getBytes(StandardCharsets.UTF_8));
-            zip.putNextEntry(new ZipEntry("META-INF/manifest.xml"));
-            zip.write(manifest.getBytes(StandardCharsets.UTF_8));
+            for (var part : new java.util.TreeMap<>(parts).entrySet()) {
+                zip.putNextEntry(new ZipEntry(part.getKey()));
+                zip.write(part.getValue());
+            }
         }
-        return new Doc("notes.odt", out.toByteArray(), s);
+        return out.toByteArray();
     }
 
     static Doc rtf() {

@@ -361,27 +361,14 @@ class WebUiTest {
 
     /** An ODT whose content is encrypted (manifest encryption-data): the converter fails it as password protected. */
     static byte[] encryptedOdt() throws Exception {
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-        try (ZipOutputStream zip = new ZipOutputStream(out)) {
-            byte[] mt = "application/vnd.oasis.opendocument.text".getBytes(StandardCharsets.US_ASCII);
-            ZipEntry e = new ZipEntry("mimetype");
-            e.setMethod(ZipEntry.STORED);
-            e.setSize(mt.length);
-            CRC32 crc = new CRC32();
-            crc.update(mt);
-            e.setCrc(crc.getValue());
-            zip.putNextEntry(e);
-            zip.write(mt);
-            zip.putNextEntry(new ZipEntry("META-INF/manifest.xml"));
-            zip.write(("<manifest:manifest xmlns:manifest=\"urn:oasis:names:tc:opendocument:xmlns:manifest:1.0\">"
-                    + "<manifest:file-entry manifest:full-path=\"/\" manifest:media-type=\"application/vnd.oasis.opendocument.text\"/>"
-                    + "<manifest:file-entry manifest:full-path=\"content.xml\" manifest:media-type=\"text/xml\">"
-                    + "<manifest:encryption-data manifest:checksum-type=\"SHA1/1K\"/></manifest:file-entry>"
-                    + "</manifest:manifest>").getBytes(StandardCharsets.UTF_8));
-            zip.putNextEntry(new ZipEntry("content.xml"));
-            zip.write(new byte[]{1, 2, 3, 4});
-        }
-        return out.toByteArray();
+        // The manifest declares encrypted content: the converter recognises a password-protected document.
+        return Fixtures.odfPackage("application/vnd.oasis.opendocument.text", Map.of(
+                "META-INF/manifest.xml", ("<manifest:manifest xmlns:manifest=\"urn:oasis:names:tc:opendocument:xmlns:manifest:1.0\">"
+                        + "<manifest:file-entry manifest:full-path=\"/\" manifest:media-type=\"application/vnd.oasis.opendocument.text\"/>"
+                        + "<manifest:file-entry manifest:full-path=\"content.xml\" manifest:media-type=\"text/xml\">"
+                        + "<manifest:encryption-data manifest:checksum-type=\"SHA1/1K\"/></manifest:file-entry>"
+                        + "</manifest:manifest>").getBytes(StandardCharsets.UTF_8),
+                "content.xml", new byte[]{1, 2, 3, 4}));
     }
 
     /** A CSV that takes LibreOffice a few seconds, long enough to see it converting. */

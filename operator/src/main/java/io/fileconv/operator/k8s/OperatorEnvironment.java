@@ -1,5 +1,6 @@
 package io.fileconv.operator.k8s;
 
+import io.fileconv.core.Env;
 import io.fileconv.core.Region;
 import io.fileconv.operator.k8s.job.ConverterJobSettings;
 
@@ -13,9 +14,12 @@ import java.util.Set;
 /** Reads the operator's settings from environment variables (docs/CONFIGURATION.md, "Operator"). */
 public final class OperatorEnvironment {
     private final Map<String, String> env;
+    /** The settings every deployable shares (database, regions, S3) are read by core's {@link Env}, once. */
+    private final Env common;
 
     public OperatorEnvironment(Map<String, String> env) {
         this.env = env;
+        this.common = new Env(env);
     }
 
     /** @param defaultNamespace the namespace the client runs in (the pod's), used when none is configured */
@@ -53,10 +57,7 @@ public final class OperatorEnvironment {
     }
 
     public Set<Region> regions() {
-        Set<Region> regions = EnumSet.noneOf(Region.class);
-        Arrays.stream(get("FILECONV_REGIONS", "in,us,uk").split(",")).map(String::trim).filter(s -> !s.isEmpty())
-                .map(Region::fromCode).forEach(regions::add);
-        return regions;
+        return EnumSet.copyOf(common.regions());
     }
 
     /** Port of /healthz and /readyz. */
@@ -70,21 +71,20 @@ public final class OperatorEnvironment {
     }
 
     public String dbUrl() {
-        return get("FILECONV_DB_URL", "jdbc:mariadb://127.0.0.1:3306/");
+        return common.dbUrl();
     }
 
     public String dbUser() {
-        return get("FILECONV_DB_USER", "root");
+        return common.dbUser();
     }
 
     public String dbPassword() {
-        return get("FILECONV_DB_PASSWORD", "");
+        return common.dbPassword();
     }
 
     /** Unset or blank: the fallback. */
     String get(String name, String fallback) {
-        String v = env.get(name);
-        return v == null || v.isBlank() ? fallback : v.trim();
+        return common.get(name, fallback);
     }
 
     /** Unset: the fallback; set but blank: nothing (turns an optional feature off). */
