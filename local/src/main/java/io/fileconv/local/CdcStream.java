@@ -36,9 +36,12 @@ final class CdcStream implements AutoCloseable {
         this.executor = executor;
     }
 
-    static Properties connectorConfig(Region region, String dbHost, int dbPort, Path stateDir) {
+    static Properties connectorConfig(Region region, String dbHost, int dbPort, Path stateDir) throws IOException {
         Properties p = new Properties();
-        p.setProperty("name", "fileconv-cdc-" + region.code());
+        // Debezium registers JMX beans under the topic prefix: two stacks in one JVM (tests) need distinct ones, and
+        // the prefix keys the stored offsets, so it must stay the same across restarts of one data directory.
+        String instance = instanceId(stateDir);
+        p.setProperty("name", "fileconv-cdc-" + region.code() + "-" + instance);
         p.setProperty("connector.class", "io.debezium.connector.mariadb.MariaDbConnector");
         p.setProperty("offset.storage", "org.apache.kafka.connect.storage.FileOffsetBackingStore");
         p.setProperty("offset.storage.file.filename", stateDir.resolve("offsets-" + region.code() + ".dat").toString());
@@ -49,7 +52,7 @@ final class CdcStream implements AutoCloseable {
         p.setProperty("database.password", "");
         p.setProperty("database.ssl.mode", "disable");
         p.setProperty("database.server.id", String.valueOf(5400 + region.ordinal()));
-        p.setProperty("topic.prefix", "fileconv-" + region.code());
+        p.setProperty("topic.prefix", "fileconv-" + region.code() + "-" + instance);
         p.setProperty("database.include.list", region.database());
         p.setProperty("table.include.list", region.database() + ".files");
         p.setProperty("include.schema.changes", "false");
@@ -68,6 +71,15 @@ final class CdcStream implements AutoCloseable {
         p.setProperty("errors.retry.delay.max.ms", "5000");
         p.setProperty("connect.keep.alive", "true");
         return p;
+    }
+
+    private static String instanceId(Path stateDir) throws IOException {
+        Path file = stateDir.resolve("instance-id");
+        if (!java.nio.file.Files.exists(file)) {
+            java.nio.file.Files.createDirectories(stateDir);
+            java.nio.file.Files.writeString(file, Long.toHexString(new java.security.SecureRandom().nextLong() >>> 32));
+        }
+        return java.nio.file.Files.readString(file).trim();
     }
 
     static CdcStream start(Region region, String dbHost, int dbPort, Path stateDir,

@@ -119,6 +119,22 @@ public final class LocalLauncher implements ConversionLauncher {
 
     /** Re-launches attempts that a previous run of this process dispatched but did not finish. */
     public void resumeInterrupted() throws SQLException {
+        // A worker starting while MySQL restarts waits for it instead of dying: its work would wait anyway.
+        for (int attempt = 1; ; attempt++) {
+            try {
+                resumeOnce();
+                return;
+            } catch (SQLException e) {
+                if (attempt >= 60 || !running.get()) {
+                    throw e;
+                }
+                LOG.warn("cannot read interrupted work yet, retrying: {}", e.toString());
+                sleep(1000);
+            }
+        }
+    }
+
+    private void resumeOnce() throws SQLException {
         for (FileRepository repo : repositories.values()) {
             for (FileRecord f : repo.findInStatus(EnumSet.of(FileStatus.QUEUED, FileStatus.CONVERTING))) {
                 LOG.info("resuming file={} attempt={} status={}", f.id(), f.attempts(), f.status());
