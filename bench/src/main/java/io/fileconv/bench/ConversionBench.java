@@ -70,6 +70,9 @@ public final class ConversionBench {
         md.append(row("(a) cold soffice, 1 process per file", cold, coldWall, coldRate, coldRate, coldLoad));
         md.append(row("(b) warm pool, 1 process, 1 thread", w1.outcomes, w1.wallMs, w1.rate(), coldRate, w1.load));
         md.append(row("(b) warm pool, 2 processes, 2 threads", w2.outcomes, w2.wallMs, w2.rate(), coldRate, w2.load));
+        md.append("\nPer-document speedup (cold ms ÷ warm median ms of the same document, over the documents both"
+                + " paths converted): 1 process ").append(speedup(cold, w1)).append("; 2 processes ")
+                .append(speedup(cold, w2)).append(".\n");
         md.append("\nCold path: `soffice --headless --norestore -env:UserInstallation=file://<fresh dir> --convert-to pdf"
                 + " --outdir <dir> <file>`, sequential, success = a PDF exists. Warm path: ").append(passes)
                 .append(" measured passes over the set after one warm-up pass; pool started as the worker does"
@@ -113,6 +116,23 @@ public final class ConversionBench {
         Bench.log("warm1 " + Bench.f1(w1.rate()) + " docs/s, warm2 " + Bench.f1(w2.rate()) + " docs/s, cold "
                 + Bench.f2(coldRate) + " docs/s");
         System.exit(0);
+    }
+
+    /** Median and range over documents of cold ms / warm median ms. */
+    private static String speedup(List<Outcome> cold, Run warm) {
+        Map<String, List<Double>> w = byDoc(warm.outcomes);
+        List<Double> r = new ArrayList<>();
+        for (Outcome c : cold) {
+            List<Double> ms = w.get(c.doc);
+            if (c.ok && ms != null && !ms.isEmpty()) {
+                r.add(c.ms / Bench.pct(ms, 50));
+            }
+        }
+        if (r.isEmpty()) {
+            return "-";
+        }
+        return "median " + Bench.f0(Bench.pct(r, 50)) + "x (min " + Bench.f1(Collections.min(r)) + "x, max "
+                + Bench.f0(Collections.max(r)) + "x, " + r.size() + " documents)";
     }
 
     private static String cell(List<Double> ms, long failures) {
