@@ -3,7 +3,7 @@
 # project's ./fileconv starts it), wrk on loopback against GET /api/v1/files/{id} and POST /api/v1/files with a
 # 100 KB document; RSS of the stack's JVM from /proc. Usage: api.sh LOCAL_JAR WORK_DIR RESULTS_DIR SECONDS CONNECTIONS
 set -euo pipefail
-JAR=$1; WORK=$2; RES=$3; SECS=$4; CONN=$5
+JAR=$1; WORK=$2; RES=$3; SECS=$4; CONN=$5; WARM=${6:-5}
 HERE=$(cd "$(dirname "$0")" && pwd)
 say() { echo "[api $(date -u +%H:%M:%S)] $*"; }
 loadavg() { cut -d' ' -f1-3 /proc/loadavg; }
@@ -26,14 +26,21 @@ STACK_CMD="FILECONV_DATA_DIR=$DATA FILECONV_PORT=$PORT java $JAVA_OPTS -jar $JAR
 say "starting: $STACK_CMD"
 FILECONV_DATA_DIR=$DATA FILECONV_PORT=$PORT java $JAVA_OPTS -jar "$JAR" up > "$WORK/stack.log" 2>&1 &
 PID=$!
-stop_stack() {
-  if kill -0 "$PID" 2>/dev/null; then
-    local kids; kids=$(pgrep -P "$PID" || true)
-    kill -TERM "$PID" 2>/dev/null || true
-    for _ in $(seq 1 60); do kill -0 "$PID" 2>/dev/null || break; sleep 1; done
-    if kill -0 "$PID" 2>/dev/null; then kill -KILL "$PID" 2>/dev/null || true; for k in $kids; do kill -KILL "$k" 2>/dev/null || true; done; fi
+PIDS=()
+stop_pid() { # TERM, then KILL after 60 s (the process and the children it started)
+  local pid=$1 grace=${2:-60}
+  kill -0 "$pid" 2>/dev/null || return 0
+  local kids; kids=$(pgrep -P "$pid" || true)
+  kill -TERM "$pid" 2>/dev/null || true
+  for _ in $(seq 1 "$grace"); do kill -0 "$pid" 2>/dev/null || break; sleep 1; done
+  if kill -0 "$pid" 2>/dev/null; then
+    say "pid $pid did not stop within $grace s of SIGTERM: killing it"
+    echo "Note: pid $pid did not stop within $grace s of SIGTERM and was killed." >> "$NOTES"
+    kill -KILL "$pid" 2>/dev/null || true
+    for k in $kids; do kill -KILL "$k" 2>/dev/null || true; done
   fi
 }
+stop_stack() { for p in "${PIDS[@]}"; do stop_pid "$p"; done; }
 trap stop_stack EXIT
 BASE=http://127.0.0.1:$PORT
 T0=$(date +%s)
@@ -73,6 +80,8 @@ sample_rss() { # background: max RSS of the JVM while wrk runs
 }
 
 MD=$RES/3-api.md
+ROWS=$WORK/rows.md; NOTES=$WORK/notes.md
+: > "$ROWS"; : > "$NOTES"
 {
   echo "## 3. API (wrk on loopback)"
   echo
@@ -82,7 +91,7 @@ MD=$RES/3-api.md
   echo
   echo "| endpoint | wrk command | requests | req/s | p50 ms | p90 ms | p99 ms | max ms | non-2xx / socket errors | JVM RSS before → max during (MB) | load avg before → after |"
   echo "|---|---|---|---|---|---|---|---|---|---|---|"
-} > "$MD"
+} > "$WORK/head.md"
 
 run_wrk() { # name series url extra-env...
   local name=$1 series=$2 url=$3; shift 3
@@ -92,6 +101,8 @@ run_wrk() { # name series url extra-env...
   sample_rss "$rssf" & local sp=$!
   local lb; lb=$(loadavg)
   local cmd="wrk -t2 -c$CONN -d${SECS}s --latency -s bench/wrk/report.lua $url"
+  # Warm-up (JIT, connection pools), not recorded.
+  env WRK_TOKEN="$TOKEN" WRK_REPORT="$WORK/warmup.tsv" "$@" wrk -t2 -c"$CONN" -d"${WARM}s" -s "$HERE/wrk/report.lua" "$url" > /dev/null 2>&1 || true
   say "$name: $cmd"
   env WRK_TOKEN="$TOKEN" WRK_REPORT="$report" WRK_SERIES="$series" "$@" \
     wrk -t2 -c"$CONN" -d"${SECS}s" --latency -s "$HERE/wrk/report.lua" "$url" > "$WORK/wrk-$series.out" 2>&1
@@ -107,7 +118,7 @@ run_wrk() { # name series url extra-env...
   q() { awk -F'\t' -v p="$1" '$3==p {printf "%.1f", $4}' "$report"; }
   p50=$(q 50); p90=$(q 90); p99=$(q 99); pmax=$(q 100)
   grep -v '^#' "$report" >> "$RES/quantiles.tsv"
-  echo "| $name | \`$cmd\` | $reqs | **$rps** | $p50 | $p90 | $p99 | $pmax | $non2xx / $(( errs )) | $before_rss → $(cat "$rssf") | $lb → $la |" >> "$MD"
+  echo "| $name | \`$cmd\` | $reqs | **$rps** | $p50 | $p90 | $p99 | $pmax | $non2xx / $(( errs )) | $before_rss → $(cat "$rssf") | $lb → $la |" >> "$ROWS"
   say "$name: $rps req/s, p50 $p50 ms, p99 $p99 ms"
 }
 
@@ -127,5 +138,42 @@ UPLOADED=$(grep -c 'uploaded file=' "$WORK/stack.log" || true)
   echo
   echo "Other processes at the end: $(children_rss $PID)JVM VmHWM (peak RSS since start) $(hwm_mb $PID) MB."
   echo
-} >> "$MD"
+} >> "$NOTES"
+
+# ---- the API process alone: `infra` and `api` as separate processes, no worker (nothing converts) ----
+stop_pid "$PID" 20
+DATA2=$WORK/data-split
+PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+INFRA_CMD="FILECONV_DATA_DIR=$DATA2 java $JAVA_OPTS -jar $JAR infra"
+API_CMD="FILECONV_DATA_DIR=$DATA2 FILECONV_PORT=$PORT java $JAVA_OPTS -jar $JAR api"
+say "starting: $INFRA_CMD"
+FILECONV_DATA_DIR=$DATA2 java $JAVA_OPTS -jar "$JAR" infra > "$WORK/infra.log" 2>&1 &
+IPID=$!; PIDS+=("$IPID")
+T0=$(date +%s)
+until grep -q "infrastructure ready" "$WORK/infra.log"; do
+  kill -0 "$IPID" 2>/dev/null || { tail -30 "$WORK/infra.log"; echo "infra exited" >&2; exit 1; }
+  [ $(( $(date +%s) - T0 )) -gt 240 ] && { echo "infra not ready after 240 s" >&2; exit 1; }
+  sleep 1
+done
+say "starting: $API_CMD"
+FILECONV_DATA_DIR=$DATA2 FILECONV_PORT=$PORT java $JAVA_OPTS -jar "$JAR" api > "$WORK/api.log" 2>&1 &
+PID=$!; PIDS+=("$PID")
+BASE=http://127.0.0.1:$PORT
+until [ "$(curl -s -o /dev/null -w '%{http_code}' "$BASE/readyz" || true)" = 200 ]; do
+  kill -0 "$PID" 2>/dev/null || { tail -30 "$WORK/api.log"; echo "api exited" >&2; exit 1; }
+  [ $(( $(date +%s) - T0 )) -gt 300 ] && { echo "api not ready" >&2; exit 1; }
+  sleep 1
+done
+say "api process ready (pid $PID), RSS $(rss_mb $PID) MB"
+TOKEN=$(curl -sf -X POST -H 'Content-Type: application/json' -d '{"user":"bench-api","region":"us"}' "$BASE/api/v1/dev/token" | jq -r .token)
+ID=$(curl -sf -H "Authorization: Bearer $TOKEN" -F "file=@$WORK/small.txt" "$BASE/api/v1/files" | jq -r .id)
+run_wrk "GET /api/v1/files/{id}, API process alone" "GET status, API alone" "$BASE/api/v1/files/$ID"
+run_wrk "POST /api/v1/files (100 KB text), API process alone" "POST upload 100KB, API alone" "$BASE/api/v1/files" WRK_UPLOAD_FILE="$DOC" WRK_UPLOAD_NAME=doc-100k.txt
+{
+  echo "The last two rows: the same stack split into processes as the fault tests run it (\`$INFRA_CMD\`, then"
+  echo "\`$API_CMD\`) and no worker, so nothing converts: the API's own capacity, and the RSS of the API process"
+  echo "alone (VmHWM $(hwm_mb $PID) MB at the end). Debezium still captures every insert in the infra process."
+  echo
+} >> "$NOTES"
+{ cat "$WORK/head.md" "$ROWS"; echo; cat "$NOTES"; } > "$MD"
 say "done"

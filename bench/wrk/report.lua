@@ -23,7 +23,8 @@ function done(summary, latency, requests)
   local out = assert(io.open(os.getenv("WRK_REPORT"), "w"))
   local series = os.getenv("WRK_SERIES") or "requests"
   for _, p in ipairs({1, 5, 10, 20, 25, 30, 40, 50, 60, 70, 75, 80, 90, 95, 97.5, 99, 99.5, 99.9, 100}) do
-    out:write(string.format("api\t%s\t%g\t%.3f\n", series, p, latency:percentile(p) / 1000.0))
+    local v = (p == 100) and latency.max or latency:percentile(p)
+    out:write(string.format("api\t%s\t%g\t%.3f\n", series, p, v / 1000.0))
   end
   out:write(string.format("# requests=%d duration_us=%d non2xx=%d connect=%d read=%d write=%d timeout=%d\n",
     summary.requests, summary.duration, summary.errors.status, summary.errors.connect, summary.errors.read,

@@ -38,11 +38,14 @@ import java.util.concurrent.TimeUnit;
  */
 public final class OperatorBench {
     private static final String NS = "fileconv";
+    /** The mock server logs every request through java.util.logging; that is not the system under test. */
+    private static final java.util.logging.Logger MOCK_LOG = java.util.logging.Logger.getLogger("io.fabric8.mockwebserver");
 
     private OperatorBench() {
     }
 
     public static void main(String[] args) throws Exception {
+        MOCK_LOG.setLevel(java.util.logging.Level.WARNING);
         Path results = Path.of(args[0]).toAbsolutePath();
         int count = Integer.parseInt(args[1]);
         double pacedRate = Double.parseDouble(args[2]);

@@ -123,7 +123,7 @@ public final class PipelineBench {
         String loadAfter = Bench.load();
 
         List<Row> rows = rows(stack, region, user);
-        List<Row> ok = rows.stream().filter(r -> r.status.equals("converted")).toList();
+        List<Row> ok = rows.stream().filter(r -> r.status.equals("CONVERTED")).toList();
         List<Double> pipeline = ok.stream().map(Row::pipeline).toList();
         List<Double> total = ok.stream().map(Row::total).toList();
         List<Double> conv = ok.stream().map(Row::conversion).toList();
@@ -194,8 +194,8 @@ public final class PipelineBench {
         while (true) {
             int done = 0;
             try (Connection c = stack.files(region).dataSource().getConnection();
-                 PreparedStatement ps = c.prepareStatement("SELECT id FROM files WHERE status IN ('converted','failed',"
-                         + "'cancelled') AND user_id=(SELECT user_id FROM files WHERE id=?)")) {
+                 PreparedStatement ps = c.prepareStatement("SELECT id FROM files WHERE status IN ('CONVERTED','FAILED',"
+                         + "'CANCELLED') AND user_id=(SELECT user_id FROM files WHERE id=?)")) {
                 ps.setString(1, ids.get(0));
                 try (ResultSet rs = ps.executeQuery()) {
                     java.util.Set<String> want = new java.util.HashSet<>(ids);
