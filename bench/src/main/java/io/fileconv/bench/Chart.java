@@ -2,7 +2,7 @@ package io.fileconv.bench;
 
 import org.jfree.chart.ChartFactory;
 import org.jfree.chart.JFreeChart;
-import org.jfree.chart.axis.LogAxis;
+import org.jfree.chart.axis.LogarithmicAxis;
 import org.jfree.chart.axis.NumberAxis;
 import org.jfree.chart.plot.PlotOrientation;
 import org.jfree.chart.plot.XYPlot;
@@ -91,9 +91,13 @@ public final class Chart {
             NumberAxis x = (NumberAxis) plot.getDomainAxis();
             x.setRange(0, 100);
             if (!series.isEmpty()) {
-                LogAxis y = new LogAxis("ms (log scale)");
-                y.setSmallestValue(0.01);
+                LogarithmicAxis y = new LogarithmicAxis("ms (log scale)");
+                y.setStrictValuesFlag(false);
+                y.setAutoRangeNextLogFlag(true);
                 plot.setRangeAxis(y);
+                for (int k = 0; k < series.size(); k++) {
+                    plot.getRenderer().setSeriesStroke(k, new java.awt.BasicStroke(2f));
+                }
             }
             plot.setBackgroundPaint(Color.WHITE);
             plot.setDomainGridlinePaint(Color.LIGHT_GRAY);
