@@ -104,9 +104,12 @@ run_wrk() { # name series url extra-env...
   # Warm-up (JIT, connection pools), not recorded.
   env WRK_TOKEN="$TOKEN" WRK_REPORT="$WORK/warmup.tsv" "$@" wrk -t2 -c"$CONN" -d"${WARM}s" -s "$HERE/wrk/report.lua" "$url" > /dev/null 2>&1 || true
   say "$name: $cmd"
+  # Three thread dumps of the server while wrk runs (for docs/PERFORMANCE.md's "what bounds it"), mid-run.
+  ( sleep $(( SECS / 2 )); for k in 1 2 3; do jstack "$PID" > "$WORK/jstack-${series// /_}-$k.txt" 2>/dev/null || true; sleep 1; done ) &
+  local jp=$!
   env WRK_TOKEN="$TOKEN" WRK_REPORT="$report" WRK_SERIES="$series" "$@" \
     wrk -t2 -c"$CONN" -d"${SECS}s" --latency -s "$HERE/wrk/report.lua" "$url" > "$WORK/wrk-$series.out" 2>&1
-  kill $sp 2>/dev/null || true; wait $sp 2>/dev/null || true
+  kill $sp 2>/dev/null || true; wait $sp 2>/dev/null || true; wait $jp 2>/dev/null || true
   local la; la=$(loadavg)
   cat "$WORK/wrk-$series.out"
   local reqs dur non2xx rps p50 p90 p99 pmax errs
