@@ -35,6 +35,9 @@ public final class Chart {
             {"api", "3. API: request latency (wrk)"},
             {"operator", "4. Operator: FileConversion → Job"}};
 
+    private static final Color[] PALETTE = {new Color(0xD62728), new Color(0x1F77B4), new Color(0x2CA02C),
+            new Color(0xFF7F0E), new Color(0x9467BD), new Color(0x8C564B)};
+
     private Chart() {
     }
 
@@ -97,6 +100,7 @@ public final class Chart {
                 plot.setRangeAxis(y);
                 for (int k = 0; k < series.size(); k++) {
                     plot.getRenderer().setSeriesStroke(k, new java.awt.BasicStroke(2f));
+                    plot.getRenderer().setSeriesPaint(k, PALETTE[k % PALETTE.length]);
                 }
             }
             plot.setBackgroundPaint(Color.WHITE);
