@@ -32,7 +32,36 @@ public final class UserDirectory {
     }
 
     /** Registers the user in {@code region} unless already registered; returns the (possibly existing) entry. */
+    /**
+     * Registers the user in {@code region} unless already registered; returns the (possibly existing) entry.
+     * Every authenticated request asks this, so a known user costs one cached look-up: entries are kept for
+     * {@link #CACHE_TTL_MS}, short enough that a migration freeze or switch is seen within a couple of seconds.
+     */
     public Entry registerIfAbsent(String userId, Region region) throws SQLException {
+        Cached hit = cache.get(userId);
+        long now = System.currentTimeMillis();
+        if (hit != null && now - hit.at() < CACHE_TTL_MS) {
+            return hit.entry();
+        }
+        Entry found = find(userId).orElse(null);
+        if (found == null) {
+            found = insertIfAbsent(userId, region);
+        }
+        if (cache.size() > 100_000) {
+            cache.clear();
+        }
+        cache.put(userId, new Cached(found, now));
+        return found;
+    }
+
+    static final long CACHE_TTL_MS = 2_000;
+
+    private record Cached(Entry entry, long at) {
+    }
+
+    private final java.util.Map<String, Cached> cache = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private Entry insertIfAbsent(String userId, Region region) throws SQLException {
         try (Connection c = dataSource.getConnection();
              PreparedStatement ps = c.prepareStatement("INSERT IGNORE INTO users (user_id, home_region, migrating,"
                      + " created_at, updated_at) VALUES (?,?,FALSE,UTC_TIMESTAMP(3),UTC_TIMESTAMP(3))")) {

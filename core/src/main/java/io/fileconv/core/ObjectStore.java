@@ -99,17 +99,19 @@ public class ObjectStore implements AutoCloseable {
     public StoredObject putStream(String bucket, String key, InputStream in, long maxBytes, String contentType)
             throws IOException {
         MessageDigest sha = sha256();
-        byte[] buf = new byte[PART_SIZE];
-        int n = readFully(in, buf);
+        // The first part is read into a buffer that grows with the data: a 100 KB upload costs ~100 KB, not 8 MiB.
+        byte[] buf = readFirstPart(in);
+        int n = buf.length;
         long total = n;
         if (total > maxBytes) {
             throw new TooLargeException(maxBytes);
         }
         sha.update(buf, 0, n);
         if (n < PART_SIZE) {
-            s3.putObject(r -> r.bucket(bucket).key(key).contentType(contentType), RequestBody.fromBytes(copy(buf, n)));
+            s3.putObject(r -> r.bucket(bucket).key(key).contentType(contentType), RequestBody.fromBytes(buf));
             return new StoredObject(total, HexFormat.of().formatHex(sha.digest()));
         }
+        buf = java.util.Arrays.copyOf(buf, PART_SIZE);
         String uploadId = s3.createMultipartUpload(CreateMultipartUploadRequest.builder().bucket(bucket).key(key)
                 .contentType(contentType).build()).uploadId();
         List<CompletedPart> parts = new ArrayList<>();
@@ -168,6 +170,19 @@ public class ObjectStore implements AutoCloseable {
 
     public void delete(String bucket, String key) {
         s3.deleteObject(r -> r.bucket(bucket).key(key));
+    }
+
+    private static byte[] readFirstPart(InputStream in) throws IOException {
+        java.io.ByteArrayOutputStream first = new java.io.ByteArrayOutputStream(64 * 1024);
+        byte[] chunk = new byte[64 * 1024];
+        while (first.size() < PART_SIZE) {
+            int r = in.read(chunk, 0, Math.min(chunk.length, PART_SIZE - first.size()));
+            if (r < 0) {
+                break;
+            }
+            first.write(chunk, 0, r);
+        }
+        return first.toByteArray();
     }
 
     private static int readFully(InputStream in, byte[] buf) throws IOException {

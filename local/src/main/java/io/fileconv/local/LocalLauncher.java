@@ -245,7 +245,7 @@ public final class LocalLauncher implements ConversionLauncher {
             } catch (SQLException e) {
                 LOG.warn("claim of file={} not possible yet: {}", req.fileId(), e.toString());
             }
-            sleep(50);
+            sleep(10); // the dispatcher commits right after launching: a short poll keeps the hand-over cheap
         }
         return false;
     }
@@ -256,10 +256,17 @@ public final class LocalLauncher implements ConversionLauncher {
 
     /** Outcomes are retried until MySQL takes them; if the process dies first, the attempt is resumed at start. */
     private <T> T retrying(SqlCall<T> call) {
+        int failuresWhileStopping = 0;
         while (!closed.get()) {
             try {
                 return call.call();
             } catch (SQLException e) {
+                // Stopping with MySQL already gone (e.g. Ctrl-C stops both): give up after a few tries; the
+                // attempt is still QUEUED/CONVERTING and the next start converts it again.
+                if (!running.get() && ++failuresWhileStopping >= 5) {
+                    LOG.warn("outcome not stored before stopping; it will be redone at the next start: {}", e.toString());
+                    return null;
+                }
                 LOG.warn("storing an outcome failed, retrying: {}", e.toString());
                 sleep(500);
             }
