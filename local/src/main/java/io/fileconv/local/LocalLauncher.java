@@ -1,7 +1,6 @@
 package io.fileconv.local;
 
 import io.fileconv.converter.ConversionTask;
-import io.fileconv.converter.OfficePool;
 import io.fileconv.core.ConversionFailure;
 import io.fileconv.core.ConversionLauncher;
 import io.fileconv.core.ConversionRequest;
@@ -43,12 +42,8 @@ public final class LocalLauncher implements ConversionLauncher {
     private static final long CLAIM_WAIT_MS = 30_000;
 
     private final Map<Region, FileRepository> repositories;
-    /** One converter per office process, so that cancelling a running conversion can kill exactly its process. */
-    public record Slot(ConversionTask task, OfficePool pool) {
-    }
-
-    private final java.util.concurrent.BlockingQueue<Slot> freeSlots;
-    private final Map<String, Slot> busySlots = new ConcurrentHashMap<>();
+    private final java.util.concurrent.BlockingQueue<ConverterSlot> freeSlots;
+    private final Map<String, ConverterSlot> busySlots = new ConcurrentHashMap<>();
     private final Set<String> cancelled = ConcurrentHashMap.newKeySet();
     private final ObjectStore store;
     private final ConversionLog log;
@@ -68,7 +63,7 @@ public final class LocalLauncher implements ConversionLauncher {
     private final PipelineMetrics metrics;
 
     /** @param metrics conversion time/outcome and pipeline latency, recorded here as the operator does in a cluster */
-    public LocalLauncher(Map<Region, FileRepository> repositories, List<Slot> slots, ObjectStore store,
+    public LocalLauncher(Map<Region, FileRepository> repositories, List<ConverterSlot> slots, ObjectStore store,
                          ConversionLog log, PipelineMetrics metrics) {
         this.metrics = metrics;
         this.repositories = repositories;
@@ -109,10 +104,10 @@ public final class LocalLauncher implements ConversionLauncher {
             // interrupted: an interrupt inside JODConverter's task wait leaves the pool entry unable to restart.
             // A result that still arrives is discarded by the conditional CONVERTING -> CONVERTED.
             f.cancel(false);
-            Slot slot = busySlots.get(key);
+            ConverterSlot slot = busySlots.get(key);
             if (slot != null) {
                 LOG.info("stopping the running conversion of file={} attempt={}", fileId, attempt);
-                slot.pool().killOfficeProcesses();
+                slot.kill();
             }
         }
     }
@@ -168,7 +163,7 @@ public final class LocalLauncher implements ConversionLauncher {
         }
         recordRow(repo, req, metrics::conversionStarted);
         String key = key(req.fileId(), req.attempt());
-        Slot slot;
+        ConverterSlot slot;
         try {
             slot = freeSlots.take();
         } catch (InterruptedException e) {
@@ -200,7 +195,11 @@ public final class LocalLauncher implements ConversionLauncher {
             return;
         } finally {
             busySlots.remove(key);
-            freeSlots.add(slot);
+            try {
+                slot.recoverIfKilled();
+            } finally {
+                freeSlots.add(slot);
+            }
         }
         log.append(req.fileId(), req.attempt(), "CONVERTED");
         conversions.incrementAndGet();

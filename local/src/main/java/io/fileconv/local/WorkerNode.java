@@ -1,9 +1,6 @@
 package io.fileconv.local;
 
 import com.zaxxer.hikari.HikariDataSource;
-import io.fileconv.converter.ConversionTask;
-import io.fileconv.converter.DocumentConverter;
-import io.fileconv.converter.OfficePool;
 import io.fileconv.converter.OfficePoolConfig;
 import io.fileconv.core.ConsumerOffsetStore;
 import io.fileconv.core.Databases;
@@ -64,24 +61,22 @@ public final class WorkerNode implements AutoCloseable {
         ObjectStore store = push(new ObjectStore(env.objectStore(), metrics));
         conversionLog = new ConversionLog(workDir.resolve("conversions.log"));
         // One single-process pool per worker thread: cancelling a running conversion kills exactly its process.
-        List<LocalLauncher.Slot> slots = new java.util.ArrayList<>();
-        List<java.util.concurrent.CompletableFuture<OfficePool>> starting = new java.util.ArrayList<>();
+        List<ConverterSlot> slots = new java.util.ArrayList<>();
+        List<java.util.concurrent.CompletableFuture<ConverterSlot>> starting = new java.util.ArrayList<>();
         for (int i = 0; i < officeProcesses; i++) {
             OfficePoolConfig cfg = new OfficePoolConfig(OfficePoolConfig.freePorts(1), 200, taskTimeout,
                     workDir.resolve("office").resolve("p" + i));
             // soffice takes ~5 s to come up: start the processes side by side.
             starting.add(java.util.concurrent.CompletableFuture.supplyAsync(() -> {
                 try {
-                    return OfficePool.start(cfg);
+                    return new ConverterSlot(cfg, store, workDir.resolve("scratch"));
                 } catch (Exception e) {
                     throw new java.util.concurrent.CompletionException(e);
                 }
             }));
         }
         for (var f : starting) {
-            OfficePool pool = push(f.join());
-            slots.add(new LocalLauncher.Slot(new ConversionTask(store, new DocumentConverter(pool),
-                    workDir.resolve("scratch")), pool));
+            slots.add(push(f.join()));
         }
         launcher = push(new LocalLauncher(repositories, slots, store, conversionLog, new PipelineMetrics(metrics)));
         regions.forEach(r -> launcher.withBucket(r, env.bucket(r)));
