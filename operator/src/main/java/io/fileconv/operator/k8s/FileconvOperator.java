@@ -17,6 +17,9 @@ import java.time.Clock;
  * (JOSDK keeps reconciling otherwise).
  */
 public class FileconvOperator implements AutoCloseable {
+    /** System property: false keeps the JVM alive when an informer stops (tests only). */
+    public static final String EXIT_ON_INFORMER_ERROR = "fileconv.operator.exitOnInformerError";
+
     private final Operator operator;
 
     public FileconvOperator(KubernetesClient client, OperatorSettings settings, ConversionStatusSink sink,
@@ -26,6 +29,12 @@ public class FileconvOperator implements AutoCloseable {
                     .withCloseClientOnStop(false)
                     .withUseSSAToPatchPrimaryResource(false)
                     .withSSABasedCreateUpdateMatchForDependentResources(false);
+            if (!Boolean.parseBoolean(System.getProperty(EXIT_ON_INFORMER_ERROR, "true"))) {
+                // JOSDK's default ends the JVM when an informer dies (right for a pod: Kubernetes restarts it). Tests
+                // running many operators in one JVM against the mock server turn that into a logged stop instead.
+                o.withInformerStoppedHandler((informer, ex) -> org.slf4j.LoggerFactory.getLogger(FileconvOperator.class)
+                        .error("informer stopped; the operator no longer reconciles", ex));
+            }
             if (settings.leaderElection() != null) {
                 OperatorSettings.LeaderElection le = settings.leaderElection();
                 o.withLeaderElectionConfiguration(LeaderElectionConfigurationBuilder
