@@ -1,5 +1,6 @@
 package io.fileconv.bench;
 
+import io.fileconv.core.FreePorts;
 import io.fileconv.converter.DocumentConverter;
 import io.fileconv.converter.OfficePool;
 import io.fileconv.converter.OfficePoolConfig;
@@ -207,7 +208,7 @@ public final class ConversionBench {
         Run run = new Run();
         run.name = "warm-" + processes;
         long s0 = System.nanoTime();
-        try (OfficePool pool = OfficePool.start(new OfficePoolConfig(OfficePoolConfig.freePorts(processes), 200,
+        try (OfficePool pool = OfficePool.start(new OfficePoolConfig(FreePorts.take(processes), 200,
                 Duration.ofSeconds(120), dir.resolve("office")))) {
             run.startMs = (System.nanoTime() - s0) / 1e6;
             DocumentConverter converter = new DocumentConverter(pool);

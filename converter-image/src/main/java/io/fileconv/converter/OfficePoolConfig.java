@@ -1,12 +1,7 @@
 package io.fileconv.converter;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -21,32 +16,5 @@ public record OfficePoolConfig(List<Integer> ports, int maxTasksPerProcess, Dura
 
     public int processes() {
         return ports.size();
-    }
-
-    /**
-     * Free loopback ports chosen one by one. Consecutive ports from a free first one are not enough: the next
-     * port may belong to another service, and JODConverter would then talk to it instead of soffice.
-     */
-    public static List<Integer> freePorts(int n) {
-        List<ServerSocket> held = new ArrayList<>();
-        try {
-            List<Integer> ports = new ArrayList<>();
-            for (int i = 0; i < n; i++) {
-                ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
-                held.add(s);
-                ports.add(s.getLocalPort());
-            }
-            return List.copyOf(ports);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } finally {
-            held.forEach(s -> {
-                try {
-                    s.close();
-                } catch (IOException ignored) {
-                    // port released either way
-                }
-            });
-        }
     }
 }

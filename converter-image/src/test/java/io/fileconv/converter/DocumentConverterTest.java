@@ -1,5 +1,6 @@
 package io.fileconv.converter;
 
+import io.fileconv.core.FreePorts;
 import io.fileconv.core.ConversionFailure;
 import io.fileconv.core.FailureClass;
 import org.junit.jupiter.api.AfterAll;
@@ -27,7 +28,7 @@ class DocumentConverterTest {
 
     @BeforeAll
     static void start() throws Exception {
-        pool = OfficePool.start(new OfficePoolConfig(OfficePoolConfig.freePorts(1), 50, Duration.ofSeconds(60), work.resolve("office")));
+        pool = OfficePool.start(new OfficePoolConfig(FreePorts.take(1), 50, Duration.ofSeconds(60), work.resolve("office")));
         converter = new DocumentConverter(pool);
     }
 
@@ -89,7 +90,7 @@ class DocumentConverterTest {
             sb.append(i).append(",row ").append(i).append(",").append(i * 31 % 977).append('\n');
         }
         Files.writeString(in, sb);
-        try (OfficePool quick = OfficePool.start(new OfficePoolConfig(OfficePoolConfig.freePorts(1), 50, Duration.ofMillis(2500),
+        try (OfficePool quick = OfficePool.start(new OfficePoolConfig(FreePorts.take(1), 50, Duration.ofMillis(2500),
                 work.resolve("office-quick")))) {
             DocumentConverter c = new DocumentConverter(quick);
             assertThatThrownBy(() -> c.convert(in, work.resolve("big.pdf")))

@@ -1,5 +1,6 @@
 package io.fileconv.converter;
 
+import io.fileconv.core.FreePorts;
 import com.sun.net.httpserver.HttpServer;
 import io.fileconv.core.ConversionFailure;
 import org.apache.pdfbox.Loader;
@@ -50,7 +51,7 @@ class DocumentIsolationTest {
             ex.close();
         });
         canary.start();
-        pool = OfficePool.start(new OfficePoolConfig(OfficePoolConfig.freePorts(1), 50, Duration.ofSeconds(60), work.resolve("office")));
+        pool = OfficePool.start(new OfficePoolConfig(FreePorts.take(1), 50, Duration.ofSeconds(60), work.resolve("office")));
         converter = new DocumentConverter(pool);
     }
 

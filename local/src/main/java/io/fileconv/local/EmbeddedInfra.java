@@ -1,5 +1,6 @@
 package io.fileconv.local;
 
+import io.fileconv.core.FreePorts;
 import com.zaxxer.hikari.HikariDataSource;
 import io.fileconv.core.Databases;
 import io.fileconv.core.ObjectStore;
@@ -28,10 +29,11 @@ public final class EmbeddedInfra implements AutoCloseable {
     public static final List<Region> REGIONS = List.of(Region.values());
 
     private final Path dataDir;
-    private final int dbPort = FreePorts.next();
-    private final int kafkaPort = FreePorts.next();
-    private final int kafkaControllerPort = FreePorts.next();
-    private final int s3Port = FreePorts.next();
+    private final List<Integer> ports = FreePorts.take(4);
+    private final int dbPort = ports.get(0);
+    private final int kafkaPort = ports.get(1);
+    private final int kafkaControllerPort = ports.get(2);
+    private final int s3Port = ports.get(3);
     private EmbeddedMariaDb mariaDb;
     private EmbeddedS3 s3;
     private EmbeddedKafka kafka;

@@ -24,7 +24,8 @@ public record Endpoints(String jdbcBase, String kafkaBootstrap, URI s3Endpoint, 
         return dataDir.resolve("endpoints.properties");
     }
 
-    void write(Path dataDir) throws IOException {
+    /** The FILECONV_* settings that reach this infrastructure. */
+    Properties settings() {
         Properties p = new Properties();
         p.setProperty("FILECONV_DB_URL", jdbcBase);
         p.setProperty("FILECONV_DB_USER", "root");
@@ -35,11 +36,20 @@ public record Endpoints(String jdbcBase, String kafkaBootstrap, URI s3Endpoint, 
         p.setProperty("FILECONV_S3_SECRET_KEY", s3SecretKey);
         p.setProperty("FILECONV_S3_REGION", "us-east-1");
         p.setProperty("FILECONV_S3_PATH_STYLE", "true");
+        return p;
+    }
+
+    void write(Path dataDir) throws IOException {
         Path tmp = dataDir.resolve("endpoints.properties.tmp");
         try (Writer w = Files.newBufferedWriter(tmp)) {
-            p.store(w, "written by the embedded infrastructure; valid while it runs");
+            settings().store(w, "written by the embedded infrastructure; valid while it runs");
         }
         Files.move(tmp, file(dataDir), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /** The settings as an {@link Env} for this process, with the process environment as fallback. */
+    Env env() {
+        return withProcessEnvironment(settings());
     }
 
     /** The settings as an {@link Env}, with the process environment as fallback for everything else. */
@@ -52,6 +62,10 @@ public record Endpoints(String jdbcBase, String kafkaBootstrap, URI s3Endpoint, 
         try (Reader r = Files.newBufferedReader(f)) {
             p.load(r);
         }
+        return withProcessEnvironment(p);
+    }
+
+    private static Env withProcessEnvironment(Properties p) {
         Map<String, String> vars = new HashMap<>(System.getenv());
         p.stringPropertyNames().forEach(k -> vars.put(k, p.getProperty(k)));
         return new Env(vars);

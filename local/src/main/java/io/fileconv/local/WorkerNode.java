@@ -1,5 +1,6 @@
 package io.fileconv.local;
 
+import io.fileconv.core.FreePorts;
 import com.zaxxer.hikari.HikariDataSource;
 import io.fileconv.converter.OfficePoolConfig;
 import io.fileconv.core.ConsumerOffsetStore;
@@ -64,7 +65,7 @@ public final class WorkerNode implements AutoCloseable {
         List<ConverterSlot> slots = new java.util.ArrayList<>();
         List<java.util.concurrent.CompletableFuture<ConverterSlot>> starting = new java.util.ArrayList<>();
         for (int i = 0; i < officeProcesses; i++) {
-            OfficePoolConfig cfg = new OfficePoolConfig(OfficePoolConfig.freePorts(1), 200, taskTimeout,
+            OfficePoolConfig cfg = new OfficePoolConfig(FreePorts.take(1), 200, taskTimeout,
                     workDir.resolve("office").resolve("p" + i));
             // soffice takes ~5 s to come up: start the processes side by side.
             starting.add(java.util.concurrent.CompletableFuture.supplyAsync(() -> {

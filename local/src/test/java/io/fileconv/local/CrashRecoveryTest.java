@@ -1,5 +1,6 @@
 package io.fileconv.local;
 
+import io.fileconv.core.FreePorts;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fileconv.core.ConsumerOffsetStore;
 import io.fileconv.core.Databases;
@@ -59,7 +60,7 @@ class CrashRecoveryTest {
         Random random = new Random(seed);
         Path dir = Path.of("target", "e2e-crash").toAbsolutePath();
         EmbeddedStack.deleteTree(dir);
-        int apiPort = FreePorts.next();
+        int apiPort = FreePorts.take();
         try (EmbeddedInfra infra = EmbeddedInfra.start(dir);
              ObjectStore store = new ObjectStore(infra.objectStoreConfig())) {
             Map<String, String> common = Map.of("FILECONV_DATA_DIR", dir.toString());
