@@ -144,7 +144,7 @@ public final class EmbeddedInfra implements AutoCloseable {
         return Path.of(System.getProperty("user.home"), ".cache", "fileconv", "mariadb-11.4.5");
     }
 
-    private static KafkaProducer<String, String> producer(String bootstrap) {
+    static KafkaProducer<String, String> producer(String bootstrap) {
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(ProducerConfig.ACKS_CONFIG, "all");

@@ -69,7 +69,8 @@ public class KubernetesLauncher implements ConversionLauncher {
         return new ConversionRequest(fileId, null, null, null, null, null, attempt, null, null).resourceName();
     }
 
-    static FileConversion toResource(ConversionRequest request) {
+    /** The FileConversion {@link #launch} creates for {@code request} (public for tests against a real API server). */
+    public static FileConversion toResource(ConversionRequest request) {
         FileConversionSpec spec = new FileConversionSpec();
         spec.setFileId(request.fileId());
         spec.setUserId(request.userId());
