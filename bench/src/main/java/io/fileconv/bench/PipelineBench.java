@@ -1,16 +1,10 @@
 package io.fileconv.bench;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fileconv.core.Region;
 import io.fileconv.local.EmbeddedStack;
 import io.fileconv.local.StackOptions;
+import io.fileconv.testkit.ApiClient;
 
-import java.io.ByteArrayOutputStream;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -20,7 +14,6 @@ import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -35,8 +28,6 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>Arguments: dataDir resultsDir n ratePerSecond warmup officeProcesses
  */
 public final class PipelineBench {
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private PipelineBench() {
     }
@@ -69,7 +60,7 @@ public final class PipelineBench {
 
     private static int run(EmbeddedStack stack, Path results, int n, double rate, int warmup, int office,
                            double startS) throws Exception {
-        String base = stack.baseUrl();
+        ApiClient api = new ApiClient(stack.baseUrl());
         Region region = Region.US;
         List<Map.Entry<String, byte[]>> docs = new ArrayList<>();
         // Small documents of the common families (the conversion itself is subtracted anyway).
@@ -79,17 +70,17 @@ public final class PipelineBench {
             }
         }
         // warm-up: its own user, not measured
-        String warmToken = token(base, "bench-warmup-" + System.currentTimeMillis(), region.code());
+        String warmToken = api.token("bench-warmup-" + System.currentTimeMillis(), region.code());
         List<String> warmIds = new ArrayList<>();
         for (int i = 0; i < warmup; i++) {
             var d = docs.get(i % docs.size());
-            warmIds.add(upload(base, warmToken, d.getKey(), d.getValue()));
+            warmIds.add(api.uploadOk(warmToken, d.getKey(), d.getValue()));
         }
         awaitTerminal(stack, region, warmIds, Duration.ofMinutes(3));
         Bench.log("warm-up: " + warmup + " files done");
 
         String user = "bench-" + System.currentTimeMillis();
-        String token = token(base, user, region.code());
+        String token = api.token(user, region.code());
         ExecutorService uploaders = Executors.newFixedThreadPool(8);
         ConcurrentLinkedQueue<String> ids = new ConcurrentLinkedQueue<>();
         ConcurrentLinkedQueue<Double> uploadMs = new ConcurrentLinkedQueue<>();
@@ -107,9 +98,9 @@ public final class PipelineBench {
             uploaders.submit(() -> {
                 long u0 = System.nanoTime();
                 try {
-                    ids.add(upload(base, token, d.getKey(), d.getValue()));
+                    ids.add(api.uploadOk(token, d.getKey(), d.getValue()));
                     uploadMs.add((System.nanoTime() - u0) / 1e6);
-                } catch (Exception e) {
+                } catch (Exception | AssertionError e) { // uploadOk reports a non-201 as an AssertionError
                     errors.incrementAndGet();
                     Bench.log("upload failed: " + e);
                 }
@@ -214,34 +205,5 @@ public final class PipelineBench {
             }
             Thread.sleep(200);
         }
-    }
-
-    static String token(String base, String user, String region) throws Exception {
-        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(base + "/api/v1/dev/token"))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"user\":\"" + user + "\",\"region\":\"" + region + "\"}"))
-                .build(), HttpResponse.BodyHandlers.ofString());
-        if (r.statusCode() != 200) {
-            throw new IllegalStateException("token: " + r.statusCode() + " " + r.body());
-        }
-        return JSON.readTree(r.body()).get("token").asText();
-    }
-
-    static String upload(String base, String token, String fileName, byte[] content) throws Exception {
-        String boundary = "----fileconv" + UUID.randomUUID();
-        ByteArrayOutputStream body = new ByteArrayOutputStream();
-        body.write(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"" + fileName
-                + "\"\r\nContent-Type: application/octet-stream\r\n\r\n").getBytes(StandardCharsets.UTF_8));
-        body.write(content);
-        body.write(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
-        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(base + "/api/v1/files"))
-                .header("Authorization", "Bearer " + token)
-                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())).build(),
-                HttpResponse.BodyHandlers.ofString());
-        if (r.statusCode() != 201) {
-            throw new IllegalStateException("upload " + fileName + ": " + r.statusCode() + " " + r.body());
-        }
-        return JSON.readTree(r.body()).get("id").asText();
     }
 }

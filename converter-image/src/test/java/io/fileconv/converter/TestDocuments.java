@@ -1,16 +1,15 @@
 package io.fileconv.converter;
 
+import io.fileconv.testkit.SampleDocuments;
+
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.zip.CRC32;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipOutputStream;
 
 /** Hand-built documents that try to reach outside themselves, for the isolation tests. */
 final class TestDocuments {
@@ -104,25 +103,10 @@ final class TestDocuments {
                 "word/document.xml", doc), null);
     }
 
+    /** Writes a zip container of text parts (stripped of the text blocks' indentation). */
     private static void zip(Path target, Map<String, String> entries, String odfMimetype) throws IOException {
-        try (OutputStream fos = Files.newOutputStream(target); ZipOutputStream zip = new ZipOutputStream(fos)) {
-            if (odfMimetype != null) {
-                byte[] mt = odfMimetype.getBytes(StandardCharsets.US_ASCII);
-                ZipEntry e = new ZipEntry("mimetype");
-                e.setMethod(ZipEntry.STORED);
-                e.setSize(mt.length);
-                CRC32 crc = new CRC32();
-                crc.update(mt);
-                e.setCrc(crc.getValue());
-                zip.putNextEntry(e);
-                zip.write(mt);
-                zip.closeEntry();
-            }
-            for (Map.Entry<String, String> en : entries.entrySet()) {
-                zip.putNextEntry(new ZipEntry(en.getKey()));
-                zip.write(en.getValue().strip().getBytes(StandardCharsets.UTF_8));
-                zip.closeEntry();
-            }
-        }
+        Map<String, byte[]> parts = new LinkedHashMap<>();
+        entries.forEach((name, text) -> parts.put(name, text.strip().getBytes(StandardCharsets.UTF_8)));
+        Files.write(target, SampleDocuments.zip(odfMimetype, parts));
     }
 }

@@ -1,5 +1,7 @@
 package io.fileconv.local;
 
+import io.fileconv.testkit.ApiClient;
+import io.fileconv.testkit.SampleDocuments;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fileconv.api.ApiServer;
 import io.fileconv.api.ApiSettings;
@@ -84,7 +86,7 @@ class ApiBehaviourTest {
         String token = api.token("bomber", "in");
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (ZipOutputStream zip = new ZipOutputStream(out)) {
-            byte[] docx = Fixtures.docx().bytes();
+            byte[] docx = SampleDocuments.docx().bytes();
             try (java.util.zip.ZipInputStream in = new java.util.zip.ZipInputStream(new ByteArrayInputStream(docx))) {
                 for (ZipEntry e; (e = in.getNextEntry()) != null; ) {
                     zip.putNextEntry(new ZipEntry(e.getName()));
@@ -108,7 +110,7 @@ class ApiBehaviourTest {
         POIFSFileSystem fs = new POIFSFileSystem();
         Encryptor enc = new EncryptionInfo(EncryptionMode.agile).getEncryptor();
         enc.confirmPassword("s3cret");
-        try (OPCPackage pkg = OPCPackage.open(new ByteArrayInputStream(Fixtures.docx().bytes()));
+        try (OPCPackage pkg = OPCPackage.open(new ByteArrayInputStream(SampleDocuments.docx().bytes()));
              OutputStream os = enc.getDataStream(fs)) {
             pkg.save(os);
         }
@@ -121,7 +123,7 @@ class ApiBehaviourTest {
     @Test
     void extensionMustAgreeWithContent() throws Exception {
         String token = api.token("renamer", "in");
-        assertProblem(api.upload(token, "slides.pptx", Fixtures.docx().bytes()), 415, "type-mismatch");
+        assertProblem(api.upload(token, "slides.pptx", SampleDocuments.docx().bytes()), 415, "type-mismatch");
         assertProblem(api.upload(token, "program.exe", new byte[]{'M', 'Z', 0, 0, 1, 2, 3, 4}), 415, "unsupported-type");
     }
 

@@ -1,5 +1,7 @@
 package io.fileconv.local;
 
+import io.fileconv.testkit.ApiClient;
+import io.fileconv.testkit.SampleDocuments;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
@@ -165,7 +167,7 @@ class ApiRulesTest {
         bad.add(sign(claims(soon).build(), forger));                                             // forged signature
         bad.add(new PlainJWT(new PlainHeader(), claims(soon).build()).serialize());              // alg=none
         bad.add(sign(claims(soon).notBeforeTime(Date.from(Instant.now().plusSeconds(600))).build(), issuerKey)); // nbf
-        byte[] doc = Fixtures.txt().bytes();
+        byte[] doc = SampleDocuments.txt().bytes();
         for (String token : bad) {
             Counts before = counts();
             HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(stack.baseUrl() + "/api/v1/files"))
@@ -218,7 +220,7 @@ class ApiRulesTest {
         String token = api.token("validator", "in");
         assertRefusedUpload(token, "empty.txt", new byte[0], 400, "empty-file");
         assertRefusedUpload(token, "setup.exe", new byte[]{'M', 'Z', (byte) 0x90, 0, 3, 0, 0, 0, 4, 0}, 415, "unsupported-type");
-        assertRefusedUpload(token, "report.xlsx", Fixtures.docx().bytes(), 415, "type-mismatch");
+        assertRefusedUpload(token, "report.xlsx", SampleDocuments.docx().bytes(), 415, "type-mismatch");
         byte[] junk = new byte[40_000];
         new java.util.Random(3).nextBytes(junk);
         assertRefusedUpload(token, "random.docx", junk, 415, "unsupported-type");
@@ -235,7 +237,7 @@ class ApiRulesTest {
     static byte[] docxWithExtraEntry(String name, byte[] content) throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (ZipOutputStream zip = new ZipOutputStream(out);
-             ZipInputStream in = new ZipInputStream(new ByteArrayInputStream(Fixtures.docx().bytes()))) {
+             ZipInputStream in = new ZipInputStream(new ByteArrayInputStream(SampleDocuments.docx().bytes()))) {
             for (ZipEntry e; (e = in.getNextEntry()) != null; ) {
                 zip.putNextEntry(new ZipEntry(e.getName()));
                 in.transferTo(zip);
@@ -280,7 +282,7 @@ class ApiRulesTest {
     @Test
     void aRetriedUploadWithTheSameKeyReturnsTheFirstResult() throws Exception {
         String token = api.token("retrier", "in");
-        byte[] doc = Fixtures.txt().bytes();
+        byte[] doc = SampleDocuments.txt().bytes();
         HttpResponse<String> first = uploadWithKey(token, "key-123", doc);
         Counts afterFirst = counts();
         HttpResponse<String> again = uploadWithKey(token, "key-123", doc);

@@ -1,5 +1,6 @@
 package io.fileconv.local;
 
+import io.fileconv.testkit.ApiClient;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;

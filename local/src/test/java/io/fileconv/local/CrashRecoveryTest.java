@@ -1,5 +1,6 @@
 package io.fileconv.local;
 
+import io.fileconv.testkit.ApiClient;
 import io.fileconv.core.FreePorts;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fileconv.core.ConsumerOffsetStore;

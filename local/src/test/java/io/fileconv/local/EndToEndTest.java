@@ -1,5 +1,7 @@
 package io.fileconv.local;
 
+import io.fileconv.testkit.ApiClient;
+import io.fileconv.testkit.SampleDocuments;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.apache.pdfbox.Loader;
 import org.apache.pdfbox.pdmodel.PDDocument;
@@ -28,13 +30,13 @@ class EndToEndTest {
         token = api.token("e2e-user", "in");
     }
 
-    static List<Fixtures.Doc> documents() throws Exception {
-        return Fixtures.all();
+    static List<SampleDocuments.Doc> documents() throws Exception {
+        return SampleDocuments.all();
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("documents")
-    void uploadPollDownload(Fixtures.Doc doc) throws Exception {
+    void uploadPollDownload(SampleDocuments.Doc doc) throws Exception {
         HttpResponse<String> created = api.upload(token, doc.name(), doc.bytes());
         assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
         String id = ApiClient.json(created.body()).get("id").asText();
@@ -57,7 +59,7 @@ class EndToEndTest {
 
     @Test
     void anotherUserCannotSeeOrDownloadTheFile() throws Exception {
-        Fixtures.Doc doc = Fixtures.txt();
+        SampleDocuments.Doc doc = SampleDocuments.txt();
         String id = api.uploadOk(token, doc.name(), doc.bytes());
         api.awaitTerminal(token, id, Duration.ofSeconds(60));
         String mallory = api.token("mallory", "in");

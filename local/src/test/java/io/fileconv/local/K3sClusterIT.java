@@ -1,5 +1,7 @@
 package io.fileconv.local;
 
+import io.fileconv.testkit.ApiClient;
+import io.fileconv.testkit.SampleDocuments;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.marcnuri.helm.Helm;
 import com.zaxxer.hikari.HikariDataSource;
@@ -188,7 +190,7 @@ class K3sClusterIT {
              HikariDataSource pool = Databases.pool(env.dbUrl(), REGION.database(), "root", "", 2)) {
             ApiClient client = new ApiClient("http://localhost:" + api.port());
             String token = client.token("k3s-user", REGION.code());
-            Fixtures.Doc doc = Fixtures.docx();
+            SampleDocuments.Doc doc = SampleDocuments.docx();
             String id = client.uploadOk(token, doc.name(), doc.bytes());
 
             JsonNode status = client.awaitTerminal(token, id, Duration.ofMinutes(8));

@@ -1,5 +1,6 @@
 package io.fileconv.local;
 
+import io.fileconv.testkit.ApiClient;
 import com.zaxxer.hikari.HikariDataSource;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;

@@ -1,5 +1,7 @@
 package io.fileconv.local;
 
+import io.fileconv.testkit.ApiClient;
+import io.fileconv.testkit.SampleDocuments;
 import io.fileconv.core.metrics.MetricNames;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -48,7 +50,7 @@ class MetricsTest {
         List<Sample> before = scrape();
 
         List<String> ids = new ArrayList<>();
-        for (Fixtures.Doc doc : List.of(Fixtures.txt(), Fixtures.docx())) {
+        for (SampleDocuments.Doc doc : List.of(SampleDocuments.txt(), SampleDocuments.docx())) {
             ids.add(api.uploadOk(token, doc.name(), doc.bytes()));
         }
         for (String id : ids) {

@@ -1,5 +1,6 @@
 package io.fileconv.local;
 
+import io.fileconv.testkit.ApiClient;
 import io.fileconv.core.FileRecord;
 import io.fileconv.core.FileStatus;
 import io.fileconv.core.Region;

@@ -1,5 +1,7 @@
 package io.fileconv.local;
 
+import io.fileconv.testkit.ApiClient;
+import io.fileconv.testkit.SampleDocuments;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fileconv.core.ConversionRequest;
 import io.fileconv.core.Ids;
@@ -148,9 +150,9 @@ class WebUiTest {
         waitFor(Duration.ofSeconds(60), "both workers waiting on the test's locks", () -> lockWaits() >= 2);
 
         // ---- upload with the file picker: three documents to convert, one to cancel, three refused ---------
-        Path docx = write("report.docx", Fixtures.docx().bytes());
-        Path csv = write("table.csv", Fixtures.csv().bytes());
-        Path html = write("page.html", Fixtures.html().bytes());
+        Path docx = write("report.docx", SampleDocuments.docx().bytes());
+        Path csv = write("table.csv", SampleDocuments.csv().bytes());
+        Path html = write("page.html", SampleDocuments.html().bytes());
         Path cancelMe = write("cancel-me.txt", "This file is cancelled before it converts.\n".getBytes(StandardCharsets.UTF_8));
         Path exe = write("setup.exe", new byte[]{'M', 'Z', 0, 0, 1, 2, 3});
         Path empty = write("empty.txt", new byte[0]);
@@ -359,7 +361,7 @@ class WebUiTest {
     /** An ODT whose content is encrypted (manifest encryption-data): the converter fails it as password protected. */
     static byte[] encryptedOdt() throws Exception {
         // The manifest declares encrypted content: the converter recognises a password-protected document.
-        return Fixtures.odfPackage("application/vnd.oasis.opendocument.text", Map.of(
+        return SampleDocuments.odfPackage("application/vnd.oasis.opendocument.text", Map.of(
                 "META-INF/manifest.xml", ("<manifest:manifest xmlns:manifest=\"urn:oasis:names:tc:opendocument:xmlns:manifest:1.0\">"
                         + "<manifest:file-entry manifest:full-path=\"/\" manifest:media-type=\"application/vnd.oasis.opendocument.text\"/>"
                         + "<manifest:file-entry manifest:full-path=\"content.xml\" manifest:media-type=\"text/xml\">"

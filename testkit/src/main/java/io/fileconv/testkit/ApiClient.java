@@ -1,4 +1,4 @@
-package io.fileconv.local;
+package io.fileconv.testkit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -15,19 +15,19 @@ import java.time.Instant;
 import java.util.Set;
 import java.util.UUID;
 
-/** A plain HTTP client of the public API, as a front end would use it. */
-final class ApiClient {
-    static final ObjectMapper JSON = new ObjectMapper();
-    static final Set<String> TERMINAL = Set.of("converted", "failed", "cancelled");
+/** A plain HTTP client of the public API, as a front end would use it (development tokens, multipart uploads). */
+public final class ApiClient {
+    public static final ObjectMapper JSON = new ObjectMapper();
+    public static final Set<String> TERMINAL = Set.of("converted", "failed", "cancelled");
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final String base;
 
-    ApiClient(String base) {
+    public ApiClient(String base) {
         this.base = base;
     }
 
-    String token(String user, String region) throws Exception {
+    public String token(String user, String region) throws Exception {
         HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + "/api/v1/dev/token"))
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString("{\"user\":\"" + user + "\",\"region\":\"" + region + "\"}"))
@@ -38,7 +38,7 @@ final class ApiClient {
         return JSON.readTree(r.body()).get("token").asText();
     }
 
-    HttpResponse<String> upload(String token, String fileName, byte[] content) throws Exception {
+    public HttpResponse<String> upload(String token, String fileName, byte[] content) throws Exception {
         String boundary = "----fileconv" + UUID.randomUUID();
         ByteArrayOutputStream body = new ByteArrayOutputStream();
         body.write(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"" + fileName
@@ -52,7 +52,7 @@ final class ApiClient {
     }
 
     /** Uploads and returns the new file id, failing on anything but 201. */
-    String uploadOk(String token, String fileName, byte[] content) throws Exception {
+    public String uploadOk(String token, String fileName, byte[] content) throws Exception {
         HttpResponse<String> r = upload(token, fileName, content);
         if (r.statusCode() != 201) {
             throw new AssertionError("upload of " + fileName + " answered " + r.statusCode() + ": " + r.body());
@@ -60,22 +60,22 @@ final class ApiClient {
         return JSON.readTree(r.body()).get("id").asText();
     }
 
-    HttpResponse<String> get(String token, String path) throws Exception {
+    public HttpResponse<String> get(String token, String path) throws Exception {
         return http.send(HttpRequest.newBuilder(URI.create(base + path)).header("Authorization", "Bearer " + token)
                 .GET().build(), HttpResponse.BodyHandlers.ofString());
     }
 
-    HttpResponse<String> post(String token, String path) throws Exception {
+    public HttpResponse<String> post(String token, String path) throws Exception {
         return http.send(HttpRequest.newBuilder(URI.create(base + path)).header("Authorization", "Bearer " + token)
                 .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
     }
 
-    HttpResponse<byte[]> pdf(String token, String id) throws Exception {
+    public HttpResponse<byte[]> pdf(String token, String id) throws Exception {
         return http.send(HttpRequest.newBuilder(URI.create(base + "/api/v1/files/" + id + "/pdf"))
                 .header("Authorization", "Bearer " + token).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
     }
 
-    JsonNode status(String token, String id) throws Exception {
+    public JsonNode status(String token, String id) throws Exception {
         HttpResponse<String> r = get(token, "/api/v1/files/" + id);
         if (r.statusCode() != 200) {
             throw new IllegalStateException("status of " + id + ": " + r.statusCode() + " " + r.body());
@@ -84,7 +84,7 @@ final class ApiClient {
     }
 
     /** Polls until the file reaches a terminal state, as the UI does. */
-    JsonNode awaitTerminal(String token, String id, Duration timeout) throws Exception {
+    public JsonNode awaitTerminal(String token, String id, Duration timeout) throws Exception {
         Instant deadline = Instant.now().plus(timeout);
         JsonNode s = status(token, id);
         while (!TERMINAL.contains(s.get("status").asText())) {
@@ -97,7 +97,7 @@ final class ApiClient {
         return s;
     }
 
-    static JsonNode json(String body) throws IOException {
+    public static JsonNode json(String body) throws IOException {
         return JSON.readTree(body);
     }
 }

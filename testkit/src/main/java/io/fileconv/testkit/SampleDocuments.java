@@ -1,4 +1,4 @@
-package io.fileconv.local;
+package io.fileconv.testkit;
 
 import org.apache.poi.xslf.usermodel.XMLSlideShow;
 import org.apache.poi.xslf.usermodel.XSLFTextBox;
@@ -13,27 +13,33 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.zip.CRC32;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 
-/** The project's own test documents, one per supported family, each carrying a sentence to find in the PDF. */
-final class Fixtures {
-    record Doc(String name, byte[] bytes, String sentence) {
+/**
+ * The project's own sample documents, one per supported family, each carrying a sentence to find in the PDF (null
+ * for the image). Generated in memory, so tests and benchmarks need no binary files in the repository.
+ */
+public final class SampleDocuments {
+    /** A document to upload or convert: its file name, its bytes and a sentence its PDF must contain. */
+    public record Doc(String name, byte[] bytes, String sentence) {
         @Override
         public String toString() {
             return name;
         }
     }
 
-    private Fixtures() {
+    private SampleDocuments() {
     }
 
-    static List<Doc> all() throws IOException {
+    public static List<Doc> all() throws IOException {
         return List.of(docx(), xlsx(), pptx(), odt(), rtf(), txt(), csv(), html(), jpg());
     }
 
-    static Doc docx() throws IOException {
+    public static Doc docx() throws IOException {
         String s = "Quarterly report written in Word format.";
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (XWPFDocument d = new XWPFDocument()) {
@@ -44,7 +50,7 @@ final class Fixtures {
         return new Doc("report.docx", out.toByteArray(), s);
     }
 
-    static Doc xlsx() throws IOException {
+    public static Doc xlsx() throws IOException {
         String s = "Budget";
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (XSSFWorkbook wb = new XSSFWorkbook()) {
@@ -57,7 +63,7 @@ final class Fixtures {
         return new Doc("budget.xlsx", out.toByteArray(), "Spreadsheet cell text");
     }
 
-    static Doc pptx() throws IOException {
+    public static Doc pptx() throws IOException {
         String s = "Slide deck about conversion";
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (XMLSlideShow ppt = new XMLSlideShow()) {
@@ -69,7 +75,7 @@ final class Fixtures {
         return new Doc("deck.pptx", out.toByteArray(), s);
     }
 
-    static Doc odt() throws IOException {
+    public static Doc odt() throws IOException {
         String s = "OpenDocument text paragraph.";
         String content = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><office:document-content"
                 + " xmlns:office=\"urn:oasis:names:tc:opendocument:xmlns:office:1.0\""
@@ -81,26 +87,36 @@ final class Fixtures {
                 + "<manifest:file-entry manifest:full-path=\"/\" manifest:media-type=\"application/vnd.oasis.opendocument.text\"/>"
                 + "<manifest:file-entry manifest:full-path=\"content.xml\" manifest:media-type=\"text/xml\"/>"
                 + "</manifest:manifest>";
-        byte[] odt = odfPackage("application/vnd.oasis.opendocument.text", java.util.Map.of(
+        byte[] odt = odfPackage("application/vnd.oasis.opendocument.text", Map.of(
                 "content.xml", content.getBytes(StandardCharsets.UTF_8),
                 "META-INF/manifest.xml", manifest.getBytes(StandardCharsets.UTF_8)));
         return new Doc("notes.odt", odt, s);
     }
 
     /** An ODF package: the uncompressed "mimetype" entry first, as the format requires, then the given parts. */
-    static byte[] odfPackage(String mimetype, java.util.Map<String, byte[]> parts) throws IOException {
+    public static byte[] odfPackage(String mimetype, Map<String, byte[]> parts) throws IOException {
+        return zip(mimetype, new TreeMap<>(parts));
+    }
+
+    /**
+     * A zip container (OOXML, ODF) with the parts in the map's iteration order; when {@code odfMimetype} is not null
+     * it is written first, uncompressed, as the "mimetype" entry ODF requires.
+     */
+    public static byte[] zip(String odfMimetype, Map<String, byte[]> parts) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (ZipOutputStream zip = new ZipOutputStream(out)) {
-            byte[] mt = mimetype.getBytes(StandardCharsets.US_ASCII);
-            ZipEntry e = new ZipEntry("mimetype");
-            e.setMethod(ZipEntry.STORED);
-            e.setSize(mt.length);
-            CRC32 crc = new CRC32();
-            crc.update(mt);
-            e.setCrc(crc.getValue());
-            zip.putNextEntry(e);
-            zip.write(mt);
-            for (var part : new java.util.TreeMap<>(parts).entrySet()) {
+            if (odfMimetype != null) {
+                byte[] mt = odfMimetype.getBytes(StandardCharsets.US_ASCII);
+                ZipEntry e = new ZipEntry("mimetype");
+                e.setMethod(ZipEntry.STORED);
+                e.setSize(mt.length);
+                CRC32 crc = new CRC32();
+                crc.update(mt);
+                e.setCrc(crc.getValue());
+                zip.putNextEntry(e);
+                zip.write(mt);
+            }
+            for (var part : parts.entrySet()) {
                 zip.putNextEntry(new ZipEntry(part.getKey()));
                 zip.write(part.getValue());
             }
@@ -108,29 +124,29 @@ final class Fixtures {
         return out.toByteArray();
     }
 
-    static Doc rtf() {
+    public static Doc rtf() {
         String s = "Rich text format sentence.";
         return new Doc("letter.rtf", ("{\\rtf1\\ansi\\deff0{\\fonttbl{\\f0 Times New Roman;}}\\f0\\fs24 " + s
                 + "\\par Another line.\\par}").getBytes(StandardCharsets.US_ASCII), s);
     }
 
-    static Doc txt() {
+    public static Doc txt() {
         String s = "Plain text travels the whole pipeline.";
         return new Doc("readme.txt", (s + "\nLine two.\n").getBytes(StandardCharsets.UTF_8), s);
     }
 
-    static Doc csv() {
+    public static Doc csv() {
         return new Doc("table.csv", "name,amount\nalpha widget,10\nbeta gadget,20\n".getBytes(StandardCharsets.UTF_8),
                 "alpha widget");
     }
 
-    static Doc html() {
+    public static Doc html() {
         String s = "Hypertext paragraph for conversion.";
         return new Doc("page.html", ("<!DOCTYPE html><html><head><title>t</title></head><body><h1>Title</h1><p>" + s
                 + "</p></body></html>").getBytes(StandardCharsets.UTF_8), s);
     }
 
-    static Doc jpg() throws IOException {
+    public static Doc jpg() throws IOException {
         BufferedImage img = new BufferedImage(320, 200, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = img.createGraphics();
         g.setColor(Color.WHITE);
