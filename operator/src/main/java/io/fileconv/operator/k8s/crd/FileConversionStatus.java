@@ -1,23 +1,13 @@
 package io.fileconv.operator.k8s.crd;
 
-import io.fabric8.kubernetes.api.model.Condition;
-
-import java.util.ArrayList;
-import java.util.List;
-
-/** Observed state of a conversion; times are RFC 3339 strings as everywhere in the Kubernetes API. */
-public class FileConversionStatus {
+/** Observed state of a conversion: phase, the Job that ran it, its duration and failure class. */
+public class FileConversionStatus extends ProgressStatus {
     private FileConversionPhase phase;
     private String jobName;
-    private String startTime;
-    private String finishTime;
     /** Human-readable run time ({@code 4s}, {@code 1m12s}) for the DURATION column. */
     private String duration;
     private Long durationMillis;
     private String failureClass;
-    private String message;
-    private Long observedGeneration;
-    private List<Condition> conditions = new ArrayList<>();
 
     public FileConversionPhase getPhase() {
         return phase;
@@ -33,22 +23,6 @@ public class FileConversionStatus {
 
     public void setJobName(String jobName) {
         this.jobName = jobName;
-    }
-
-    public String getStartTime() {
-        return startTime;
-    }
-
-    public void setStartTime(String startTime) {
-        this.startTime = startTime;
-    }
-
-    public String getFinishTime() {
-        return finishTime;
-    }
-
-    public void setFinishTime(String finishTime) {
-        this.finishTime = finishTime;
     }
 
     public String getDuration() {
@@ -73,29 +47,5 @@ public class FileConversionStatus {
 
     public void setFailureClass(String failureClass) {
         this.failureClass = failureClass;
-    }
-
-    public String getMessage() {
-        return message;
-    }
-
-    public void setMessage(String message) {
-        this.message = message;
-    }
-
-    public Long getObservedGeneration() {
-        return observedGeneration;
-    }
-
-    public void setObservedGeneration(Long observedGeneration) {
-        this.observedGeneration = observedGeneration;
-    }
-
-    public List<Condition> getConditions() {
-        return conditions;
-    }
-
-    public void setConditions(List<Condition> conditions) {
-        this.conditions = conditions;
     }
 }

@@ -1,22 +1,12 @@
 package io.fileconv.operator.k8s.crd;
 
-import io.fabric8.kubernetes.api.model.Condition;
-
-import java.util.ArrayList;
-import java.util.List;
-
 /** Progress of a migration: the phase reached, how much has moved, and why it stopped if it did. */
-public class RegionMigrationStatus {
+public class RegionMigrationStatus extends ProgressStatus {
     private RegionMigrationPhase phase;
     private Long filesTotal;
     private Long filesCopied;
     private Long objectsCopied;
     private Long filesVerified;
-    private String startTime;
-    private String finishTime;
-    private String message;
-    private Long observedGeneration;
-    private List<Condition> conditions = new ArrayList<>();
 
     public RegionMigrationPhase getPhase() {
         return phase;
@@ -56,45 +46,5 @@ public class RegionMigrationStatus {
 
     public void setFilesVerified(Long filesVerified) {
         this.filesVerified = filesVerified;
-    }
-
-    public String getStartTime() {
-        return startTime;
-    }
-
-    public void setStartTime(String startTime) {
-        this.startTime = startTime;
-    }
-
-    public String getFinishTime() {
-        return finishTime;
-    }
-
-    public void setFinishTime(String finishTime) {
-        this.finishTime = finishTime;
-    }
-
-    public String getMessage() {
-        return message;
-    }
-
-    public void setMessage(String message) {
-        this.message = message;
-    }
-
-    public Long getObservedGeneration() {
-        return observedGeneration;
-    }
-
-    public void setObservedGeneration(Long observedGeneration) {
-        this.observedGeneration = observedGeneration;
-    }
-
-    public List<Condition> getConditions() {
-        return conditions;
-    }
-
-    public void setConditions(List<Condition> conditions) {
-        this.conditions = conditions;
     }
 }
