@@ -122,6 +122,8 @@ class K3sClusterIT {
         String converterImage = ClusterImages.build(repo, "converter-image", "fileconv-converter.jar",
                 "fileconv/converter", TAG);
         String operatorImage = ClusterImages.build(repo, "operator", "fileconv-operator.jar", "fileconv/operator", TAG);
+        Path converterTar = ClusterImages.save(converterImage, work);
+        Path operatorTar = ClusterImages.save(operatorImage, work);
 
         try (Network network = Network.newNetwork();
              MariaDBContainer mariadb = new MariaDBContainer(MARIADB).withNetwork(network)
@@ -134,12 +136,14 @@ class K3sClusterIT {
                      .withListener("kafka:" + KAFKA_PORT);
              GenericContainer<?> s3 = s3Proxy(network);
              K3sContainer k3s = new K3sContainer(K3S).withNetwork(network)) {
+            ClusterImages.preload(k3s, converterTar);
+            ClusterImages.preload(k3s, operatorTar);
             mariadb.start();
             kafka.start();
             s3.start();
             k3s.start();
-            ClusterImages.importInto(k3s, converterImage, work);
-            ClusterImages.importInto(k3s, operatorImage, work);
+            ClusterImages.awaitImported(k3s, converterImage);
+            ClusterImages.awaitImported(k3s, operatorImage);
 
             String jdbcBase = "jdbc:mariadb://" + mariadb.getHost() + ":" + mariadb.getMappedPort(3306) + "/";
             Env env = new Env(Map.of(
@@ -161,10 +165,13 @@ class K3sClusterIT {
                 externalService(kube, "kafka", ip(kafka, network), KAFKA_PORT);
                 externalService(kube, "s3", ip(s3, network), S3_PORT);
                 secrets(kube);
+                // Operator pods resolve mariadb/kafka/s3 at start; without DNS they would crash-loop with back-off.
+                kube.apps().deployments().inNamespace("kube-system").withName("coredns")
+                        .waitUntilReady(3, TimeUnit.MINUTES);
 
                 try {
                     // The chart as Argo CD would apply it: CRDs from its crds/, then the operator; waits until ready.
-                    ReleaseValues values = new ReleaseValues(TAG, ip(s3, network), S3_PORT, KAFKA_PORT);
+                    ReleaseValues values = ReleaseValues.inCluster(TAG, ip(s3, network), S3_PORT, KAFKA_PORT);
                     new Helm(ReleaseValues.chart()).install().withName(ReleaseValues.RELEASE).withNamespace(NS)
                             .withKubeConfigContents(k3s.getKubeConfigYaml()).withValuesFile(values.write(work))
                             .waitReady().withTimeout(600).call();
@@ -253,14 +260,25 @@ class K3sClusterIT {
      * port is the policy, not the network).
      */
     private static void converterNetworkIsLimitedToS3(KubernetesClient kube, String converterImage) {
-        String script = "sleep 5; for t in s3:" + S3_PORT + " mariadb:3306; do "
-                + "if timeout 5 bash -c \"</dev/tcp/${t%:*}/${t#*:}\" 2>/dev/null; then echo \"$t open\";"
-                + " else echo \"$t closed\"; fi; done";
-        String confined = probe(kube, "probe-converter", converterImage, script,
+        String confined = probe(kube, "probe-converter", converterImage, probeScript(true),
                 Map.of(Labels.NAME, Labels.CONVERTER));
-        String free = probe(kube, "probe-other", converterImage, script, Map.of(Labels.NAME, "fileconv-probe"));
+        String free = probe(kube, "probe-other", converterImage, probeScript(false),
+                Map.of(Labels.NAME, "fileconv-probe"));
         assertThat(confined).contains("s3:" + S3_PORT + " open").contains("mariadb:3306 closed");
         assertThat(free).contains("mariadb:3306 open");
+    }
+
+    /**
+     * Prints "host:port open|closed" for S3 and the database. A policy reaches a new pod asynchronously, so the
+     * confined probe first waits (up to a minute) for the database to close before it reports.
+     */
+    private static String probeScript(boolean awaitPolicy) {
+        String check = "timeout 3 bash -c \"</dev/tcp/$1/$2\" 2>/dev/null";
+        String wait = awaitPolicy
+                ? "for i in $(seq 1 30); do if ! reach mariadb 3306; then break; fi; sleep 2; done; " : "";
+        return "reach() { " + check + "; }; " + wait
+                + "for t in s3:" + S3_PORT + " mariadb:3306; do "
+                + "if reach ${t%:*} ${t#*:}; then echo \"$t open\"; else echo \"$t closed\"; fi; done";
     }
 
     /** The CEL rule of the CRD, enforced by the real API server: a PDF may not leave its region's bucket. */

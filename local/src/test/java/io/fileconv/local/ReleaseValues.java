@@ -1,21 +1,34 @@
 package io.fileconv.local;
 
+import com.marcnuri.helm.Helm;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
 
 /**
- * Helm values that install charts/fileconv into the k3s test cluster: the images built from this checkout (never
- * pulled), the operator only (the API runs beside the test), and the cluster's view of the infrastructure, which
- * lives in containers next to k3s and is reached through selector-less Services named {@code mariadb}, {@code kafka}
- * and {@code s3}. The converters' NetworkPolicy is the chart's own, narrowed to the S3 container's address, so the
- * test exercises it on a CNI that enforces it.
+ * Helm values that install charts/fileconv for the tests that run the packaged operator: the images built from this
+ * checkout (never pulled), the operator only (the API runs beside the test), and where the infrastructure is as the
+ * operator's pods see it. In the k3s cluster ({@link #inCluster}) that is selector-less Services named
+ * {@code mariadb}, {@code kafka} and {@code s3} in front of containers, and the converters' NetworkPolicy is the
+ * chart's own narrowed to the S3 container's address, so the test exercises it on a CNI that enforces it.
  */
-record ReleaseValues(String imageTag, String s3Address, int s3Port, int kafkaPort) {
+record ReleaseValues(String imageTag, String dbUrl, String kafkaBootstrap, String s3Endpoint, String s3Cidr,
+                     int s3Port) {
     static final String NAMESPACE = "fileconv";
     static final String RELEASE = "fileconv";
     static final String DB_SECRET = "fileconv-db";
     static final String S3_SECRET = "fileconv-s3";
+
+    /** The k3s test's view: Services in front of the containers, egress to the S3 container's address only. */
+    static ReleaseValues inCluster(String imageTag, String s3Address, int s3Port, int kafkaPort) {
+        return new ReleaseValues(imageTag, "jdbc:mariadb://mariadb:3306/", "kafka:" + kafkaPort,
+                "http://s3:" + s3Port, s3Address + "/32", s3Port);
+    }
 
     String yaml() {
         return """
@@ -29,15 +42,15 @@ record ReleaseValues(String imageTag, String s3Address, int s3Port, int kafkaPor
                     bucket: %2$s
                     replicas: 1
                 database:
-                  url: jdbc:mariadb://mariadb:3306/
-                  existingSecret: %3$s
+                  url: %3$s
+                  existingSecret: %4$s
                 s3:
-                  endpoint: http://s3:%4$d
+                  endpoint: %5$s
                   region: us-east-1
                   pathStyle: true
-                  existingSecret: %5$s
+                  existingSecret: %6$s
                 kafka:
-                  bootstrapServers: kafka:%6$d
+                  bootstrapServers: %7$s
                 api:
                   enabled: false
                 operator:
@@ -55,16 +68,27 @@ record ReleaseValues(String imageTag, String s3Address, int s3Port, int kafkaPor
                 networkPolicy:
                   enabled: true
                   s3:
-                    ports: [%4$d]
+                    ports: [%8$d]
                     cidrs:
-                      - cidr: %7$s/32
-                """.formatted(imageTag, io.fileconv.core.Region.IN.defaultBucket(), DB_SECRET, s3Port, S3_SECRET,
-                kafkaPort, s3Address);
+                      - cidr: %9$s
+                """.formatted(imageTag, io.fileconv.core.Region.IN.defaultBucket(), dbUrl, DB_SECRET, s3Endpoint,
+                S3_SECRET, kafkaBootstrap, s3Port, s3Cidr);
     }
 
     Path write(Path dir) throws IOException {
         Files.createDirectories(dir);
         return Files.writeString(dir.resolve("k3s-values.yaml"), yaml());
+    }
+
+    /** `helm template` of the release with these values, parsed into fabric8 model objects. */
+    List<HasMetadata> render(Path dir) throws IOException {
+        String rendered = new Helm(chart()).template().withName(RELEASE).withNamespace(NAMESPACE)
+                .withKubeVersion("1.31.4").withValuesFile(write(dir)).call();
+        KubernetesSerialization serialization = new KubernetesSerialization();
+        return Arrays.stream(rendered.split("(?m)^---\\s*$"))
+                .filter(doc -> doc.lines().anyMatch(l -> l.startsWith("kind:")))
+                .map(doc -> (HasMetadata) serialization.unmarshal(doc))
+                .toList();
     }
 
     static Path chart() {

@@ -1,17 +1,14 @@
 package io.fileconv.local;
 
-import com.marcnuri.helm.Helm;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyEgressRule;
-import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,18 +21,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  * still runs.
  */
 class ReleaseValuesTest {
-    private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
-
     @Test
     void theTestReleaseIsTheOperatorOnlyWithLocalImagesAndInClusterEndpoints(@TempDir Path dir) throws Exception {
-        ReleaseValues values = new ReleaseValues("k3s-test", "172.18.0.7", 9000, 19092);
-        String rendered = new Helm(ReleaseValues.chart()).template().withName(ReleaseValues.RELEASE)
-                .withNamespace(ReleaseValues.NAMESPACE).withKubeVersion("1.31.4")
-                .withValuesFile(values.write(dir)).call();
-        List<HasMetadata> objects = Arrays.stream(rendered.split("(?m)^---\\s*$"))
-                .filter(doc -> doc.lines().anyMatch(l -> l.startsWith("kind:")))
-                .map(doc -> (HasMetadata) SERIALIZATION.unmarshal(doc))
-                .toList();
+        ReleaseValues values = ReleaseValues.inCluster("k3s-test", "172.18.0.7", 9000, 19092);
+        List<HasMetadata> objects = values.render(dir);
 
         List<Deployment> deployments = objects.stream().filter(Deployment.class::isInstance)
                 .map(Deployment.class::cast).toList();

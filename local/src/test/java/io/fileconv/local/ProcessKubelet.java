@@ -1,0 +1,183 @@
+package io.fileconv.local;
+
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.PodStatusBuilder;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.VolumeMount;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.batch.v1.JobConditionBuilder;
+import io.fabric8.kubernetes.api.model.batch.v1.JobStatusBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fileconv.operator.k8s.Labels;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Plays the kubelet and the Job controller for converter Jobs on a mock API server: each new Job's container runs
+ * as a local process of the image's entry point ({@link ImageCommand}) with the container's environment (Secret
+ * references resolved, emptyDir mounts as fresh directories), one at a time, and its end is reported as Kubernetes
+ * would: a pod with the container's exit code, and the Job Complete or Failed (DeadlineExceeded after
+ * activeDeadlineSeconds). Everything else is the real operator's doing.
+ */
+final class ProcessKubelet implements AutoCloseable {
+    private final KubernetesClient kube;
+    private final String namespace;
+    private final ImageCommand image;
+    private final Path workDir;
+    private final Set<String> seen = ConcurrentHashMap.newKeySet();
+    private final Map<String, Integer> exitCodes = new ConcurrentHashMap<>();
+    private final Thread loop;
+    private volatile boolean running = true;
+    private volatile Process current;
+
+    ProcessKubelet(KubernetesClient kube, String namespace, ImageCommand image, Path workDir) {
+        this.kube = kube;
+        this.namespace = namespace;
+        this.image = image;
+        this.workDir = workDir;
+        this.loop = new Thread(this::loop, "process-kubelet");
+    }
+
+    void start() {
+        loop.start();
+    }
+
+    /** Exit code of each Job's container, by Job name, once it ended. */
+    Map<String, Integer> exitCodes() {
+        return Map.copyOf(exitCodes);
+    }
+
+    private void loop() {
+        while (running) {
+            try {
+                for (Job job : kube.batch().v1().jobs().inNamespace(namespace).list().getItems()) {
+                    if (running && seen.add(job.getMetadata().getName())) {
+                        run(job);
+                    }
+                }
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                return;
+            } catch (Exception e) {
+                System.out.println("process-kubelet: " + e);
+            }
+        }
+    }
+
+    private void run(Job job) throws IOException, InterruptedException {
+        String name = job.getMetadata().getName();
+        Container container = job.getSpec().getTemplate().getSpec().getContainers().get(0);
+        Instant started = Instant.now();
+        setJobStatus(name, new JobStatusBuilder().withActive(1).withStartTime(rfc3339(started)).build());
+
+        Path podDir = Files.createDirectories(workDir.resolve(name));
+        Map<String, String> env = environment(container, podDir);
+        ProcessBuilder pb = image.process(env, container.getArgs() == null ? List.of() : container.getArgs())
+                .redirectErrorStream(true).redirectOutput(podDir.resolve("container.log").toFile());
+        Process process = pb.start();
+        current = process;
+        Long deadline = job.getSpec().getActiveDeadlineSeconds();
+        boolean ended = process.waitFor(deadline == null ? 600 : deadline, TimeUnit.SECONDS);
+        Instant finished = Instant.now();
+        if (!ended) {
+            process.destroyForcibly().waitFor();
+            setJobStatus(name, failed(started, finished, "DeadlineExceeded"));
+            return;
+        }
+        int code = process.exitValue();
+        exitCodes.put(name, code);
+        terminatedPod(name, container.getName(), code);
+        setJobStatus(name, code == 0
+                ? new JobStatusBuilder().withActive(0).withSucceeded(1).withStartTime(rfc3339(started))
+                        .withCompletionTime(rfc3339(finished))
+                        .withConditions(new JobConditionBuilder().withType("Complete").withStatus("True")
+                                .withLastTransitionTime(rfc3339(finished)).build()).build()
+                : failed(started, finished, "BackoffLimitExceeded"));
+    }
+
+    /** The container's env as the kubelet builds it; values pointing into an emptyDir mount go to a fresh dir. */
+    private Map<String, String> environment(Container container, Path podDir) throws IOException {
+        Map<String, Path> mounts = new LinkedHashMap<>();
+        for (VolumeMount m : container.getVolumeMounts()) {
+            mounts.put(m.getMountPath(), Files.createDirectories(podDir.resolve("volume-" + m.getName())));
+        }
+        Map<String, String> env = new LinkedHashMap<>();
+        for (EnvVar e : container.getEnv()) {
+            String value = e.getValue();
+            if (e.getValueFrom() != null && e.getValueFrom().getSecretKeyRef() != null) {
+                var ref = e.getValueFrom().getSecretKeyRef();
+                Secret secret = kube.secrets().inNamespace(namespace).withName(ref.getName()).get();
+                value = new String(Base64.getDecoder().decode(secret.getData().get(ref.getKey())),
+                        StandardCharsets.UTF_8);
+            }
+            for (var mount : mounts.entrySet()) {
+                if (value != null && (value.equals(mount.getKey()) || value.startsWith(mount.getKey() + "/"))) {
+                    value = mount.getValue() + value.substring(mount.getKey().length());
+                }
+            }
+            env.put(e.getName(), value == null ? "" : value);
+        }
+        return env;
+    }
+
+    private void terminatedPod(String jobName, String containerName, int exitCode) {
+        Pod pod = new PodBuilder().withNewMetadata().withName(jobName + "-pod").withNamespace(namespace)
+                .addToLabels(Labels.JOB_NAME, jobName).addToLabels(Labels.NAME, Labels.CONVERTER).endMetadata()
+                .withNewSpec().addNewContainer().withName(containerName).withImage("local").endContainer().endSpec()
+                .build();
+        kube.pods().inNamespace(namespace).resource(pod).create();
+        kube.pods().inNamespace(namespace).withName(pod.getMetadata().getName()).editStatus(p -> {
+            p.setStatus(new PodStatusBuilder().withPhase(exitCode == 0 ? "Succeeded" : "Failed")
+                    .withContainerStatuses(new ContainerStatusBuilder().withName(containerName)
+                            .withNewState().withNewTerminated().withExitCode(exitCode)
+                            .withReason(exitCode == 0 ? "Completed" : "Error").endTerminated().endState().build())
+                    .build());
+            return p;
+        });
+    }
+
+    private static io.fabric8.kubernetes.api.model.batch.v1.JobStatus failed(Instant started, Instant finished,
+                                                                             String reason) {
+        return new JobStatusBuilder().withActive(0).withFailed(1).withStartTime(rfc3339(started))
+                .withConditions(new JobConditionBuilder().withType("Failed").withStatus("True").withReason(reason)
+                        .withLastTransitionTime(rfc3339(finished)).build()).build();
+    }
+
+    private void setJobStatus(String name, io.fabric8.kubernetes.api.model.batch.v1.JobStatus status) {
+        kube.batch().v1().jobs().inNamespace(namespace).withName(name).editStatus(j -> {
+            j.setStatus(status);
+            return j;
+        });
+    }
+
+    private static String rfc3339(Instant t) {
+        return t.truncatedTo(ChronoUnit.SECONDS).toString();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        running = false;
+        loop.interrupt();
+        loop.join(TimeUnit.SECONDS.toMillis(30));
+        Process p = current;
+        if (p != null && p.isAlive()) {
+            p.destroyForcibly().waitFor();
+        }
+    }
+}
