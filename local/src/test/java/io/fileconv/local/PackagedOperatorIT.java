@@ -3,7 +3,6 @@ package io.fileconv.local;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.zaxxer.hikari.HikariDataSource;
 import io.fabric8.kubernetes.api.model.Container;
-import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
@@ -182,29 +181,12 @@ class PackagedOperatorIT {
                         .withResourceRules(rules).endStatus().build()).always();
     }
 
-    /** The operator container's env from the rendered Deployment: values, Secret keys and the pod's namespace. */
+    /** The operator container's env from the rendered Deployment, resolved as the kubelet would. */
     private static Map<String, String> operatorEnvironment(List<HasMetadata> objects, KubernetesClient kube) {
         Deployment deployment = objects.stream().filter(Deployment.class::isInstance).map(Deployment.class::cast)
                 .filter(d -> d.getMetadata().getName().endsWith("-operator")).findFirst().orElseThrow();
         Container container = deployment.getSpec().getTemplate().getSpec().getContainers().get(0);
-        Map<String, String> env = new LinkedHashMap<>();
-        for (EnvVar e : container.getEnv()) {
-            String value = e.getValue();
-            if (e.getValueFrom() != null && e.getValueFrom().getSecretKeyRef() != null) {
-                var ref = e.getValueFrom().getSecretKeyRef();
-                value = decoded(kube, ref.getName(), ref.getKey());
-            } else if (e.getValueFrom() != null && e.getValueFrom().getFieldRef() != null) {
-                assertThat(e.getValueFrom().getFieldRef().getFieldPath()).isEqualTo("metadata.namespace");
-                value = NS;
-            }
-            env.put(e.getName(), value == null ? "" : value);
-        }
-        return env;
-    }
-
-    private static String decoded(KubernetesClient kube, String secret, String key) {
-        String data = kube.secrets().inNamespace(NS).withName(secret).get().getData().get(key);
-        return new String(java.util.Base64.getDecoder().decode(data), java.nio.charset.StandardCharsets.UTF_8);
+        return new LinkedHashMap<>(ProcessKubelet.containerEnv(kube, NS, container, Map.of()));
     }
 
     /** The Secrets the chart's values name, holding the embedded stack's credentials. */

@@ -117,14 +117,28 @@ final class ProcessKubelet implements AutoCloseable {
         for (VolumeMount m : container.getVolumeMounts()) {
             mounts.put(m.getMountPath(), Files.createDirectories(podDir.resolve("volume-" + m.getName())));
         }
+        return containerEnv(kube, namespace, container, mounts);
+    }
+
+    /**
+     * A container's environment as the kubelet resolves it: plain values, Secret keys, the pod's namespace; a value
+     * that points into a volume mount is moved to the local directory standing for that volume.
+     */
+    static Map<String, String> containerEnv(KubernetesClient kube, String namespace, Container container,
+                                            Map<String, Path> mounts) {
         Map<String, String> env = new LinkedHashMap<>();
         for (EnvVar e : container.getEnv()) {
             String value = e.getValue();
-            if (e.getValueFrom() != null && e.getValueFrom().getSecretKeyRef() != null) {
-                var ref = e.getValueFrom().getSecretKeyRef();
-                Secret secret = kube.secrets().inNamespace(namespace).withName(ref.getName()).get();
-                value = new String(Base64.getDecoder().decode(secret.getData().get(ref.getKey())),
+            var from = e.getValueFrom();
+            if (from != null && from.getSecretKeyRef() != null) {
+                Secret secret = kube.secrets().inNamespace(namespace).withName(from.getSecretKeyRef().getName()).get();
+                value = new String(Base64.getDecoder().decode(secret.getData().get(from.getSecretKeyRef().getKey())),
                         StandardCharsets.UTF_8);
+            } else if (from != null && from.getFieldRef() != null) {
+                if (!"metadata.namespace".equals(from.getFieldRef().getFieldPath())) {
+                    throw new IllegalArgumentException("unsupported fieldRef " + from.getFieldRef().getFieldPath());
+                }
+                value = namespace;
             }
             for (var mount : mounts.entrySet()) {
                 if (value != null && (value.equals(mount.getKey()) || value.startsWith(mount.getKey() + "/"))) {
