@@ -4,6 +4,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.fileconv.core.Databases;
 import io.fileconv.core.Env;
 import io.fileconv.core.FileRepository;
+import io.fileconv.core.DownloadLinks;
 import io.fileconv.core.ObjectStore;
 import io.fileconv.core.Region;
 import io.fileconv.core.metrics.FileconvMetrics;
@@ -58,7 +59,7 @@ public final class ApiMain {
         CallerResolver callers = new CallerResolver(verifier, directory, stores, settings.regionUrls());
         FilesController files = new FilesController(callers, store, new TypeDetector(),
                 new ArchiveInspector(ArchiveInspector.Limits.defaults()), settings.maxUploadBytes(),
-                new PipelineMetrics(metrics));
+                new PipelineMetrics(metrics), DownloadLinks.fromEnv(env));
         Path multipart = Files.createDirectories(Path.of(env.get("FILECONV_MULTIPART_DIR",
                 System.getProperty("java.io.tmpdir") + "/fileconv-multipart")));
         ApiServer server = new ApiServer(settings, files, devIssuer, directory, regions, new ReadinessCheck(stores.values(), store),

@@ -1,5 +1,6 @@
 package io.fileconv.api;
 
+import io.fileconv.core.DownloadLinks;
 import io.fileconv.core.FileRecord;
 import io.fileconv.core.FileStatus;
 import io.fileconv.core.Ids;
@@ -10,6 +11,7 @@ import io.fileconv.core.SupportedTypes;
 import io.fileconv.core.metrics.FileconvMetrics;
 import io.fileconv.core.metrics.PipelineMetrics;
 import io.javalin.http.Context;
+import io.javalin.http.HttpStatus;
 import io.javalin.http.UploadedFile;
 import org.apache.tika.io.TikaInputStream;
 import org.slf4j.Logger;
@@ -32,6 +34,7 @@ public final class FilesController {
     private final ArchiveInspector archives;
     private final long maxUploadBytes;
     private final PipelineMetrics metrics;
+    private final DownloadLinks links;
 
     public FilesController(CallerResolver callers, ObjectStore store, TypeDetector detector, ArchiveInspector archives,
                            long maxUploadBytes) {
@@ -41,6 +44,13 @@ public final class FilesController {
     /** @param metrics counts accepted uploads (fileconv_uploads_total) */
     public FilesController(CallerResolver callers, ObjectStore store, TypeDetector detector, ArchiveInspector archives,
                            long maxUploadBytes, PipelineMetrics metrics) {
+        this(callers, store, detector, archives, maxUploadBytes, metrics, null);
+    }
+
+    /** @param links presigned links for GET /pdf (302), or null to stream the PDF through the API */
+    public FilesController(CallerResolver callers, ObjectStore store, TypeDetector detector, ArchiveInspector archives,
+                           long maxUploadBytes, PipelineMetrics metrics, DownloadLinks links) {
+        this.links = links;
         this.metrics = metrics;
         this.callers = callers;
         this.store = store;
@@ -175,8 +185,16 @@ public final class FilesController {
                     "the file is " + f.status().apiWord() + "; a PDF is available once it is converted")
                     .with("fileStatus", f.status().apiWord());
         }
+        String disposition = FileNames.contentDisposition(FileNames.pdfName(f.originalName()));
+        if (links != null) {
+            // The link is a bearer credential for this one object until it expires: never cache the redirect.
+            ctx.header("Cache-Control", "no-store");
+            ctx.redirect(links.link(caller.home().bucket(), f.outputKey(), "application/pdf", disposition).toString(),
+                    HttpStatus.FOUND);
+            return;
+        }
         ctx.contentType("application/pdf");
-        ctx.header("Content-Disposition", FileNames.contentDisposition(FileNames.pdfName(f.originalName())));
+        ctx.header("Content-Disposition", disposition);
         ctx.header("X-Content-Type-Options", "nosniff");
         ctx.result(store.open(caller.home().bucket(), f.outputKey()));
     }

@@ -2,9 +2,6 @@ package io.fileconv.core;
 
 import io.fileconv.core.metrics.S3RequestMetrics;
 import io.micrometer.core.instrument.MeterRegistry;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.core.sync.RequestBody;
@@ -61,8 +58,7 @@ public class ObjectStore implements AutoCloseable {
         if (registry != null) {
             b.overrideConfiguration(o -> o.addExecutionInterceptor(new S3RequestMetrics(registry)));
         }
-        b.credentialsProvider(cfg.accessKey() == null ? DefaultCredentialsProvider.builder().build()
-                : StaticCredentialsProvider.create(AwsBasicCredentials.create(cfg.accessKey(), cfg.secretKey())));
+        b.credentialsProvider(cfg.credentialsProvider());
         this.s3 = b.build();
     }
 

@@ -13,6 +13,7 @@ import io.fileconv.api.RegionStore;
 import io.fileconv.api.TypeDetector;
 import io.fileconv.api.UserDirectory;
 import io.fileconv.core.Databases;
+import io.fileconv.core.DownloadLinks;
 import io.fileconv.core.Env;
 import io.fileconv.core.FileRepository;
 import io.fileconv.core.ObjectStore;
@@ -73,8 +74,13 @@ public final class ApiNode implements AutoCloseable {
         ObjectStore store = push(new ObjectStore(env.objectStore(), metrics));
         CallerResolver callers = new CallerResolver(new JwtVerifier(issuer.keySource(), issuer.issuer(),
                 issuer.audience()), directory, stores, Map.of());
+        DownloadLinks links = DownloadLinks.fromEnv(env);
+        if (links != null) {
+            push(links);
+        }
         FilesController files = new FilesController(callers, store, new TypeDetector(),
-                new ArchiveInspector(ArchiveInspector.Limits.defaults()), maxUploadBytes, new PipelineMetrics(metrics));
+                new ArchiveInspector(ArchiveInspector.Limits.defaults()), maxUploadBytes, new PipelineMetrics(metrics),
+                links);
         ReadinessCheck storage = new ReadinessCheck(stores.values(), store);
         BooleanSupplier readiness = () -> ready.getAsBoolean() && storage.getAsBoolean();
         server = push(new ApiServer(settings, files, issuer, directory, regions, readiness,

@@ -337,6 +337,18 @@ class HelmChartTest {
                 .containsEntry("FILECONV_CONVERTER_IMAGE", "registry.example.net:5000/fileconv/converter:0.1.0");
     }
 
+    @Test
+    void pdfLinksAreOffByDefaultAndNameThePublicEndpointWhenOn() {
+        Map<String, String> streaming = Chart.env(deployment(Chart.renderObjects(t -> t), "fileconv-api-in")
+                .getSpec().getTemplate().getSpec().getContainers().get(0));
+        assertThat(streaming).doesNotContainKeys("FILECONV_PDF_LINK_SECONDS", "FILECONV_S3_PUBLIC_ENDPOINT");
+        Map<String, String> linking = Chart.env(deployment(Chart.renderObjects(t -> t.set("api.pdfLinkSeconds", 300)
+                .set("s3.publicEndpoint", "https://files.example.net")), "fileconv-api-in")
+                .getSpec().getTemplate().getSpec().getContainers().get(0));
+        assertThat(linking).containsEntry("FILECONV_PDF_LINK_SECONDS", "300")
+                .containsEntry("FILECONV_S3_PUBLIC_ENDPOINT", "https://files.example.net");
+    }
+
     private static String key(HasMetadata o) {
         return o.getKind() + "/" + o.getMetadata().getName();
     }

@@ -1,0 +1,64 @@
+package io.fileconv.core;
+
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Configuration;
+import software.amazon.awssdk.services.s3.presigner.S3Presigner;
+
+import java.net.URI;
+import java.time.Duration;
+
+/**
+ * Short-lived presigned GET links, so clients download PDFs from S3 directly instead of through the API. Signed
+ * for the public endpoint ({@code FILECONV_S3_PUBLIC_ENDPOINT}, default the API's own S3 endpoint): the host is part
+ * of the signature, so the link must name the address the client will use.
+ */
+public final class DownloadLinks implements AutoCloseable {
+    private final S3Presigner presigner;
+    private final Duration ttl;
+
+    public DownloadLinks(ObjectStoreConfig cfg, Duration ttl) {
+        if (ttl.isNegative() || ttl.isZero() || ttl.compareTo(Duration.ofDays(7)) > 0) {
+            throw new IllegalArgumentException("a download link lives between 1 s and 7 days (SigV4), got " + ttl);
+        }
+        S3Presigner.Builder b = S3Presigner.builder()
+                .region(Region.of(cfg.signingRegion()))
+                .credentialsProvider(cfg.credentialsProvider())
+                .serviceConfiguration(S3Configuration.builder().pathStyleAccessEnabled(cfg.pathStyle()).build());
+        if (cfg.endpoint() != null) {
+            b.endpointOverride(cfg.endpoint());
+        }
+        this.presigner = b.build();
+        this.ttl = ttl;
+    }
+
+    /** Links when {@code FILECONV_PDF_LINK_SECONDS} is above 0, else null: the API streams the PDF itself. */
+    public static DownloadLinks fromEnv(Env env) {
+        long seconds = env.getLong("FILECONV_PDF_LINK_SECONDS", 0);
+        if (seconds <= 0) {
+            return null;
+        }
+        ObjectStoreConfig api = env.objectStore();
+        String publicEndpoint = env.get("FILECONV_S3_PUBLIC_ENDPOINT", null);
+        ObjectStoreConfig cfg = publicEndpoint == null ? api : new ObjectStoreConfig(URI.create(publicEndpoint),
+                api.signingRegion(), api.accessKey(), api.secretKey(), api.pathStyle());
+        return new DownloadLinks(cfg, Duration.ofSeconds(seconds));
+    }
+
+    /**
+     * @param contentDisposition the header S3 must answer with, so the browser saves the file under its name
+     */
+    public URI link(String bucket, String key, String contentType, String contentDisposition) {
+        return URI.create(presigner.presignGetObject(p -> p.signatureDuration(ttl).getObjectRequest(g -> g
+                .bucket(bucket).key(key).responseContentType(contentType)
+                .responseContentDisposition(contentDisposition))).url().toString());
+    }
+
+    public Duration ttl() {
+        return ttl;
+    }
+
+    @Override
+    public void close() {
+        presigner.close();
+    }
+}
