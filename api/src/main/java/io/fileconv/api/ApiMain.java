@@ -1,6 +1,7 @@
 package io.fileconv.api;
 
 import com.zaxxer.hikari.HikariDataSource;
+import io.fileconv.core.UserDirectory;
 import io.fileconv.core.Databases;
 import io.fileconv.core.Env;
 import io.fileconv.core.FileRepository;

@@ -1,5 +1,6 @@
 package io.fileconv.api;
 
+import io.fileconv.core.UserDirectory;
 import io.fileconv.core.LogContext;
 import io.fileconv.core.Region;
 import io.fileconv.core.SupportedTypes;

@@ -1,6 +1,7 @@
 package io.fileconv.api;
 
 import com.nimbusds.jwt.JWTClaimsSet;
+import io.fileconv.core.UserDirectory;
 import io.fileconv.core.Region;
 import io.fileconv.core.UserIds;
 import io.javalin.http.Context;

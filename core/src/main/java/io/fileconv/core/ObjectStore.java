@@ -151,17 +151,26 @@ public class ObjectStore implements AutoCloseable {
     }
 
     public boolean exists(String bucket, String key) {
+        return size(bucket, key) >= 0;
+    }
+
+    /** The object's size in bytes, or -1 when there is no such object. */
+    public long size(String bucket, String key) {
         try {
-            s3.headObject(r -> r.bucket(bucket).key(key));
-            return true;
+            return s3.headObject(r -> r.bucket(bucket).key(key)).contentLength();
         } catch (NoSuchKeyException e) {
-            return false;
+            return -1;
         } catch (S3Exception e) {
             if (e.statusCode() == 404) {
-                return false;
+                return -1;
             }
             throw e;
         }
+    }
+
+    /** Server-side copy under the same key into another bucket (a region move); the bytes never pass through us. */
+    public void copy(String fromBucket, String key, String toBucket) {
+        s3.copyObject(r -> r.sourceBucket(fromBucket).sourceKey(key).destinationBucket(toBucket).destinationKey(key));
     }
 
     public void delete(String bucket, String key) {

@@ -11,7 +11,7 @@ import io.fileconv.api.JwtVerifier;
 import io.fileconv.api.ReadinessCheck;
 import io.fileconv.api.RegionStore;
 import io.fileconv.api.TypeDetector;
-import io.fileconv.api.UserDirectory;
+import io.fileconv.core.UserDirectory;
 import io.fileconv.core.Databases;
 import io.fileconv.core.DownloadLinks;
 import io.fileconv.core.Env;

@@ -1,6 +1,7 @@
 package io.fileconv.local;
 
 import io.fileconv.core.Env;
+import io.fileconv.core.Region;
 import io.fileconv.operator.retry.RetryMain;
 
 import java.nio.file.Path;
@@ -12,6 +13,7 @@ import java.util.concurrent.CountDownLatch;
  * <ul>
  *   <li>{@code up}: the whole embedded stack until Ctrl-C;</li>
  *   <li>{@code retry}: one pass of the retry job against the running stack;</li>
+ *   <li>{@code migrate <user> <from> <to>}: move a user's files to another region (as a RegionMigration does);</li>
  *   <li>{@code infra}, {@code worker}, {@code api}: the same stack split into processes (the fault tests kill
  *   worker and API processes while the infrastructure keeps running).</li>
  * </ul>
@@ -26,6 +28,14 @@ public final class FileconvMain {
         switch (cmd) {
             case "up" -> up(data);
             case "retry" -> System.exit(RetryMain.run(Endpoints.readEnv(data)));
+            case "migrate" -> {
+                if (args.length != 4) {
+                    System.err.println("usage: fileconv migrate <user id> <from region> <to region>");
+                    System.exit(2);
+                }
+                System.exit(LocalMigration.run(Endpoints.readEnv(data), args[1], Region.fromCode(args[2]),
+                        Region.fromCode(args[3])));
+            }
             case "infra" -> runUntilStopped(EmbeddedInfra.start(data), "infrastructure ready: " + Endpoints.file(data));
             case "worker" -> runUntilStopped(WorkerNode.start(Endpoints.readEnv(data), data.resolve(
                     env("FILECONV_WORKER_DIR", "worker")), Integer.parseInt(env("FILECONV_OFFICE_PROCESSES", "2")),
@@ -36,7 +46,7 @@ public final class FileconvMain {
                 runUntilStopped(api, "api ready on port " + api.port());
             }
             default -> {
-                System.err.println("usage: fileconv up | retry | infra | worker | api");
+                System.err.println("usage: fileconv up | retry | migrate | infra | worker | api");
                 System.exit(2);
             }
         }

@@ -7,6 +7,9 @@ import io.fileconv.core.ConversionLauncher;
 import io.fileconv.core.Databases;
 import io.fileconv.core.Env;
 import io.fileconv.core.FileRepository;
+import io.fileconv.core.ObjectStore;
+import io.fileconv.core.UserDirectory;
+import io.fileconv.core.migration.RegionMove;
 import io.fileconv.core.Region;
 import io.fileconv.core.metrics.FileconvMetrics;
 import io.fileconv.core.metrics.PipelineMetrics;
@@ -16,11 +19,13 @@ import io.fileconv.operator.k8s.KubernetesLauncher;
 import io.fileconv.operator.k8s.OperatorEnvironment;
 import io.fileconv.operator.k8s.OperatorSettings;
 import io.fileconv.operator.k8s.reconciler.FileRepositoryStatusSink;
+import io.fileconv.operator.k8s.reconciler.RegionMigrationReconciler;
 import org.slf4j.Logger;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.slf4j.LoggerFactory;
 
+import java.time.Clock;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.EnumMap;
@@ -83,9 +88,18 @@ public final class OperatorMain implements AutoCloseable {
             repositories.put(region, new FileRepository(region, pool));
         }
 
+        HikariDataSource directoryPool = Databases.pool(env.dbUrl(), "fileconv_directory", env.dbUser(),
+                env.dbPassword(), 2, metrics);
+        running.push(directoryPool);
+        Env common = env.common();
+        ObjectStore store = new ObjectStore(common.objectStore(), metrics);
+        running.push(store);
+        UserDirectory directory = new UserDirectory(directoryPool);
+        RegionMigrationReconciler.RegionMoves moves = (userId, from, to) -> new RegionMove(userId,
+                side(repositories, common, from), side(repositories, common, to), directory, store,
+                RegionMove.Settings.from(common), Clock.systemUTC());
         FileconvOperator operator = new FileconvOperator(client, settings, new FileRepositoryStatusSink(repositories,
-                new PipelineMetrics(metrics)),
-                this::lostLeadership);
+                new PipelineMetrics(metrics)), moves, this::lostLeadership);
         running.push(operator);
         operator.start();
 
@@ -96,6 +110,16 @@ public final class OperatorMain implements AutoCloseable {
         started = true;
         log.info("operator started in namespace {} for regions {} (leader election {})", settings.namespace(),
                 repositories.keySet(), settings.leaderElection() == null ? "off" : "on");
+    }
+
+    /** A region this operator serves, as one end of a move; a migration to or from another region fails. */
+    private static RegionMove.Side side(Map<Region, FileRepository> repositories, Env env, Region region) {
+        FileRepository files = repositories.get(region);
+        if (files == null) {
+            throw new IllegalArgumentException("region " + region.code() + " is not served by this operator"
+                    + " (FILECONV_REGIONS)");
+        }
+        return new RegionMove.Side(region, files, env.bucket(region));
     }
 
     /** Port of /healthz and /readyz (0 in tests: any free port). */

@@ -5,13 +5,14 @@ import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.fileconv.operator.k8s.job.ConverterJobFactory;
 import io.fileconv.operator.k8s.reconciler.ConversionStatusSink;
 import io.fileconv.operator.k8s.reconciler.FileConversionReconciler;
+import io.fileconv.operator.k8s.reconciler.RegionMigrationReconciler;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfigurationBuilder;
 
 import java.time.Clock;
 
 /**
- * The JOSDK operator with the FileConversion controller, configured for plain (non server-side-apply) patches
+ * The JOSDK operator with the FileConversion and RegionMigration controllers, configured for plain (non server-side-apply) patches
  * so that it runs against any API server, including fabric8's mock. With leader election only the replica that
  * holds the Lease reconciles; one that loses it calls {@code onLostLeadership}, which must end the process
  * (JOSDK keeps reconciling otherwise).
@@ -24,6 +25,12 @@ public class FileconvOperator implements AutoCloseable {
 
     public FileconvOperator(KubernetesClient client, OperatorSettings settings, ConversionStatusSink sink,
                             Runnable onLostLeadership) {
+        this(client, settings, sink, null, onLostLeadership);
+    }
+
+    /** @param moves builds region moves for the RegionMigration controller; null runs without that controller */
+    public FileconvOperator(KubernetesClient client, OperatorSettings settings, ConversionStatusSink sink,
+                            RegionMigrationReconciler.RegionMoves moves, Runnable onLostLeadership) {
         this.operator = new Operator(o -> {
             o.withKubernetesClient(client)
                     .withCloseClientOnStop(false)
@@ -53,6 +60,10 @@ public class FileconvOperator implements AutoCloseable {
         FileConversionReconciler reconciler = new FileConversionReconciler(new ConverterJobFactory(settings.job()),
                 sink, settings.finishedTtl(), Clock.systemUTC());
         operator.register(reconciler, c -> c.settingNamespace(settings.namespace()));
+        if (moves != null) {
+            operator.register(new RegionMigrationReconciler(moves, Clock.systemUTC()),
+                    c -> c.settingNamespace(settings.namespace()));
+        }
     }
 
     public void start() {

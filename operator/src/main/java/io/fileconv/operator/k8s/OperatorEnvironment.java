@@ -56,6 +56,11 @@ public final class OperatorEnvironment {
                 list("FILECONV_CONVERTER_PULL_SECRETS"));
     }
 
+    /** The settings every deployable shares (database, regions, buckets, S3). */
+    public Env common() {
+        return common;
+    }
+
     public Set<Region> regions() {
         return EnumSet.copyOf(common.regions());
     }

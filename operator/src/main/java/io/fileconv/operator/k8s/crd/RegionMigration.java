@@ -9,7 +9,7 @@ import io.fabric8.kubernetes.model.annotation.ShortNames;
 import io.fabric8.kubernetes.model.annotation.Singular;
 import io.fabric8.kubernetes.model.annotation.Version;
 
-/** Moves one user's files, rows and objects from one region to another. Its reconciler comes with the migration work. */
+/** Moves one user's files, rows and objects from one region to another ({@code RegionMigrationReconciler}). */
 @Group(FileConversion.GROUP)
 @Version(FileConversion.VERSION)
 @Singular("regionmigration")

@@ -1,18 +1,20 @@
 package io.fileconv.operator.k8s.crd;
 
+import io.fileconv.core.migration.MigrationPhase;
+
 /** Progress of a migration: the phase reached, how much has moved, and why it stopped if it did. */
 public class RegionMigrationStatus extends ProgressStatus {
-    private RegionMigrationPhase phase;
+    private MigrationPhase phase;
     private Long filesTotal;
     private Long filesCopied;
     private Long objectsCopied;
     private Long filesVerified;
 
-    public RegionMigrationPhase getPhase() {
+    public MigrationPhase getPhase() {
         return phase;
     }
 
-    public void setPhase(RegionMigrationPhase phase) {
+    public void setPhase(MigrationPhase phase) {
         this.phase = phase;
     }
 

@@ -64,7 +64,7 @@ class CrdDriftTest {
         CustomResourceDefinitionVersion v = crd.getSpec().getVersions().get(0);
         assertThat(v.getSubresources().getStatus()).isNotNull();
         assertThat(v.getSchema().getOpenAPIV3Schema().getProperties().get("status").getProperties().get("phase")
-                .getEnum()).hasSize(RegionMigrationPhase.values().length);
+                .getEnum()).hasSize(io.fileconv.core.migration.MigrationPhase.values().length);
         assertThat(v.getAdditionalPrinterColumns()).extracting(CustomResourceColumnDefinition::getName)
                 .containsExactly("USER", "FROM", "TO", "PHASE", "AGE");
     }

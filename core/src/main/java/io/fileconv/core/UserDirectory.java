@@ -1,6 +1,4 @@
-package io.fileconv.api;
-
-import io.fileconv.core.Region;
+package io.fileconv.core;
 
 import javax.sql.DataSource;
 import java.sql.Connection;
@@ -9,7 +7,10 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.Optional;
 
-/** The global user directory: each user's home region and whether a region migration has them frozen. */
+/**
+ * The global user directory: each user's home region and whether a region migration has them frozen. The API reads
+ * it on every request (cached briefly); a region migration freezes the user, then switches the home region.
+ */
 public final class UserDirectory {
     public record Entry(String userId, Region homeRegion, boolean migrating) {
     }
@@ -31,7 +32,6 @@ public final class UserDirectory {
         }
     }
 
-    /** Registers the user in {@code region} unless already registered; returns the (possibly existing) entry. */
     /**
      * Registers the user in {@code region} unless already registered; returns the (possibly existing) entry.
      * Every authenticated request asks this, so a known user costs one cached look-up: entries are kept for
@@ -54,7 +54,8 @@ public final class UserDirectory {
         return found;
     }
 
-    static final long CACHE_TTL_MS = 2_000;
+    /** How stale a cached entry may be: a freeze or a switch reaches every API process within this time. */
+    public static final long CACHE_TTL_MS = 2_000;
 
     private record Cached(Entry entry, long at) {
     }
@@ -70,5 +71,32 @@ public final class UserDirectory {
             ps.executeUpdate();
         }
         return find(userId).orElseThrow();
+    }
+
+    /** Freezes the user for a migration out of {@code from}; false when the user is not (or no longer) there. */
+    public boolean freeze(String userId, Region from) throws SQLException {
+        return update("UPDATE users SET migrating=TRUE, updated_at=UTC_TIMESTAMP(3) WHERE user_id=? AND home_region=?",
+                userId, from.code()) || find(userId).filter(e -> e.homeRegion() == from && e.migrating()).isPresent();
+    }
+
+    /** Ends a migration that could not finish: the user stays in {@code from} and may upload again. */
+    public void unfreeze(String userId, Region from) throws SQLException {
+        update("UPDATE users SET migrating=FALSE, updated_at=UTC_TIMESTAMP(3) WHERE user_id=? AND home_region=?",
+                userId, from.code());
+    }
+
+    /** The switch: home becomes {@code to} and the freeze ends, in one statement; a repeat changes nothing. */
+    public void switchHome(String userId, Region from, Region to) throws SQLException {
+        update("UPDATE users SET home_region=?, migrating=FALSE, updated_at=UTC_TIMESTAMP(3)"
+                + " WHERE user_id=? AND home_region=?", to.code(), userId, from.code());
+    }
+
+    private boolean update(String sql, String... params) throws SQLException {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < params.length; i++) {
+                ps.setString(i + 1, params[i]);
+            }
+            return ps.executeUpdate() == 1;
+        }
     }
 }

@@ -1,0 +1,271 @@
+package io.fileconv.core.migration;
+
+import io.fileconv.core.Env;
+import io.fileconv.core.FileRepository;
+import io.fileconv.core.FileStatus;
+import io.fileconv.core.ObjectStore;
+import io.fileconv.core.Region;
+import io.fileconv.core.UserDirectory;
+
+import javax.sql.DataSource;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.function.Consumer;
+
+/**
+ * Moves one user's files (rows and objects) from one region to another, one phase per {@link #next} call. Each phase
+ * can run again after a crash with the same result, so a caller only has to keep the {@link MigrationState}:
+ * <ol>
+ *   <li>Freezing: the directory marks the user as migrating; the API then refuses their uploads (503 +
+ *       Retry-After) and keeps serving reads.</li>
+ *   <li>Draining: waits out the grace period (the API's directory cache, uploads already streaming) and until
+ *       none of the user's files is uploaded, queued or converting in the source: work in flight finishes in the
+ *       region it started in, so every row moves with its final status.</li>
+ *   <li>Copying: objects first (server-side copy, same keys), then rows with every column, so a copied row never
+ *       points at a missing object. Upserts: a repeat overwrites with the same values.</li>
+ *   <li>Verifying: every source row equals its copy and every object has its copy with the same size; otherwise
+ *       back to Copying.</li>
+ *   <li>Switching: home region and freeze change in one UPDATE; from now on the router sends the user to the
+ *       target.</li>
+ *   <li>CleaningUp: after the grace period, each source object and row is deleted only if the row is still the
+ *       version that was verified (a row that changed sends the move back to Copying), then the user's
+ *       idempotency keys. Nothing of the user is left in the source region.</li>
+ * </ol>
+ * A user who is not in {@code from}, or files that do not drain within the drain timeout, end in Failed; a
+ * drain failure unfreezes the user first, and nothing has moved by then.
+ */
+public final class RegionMove {
+    private static final Set<FileStatus> IN_FLIGHT = EnumSet.of(FileStatus.UPLOADED, FileStatus.QUEUED,
+            FileStatus.CONVERTING);
+
+    /** One end of the move: a region's files table and bucket. */
+    public record Side(Region region, FileRepository files, String bucket) {
+        DataSource db() {
+            return files.dataSource();
+        }
+    }
+
+    /**
+     * @param grace        time for changes of the directory to reach every API process and for uploads that were
+     *                     already streaming at the freeze to land (well above {@link UserDirectory#CACHE_TTL_MS})
+     * @param drainTimeout how long in-flight conversions may take before the move gives up
+     * @param poll         how often a waiting phase looks again
+     */
+    public record Settings(Duration grace, Duration drainTimeout, Duration poll) {
+        public static Settings defaults() {
+            return new Settings(Duration.ofSeconds(30), Duration.ofMinutes(30), Duration.ofSeconds(2));
+        }
+
+        /** FILECONV_MIGRATION_GRACE_SECONDS and FILECONV_MIGRATION_DRAIN_TIMEOUT_SECONDS, else the defaults. */
+        public static Settings from(Env env) {
+            Settings d = defaults();
+            return new Settings(Duration.ofSeconds(env.getLong("FILECONV_MIGRATION_GRACE_SECONDS",
+                    d.grace().toSeconds())), Duration.ofSeconds(env.getLong("FILECONV_MIGRATION_DRAIN_TIMEOUT_SECONDS",
+                    d.drainTimeout().toSeconds())), d.poll());
+        }
+    }
+
+    private final String userId;
+    private final Side from;
+    private final Side to;
+    private final UserDirectory directory;
+    private final ObjectStore store;
+    private final Settings settings;
+    private final Clock clock;
+
+    public RegionMove(String userId, Side from, Side to, UserDirectory directory, ObjectStore store,
+                      Settings settings, Clock clock) {
+        this.userId = userId;
+        this.from = from;
+        this.to = to;
+        this.directory = directory;
+        this.store = store;
+        this.settings = settings;
+        this.clock = clock;
+    }
+
+    /** Does the work of {@code state}'s phase and says what comes next (and how soon to call again). */
+    public MigrationStep next(MigrationState state) throws Exception {
+        return switch (state.phase()) {
+            case Pending -> MigrationStep.now(state.to(MigrationPhase.Freezing, "freezing the user's uploads"));
+            case Freezing -> freeze(state);
+            case Draining -> drain(state);
+            case Copying -> copy(state);
+            case Verifying -> verify(state);
+            case Switching -> switchHome(state);
+            case CleaningUp -> cleanUp(state);
+            case Completed, Failed -> MigrationStep.now(state);
+        };
+    }
+
+    /** Runs phase after phase until Completed or Failed, waiting where a phase asks to; for the local command. */
+    public MigrationState runToEnd(MigrationState state, Consumer<MigrationState> progress) throws Exception {
+        MigrationState s = state;
+        while (!s.phase().isTerminal()) {
+            MigrationStep step = next(s);
+            if (!step.state().equals(s)) {
+                progress.accept(step.state());
+            }
+            s = step.state();
+            if (!step.retryAfter().isZero()) {
+                Thread.sleep(step.retryAfter().toMillis());
+            }
+        }
+        return s;
+    }
+
+    private MigrationStep freeze(MigrationState s) throws Exception {
+        if (from.region() == to.region()) {
+            return MigrationStep.now(s.to(MigrationPhase.Failed, "from and to are the same region"));
+        }
+        UserDirectory.Entry entry = directory.find(userId).orElse(null);
+        if (entry == null) {
+            return MigrationStep.now(s.to(MigrationPhase.Failed, "user " + userId + " is not in the directory"));
+        }
+        if (entry.homeRegion() == to.region() && !entry.migrating()) {
+            // Already switched (a move restarted without its state): only the source's clean-up can be left, and
+            // it deletes nothing that is not identical in the target.
+            Instant now = clock.instant();
+            return MigrationStep.now(s.frozen(s.frozenAt() != null ? s.frozenAt() : now)
+                    .switched(s.switchedAt() != null ? s.switchedAt() : now).to(MigrationPhase.CleaningUp,
+                            "the user already lives in " + to.region().code() + "; cleaning up "
+                                    + from.region().code()));
+        }
+        if (entry.homeRegion() != from.region() || !directory.freeze(userId, from.region())) {
+            return MigrationStep.now(s.to(MigrationPhase.Failed, "user " + userId + " lives in "
+                    + entry.homeRegion().code() + ", not in " + from.region().code()));
+        }
+        Instant frozenAt = s.frozenAt() != null ? s.frozenAt() : clock.instant();
+        return MigrationStep.now(s.frozen(frozenAt).to(MigrationPhase.Draining, "uploads frozen"));
+    }
+
+    private MigrationStep drain(MigrationState s) throws Exception {
+        Instant now = clock.instant();
+        long inFlight = UserRows.read(from.db(), "files", userId, "id").stream()
+                .filter(r -> IN_FLIGHT.contains(FileStatus.valueOf((String) r.get("status")))).count();
+        if (inFlight > 0) {
+            if (now.isAfter(s.frozenAt().plus(settings.drainTimeout()))) {
+                directory.unfreeze(userId, from.region());
+                return MigrationStep.now(s.to(MigrationPhase.Failed, inFlight + " file(s) still in progress in "
+                        + from.region().code() + " after " + settings.drainTimeout()
+                        + "; the user was unfrozen and nothing moved"));
+            }
+            return MigrationStep.after(s.to(MigrationPhase.Draining, "waiting for " + inFlight
+                    + " file(s) to finish in " + from.region().code()), settings.poll());
+        }
+        Duration graceLeft = Duration.between(now, s.frozenAt().plus(settings.grace()));
+        if (graceLeft.compareTo(Duration.ZERO) > 0) {
+            return MigrationStep.after(s.to(MigrationPhase.Draining, "grace period for uploads in flight"),
+                    min(graceLeft, settings.poll()));
+        }
+        return MigrationStep.now(s.to(MigrationPhase.Copying, "nothing in flight"));
+    }
+
+    private MigrationStep copy(MigrationState s) throws Exception {
+        List<Map<String, Object>> rows = UserRows.read(from.db(), "files", userId, "id");
+        long objects = 0;
+        for (Map<String, Object> row : rows) {
+            for (String key : keys(row)) {
+                if (store.exists(from.bucket(), key)) {
+                    store.copy(from.bucket(), key, to.bucket());
+                    objects++;
+                }
+            }
+        }
+        UserRows.upsert(to.db(), "files", rows);
+        UserRows.upsert(to.db(), "upload_keys", UserRows.read(from.db(), "upload_keys", userId, "idem_key"));
+        return MigrationStep.now(s.counts(rows.size(), rows.size(), objects, 0)
+                .to(MigrationPhase.Verifying, "copied " + rows.size() + " file(s) and " + objects + " object(s)"));
+    }
+
+    private MigrationStep verify(MigrationState s) throws Exception {
+        List<Map<String, Object>> source = UserRows.read(from.db(), "files", userId, "id");
+        Map<Object, Map<String, Object>> copies = byId(UserRows.read(to.db(), "files", userId, "id"));
+        List<String> problems = new ArrayList<>();
+        for (Map<String, Object> row : source) {
+            if (!row.equals(copies.get(row.get("id")))) {
+                problems.add("row " + row.get("id"));
+                continue;
+            }
+            for (String key : keys(row)) {
+                long size = store.size(from.bucket(), key);
+                if (size >= 0 && store.size(to.bucket(), key) != size) {
+                    problems.add("object " + key);
+                }
+            }
+        }
+        if (!UserRows.read(to.db(), "upload_keys", userId, "idem_key")
+                .containsAll(UserRows.read(from.db(), "upload_keys", userId, "idem_key"))) {
+            problems.add("idempotency keys");
+        }
+        if (!problems.isEmpty()) {
+            return MigrationStep.now(s.to(MigrationPhase.Copying, problems.size() + " difference(s) ("
+                    + problems.get(0) + (problems.size() > 1 ? ", ..." : "") + "); copying again"));
+        }
+        return MigrationStep.now(s.counts(s.filesTotal(), s.filesCopied(), s.objectsCopied(), source.size())
+                .to(MigrationPhase.Switching, "verified " + source.size() + " file(s)"));
+    }
+
+    private MigrationStep switchHome(MigrationState s) throws Exception {
+        directory.switchHome(userId, from.region(), to.region());
+        Instant at = s.switchedAt() != null ? s.switchedAt() : clock.instant();
+        return MigrationStep.now(s.switched(at).to(MigrationPhase.CleaningUp, "home region is now "
+                + to.region().code()));
+    }
+
+    private MigrationStep cleanUp(MigrationState s) throws Exception {
+        Duration graceLeft = Duration.between(clock.instant(), s.switchedAt().plus(settings.grace()));
+        if (graceLeft.compareTo(Duration.ZERO) > 0) {
+            // API processes may still serve reads from the source with a cached directory entry.
+            return MigrationStep.after(s.to(MigrationPhase.CleaningUp, "grace period before deleting the source"),
+                    min(graceLeft, settings.poll()));
+        }
+        Map<Object, Map<String, Object>> copies = byId(UserRows.read(to.db(), "files", userId, "id"));
+        int changed = 0;
+        for (Map<String, Object> row : UserRows.read(from.db(), "files", userId, "id")) {
+            // The row goes first, and only as the version that was verified: a file the source touched since
+            // (say, the retry job) keeps its row and its objects, and the move copies it again.
+            if (!row.equals(copies.get(row.get("id"))) || !UserRows.deleteUnchanged(from.db(), "files", "id", row)) {
+                changed++;
+            }
+        }
+        Set<Object> left = byId(UserRows.read(from.db(), "files", userId, "id")).keySet();
+        for (Map<String, Object> copy : copies.values()) {
+            if (!left.contains(copy.get("id"))) {
+                // Also after a crash between a row's delete and its objects' (deleting a missing object is fine).
+                for (String key : keys(copy)) {
+                    store.delete(from.bucket(), key);
+                }
+            }
+        }
+        if (changed > 0) {
+            return MigrationStep.now(s.to(MigrationPhase.Copying, changed
+                    + " file(s) changed in the source after copying; copying again"));
+        }
+        UserRows.deleteAll(from.db(), "upload_keys", userId);
+        return MigrationStep.now(s.to(MigrationPhase.Completed, "moved " + s.filesVerified() + " file(s) from "
+                + from.region().code() + " to " + to.region().code()));
+    }
+
+    private static List<String> keys(Map<String, Object> row) {
+        return List.of((String) row.get("input_key"), (String) row.get("output_key"));
+    }
+
+    private static Map<Object, Map<String, Object>> byId(List<Map<String, Object>> rows) {
+        Map<Object, Map<String, Object>> m = new HashMap<>();
+        rows.forEach(r -> m.put(Objects.requireNonNull(r.get("id")), r));
+        return m;
+    }
+
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) < 0 ? a : b;
+    }
+}

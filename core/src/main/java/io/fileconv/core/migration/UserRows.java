@@ -1,0 +1,91 @@
+package io.fileconv.core.migration;
+
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * One user's rows of a regional table, read and written column by column: a move keeps every column as it is
+ * (ids, status, attempts, timestamps, and any column a later migration adds) without a hand-kept column list.
+ * Both regions run the same schema migrations, so the columns match. Table names are the code's own constants.
+ */
+final class UserRows {
+    private UserRows() {
+    }
+
+    static List<Map<String, Object>> read(DataSource ds, String table, String userId, String orderBy)
+            throws SQLException {
+        try (Connection c = ds.getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT * FROM " + table + " WHERE user_id=? ORDER BY "
+                     + orderBy)) {
+            ps.setString(1, userId);
+            try (ResultSet rs = ps.executeQuery()) {
+                ResultSetMetaData md = rs.getMetaData();
+                List<Map<String, Object>> rows = new ArrayList<>();
+                while (rs.next()) {
+                    Map<String, Object> row = new LinkedHashMap<>();
+                    for (int i = 1; i <= md.getColumnCount(); i++) {
+                        row.put(md.getColumnLabel(i), rs.getObject(i));
+                    }
+                    rows.add(row);
+                }
+                return rows;
+            }
+        }
+    }
+
+    /** Inserts the rows, or overwrites them where the key exists, in one transaction. */
+    static void upsert(DataSource ds, String table, List<Map<String, Object>> rows) throws SQLException {
+        if (rows.isEmpty()) {
+            return;
+        }
+        List<String> columns = List.copyOf(rows.get(0).keySet());
+        String sql = "INSERT INTO " + table + " (" + String.join(", ", columns) + ") VALUES ("
+                + columns.stream().map(x -> "?").collect(Collectors.joining(", ")) + ") ON DUPLICATE KEY UPDATE "
+                + columns.stream().map(col -> col + "=VALUES(" + col + ")").collect(Collectors.joining(", "));
+        try (Connection c = ds.getConnection()) {
+            c.setAutoCommit(false);
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                for (Map<String, Object> row : rows) {
+                    for (int i = 0; i < columns.size(); i++) {
+                        ps.setObject(i + 1, row.get(columns.get(i)));
+                    }
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+                c.commit();
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        }
+    }
+
+    /** Deletes the row only if it is still exactly {@code expected}'s version (same updated_at); false if not. */
+    static boolean deleteUnchanged(DataSource ds, String table, String idColumn, Map<String, Object> expected)
+            throws SQLException {
+        try (Connection c = ds.getConnection();
+             PreparedStatement ps = c.prepareStatement("DELETE FROM " + table + " WHERE " + idColumn
+                     + "=? AND updated_at=?")) {
+            ps.setObject(1, expected.get(idColumn));
+            ps.setObject(2, expected.get("updated_at"));
+            return ps.executeUpdate() == 1;
+        }
+    }
+
+    static void deleteAll(DataSource ds, String table, String userId) throws SQLException {
+        try (Connection c = ds.getConnection();
+             PreparedStatement ps = c.prepareStatement("DELETE FROM " + table + " WHERE user_id=?")) {
+            ps.setString(1, userId);
+            ps.executeUpdate();
+        }
+    }
+}

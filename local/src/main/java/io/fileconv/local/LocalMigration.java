@@ -1,0 +1,40 @@
+package io.fileconv.local;
+
+import com.zaxxer.hikari.HikariDataSource;
+import io.fileconv.core.Databases;
+import io.fileconv.core.Env;
+import io.fileconv.core.FileRepository;
+import io.fileconv.core.ObjectStore;
+import io.fileconv.core.Region;
+import io.fileconv.core.UserDirectory;
+import io.fileconv.core.migration.MigrationPhase;
+import io.fileconv.core.migration.MigrationState;
+import io.fileconv.core.migration.RegionMove;
+
+import java.time.Clock;
+
+/**
+ * {@code fileconv migrate <user> <from> <to>}: the RegionMigration controller's move, run against the running
+ * embedded stack and printed phase by phase. Run again after an interruption, it resumes (each phase is idempotent
+ * and an already switched user only gets the clean-up).
+ */
+final class LocalMigration {
+    private LocalMigration() {
+    }
+
+    static int run(Env env, String userId, Region from, Region to) throws Exception {
+        try (HikariDataSource source = Databases.pool(env.dbUrl(), from.database(), env.dbUser(), env.dbPassword(), 2);
+             HikariDataSource target = Databases.pool(env.dbUrl(), to.database(), env.dbUser(), env.dbPassword(), 2);
+             HikariDataSource users = Databases.pool(env.dbUrl(), "fileconv_directory", env.dbUser(),
+                     env.dbPassword(), 2);
+             ObjectStore store = new ObjectStore(env.objectStore())) {
+            RegionMove move = new RegionMove(userId,
+                    new RegionMove.Side(from, new FileRepository(from, source), env.bucket(from)),
+                    new RegionMove.Side(to, new FileRepository(to, target), env.bucket(to)),
+                    new UserDirectory(users), store, RegionMove.Settings.from(env), Clock.systemUTC());
+            MigrationState end = move.runToEnd(MigrationState.start(),
+                    s -> System.out.println(s.phase() + ": " + s.message()));
+            return end.phase() == MigrationPhase.Completed ? 0 : 1;
+        }
+    }
+}

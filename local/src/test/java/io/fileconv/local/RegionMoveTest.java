@@ -1,0 +1,204 @@
+package io.fileconv.local;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.zaxxer.hikari.HikariDataSource;
+import io.fileconv.core.Databases;
+import io.fileconv.core.FileRecord;
+import io.fileconv.core.FileStatus;
+import io.fileconv.core.ObjectStore;
+import io.fileconv.core.Region;
+import io.fileconv.core.UserDirectory;
+import io.fileconv.core.migration.MigrationPhase;
+import io.fileconv.core.migration.MigrationState;
+import io.fileconv.core.migration.MigrationStep;
+import io.fileconv.core.migration.RegionMove;
+import io.fileconv.testkit.ApiClient;
+import io.fileconv.testkit.SampleDocuments;
+import org.apache.pdfbox.Loader;
+import org.apache.pdfbox.pdmodel.PDDocument;
+import org.apache.pdfbox.text.PDFTextStripper;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.net.http.HttpResponse;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * A region move on the real embedded stack (MariaDB, S3, the API, the converter): a user with converted files moves
+ * from India to the UK. Uploads are refused while frozen and reads keep working; a source row that changes after it
+ * was copied is copied again instead of being deleted; the move is restarted without its state after the switch
+ * and converges; afterwards everything is served from the UK and nothing of the user is left in India.
+ */
+@ExtendWith(SharedStack.class)
+class RegionMoveTest {
+    private static final Region FROM = Region.IN;
+    private static final Region TO = Region.UK;
+    private static final RegionMove.Settings FAST = new RegionMove.Settings(Duration.ofSeconds(3),
+            Duration.ofMinutes(2), Duration.ofMillis(200));
+
+    @Test
+    void aUserMovesWithTheirFilesAndNothingStaysBehind(EmbeddedStack stack) throws Exception {
+        String user = "mover-" + UUID.randomUUID();
+        ApiClient api = new ApiClient(stack.baseUrl());
+        String token = api.token(user, FROM.code());
+        List<SampleDocuments.Doc> docs = List.of(SampleDocuments.txt(), SampleDocuments.docx(), SampleDocuments.csv());
+        List<String> ids = new ArrayList<>();
+        for (SampleDocuments.Doc d : docs) {
+            ids.add(api.uploadOk(token, d.name(), d.bytes()));
+        }
+        for (String id : ids) {
+            assertThat(api.awaitTerminal(token, id, Duration.ofMinutes(2)).get("status").asText())
+                    .isEqualTo("converted");
+        }
+        String idemKey = "move-key-" + UUID.randomUUID();
+        insertUploadKey(stack, FROM, user, idemKey, ids.get(0));
+
+        try (HikariDataSource users = Databases.pool(stack.jdbcBase(), "fileconv_directory", "root", "", 2)) {
+            ObjectStore store = stack.objectStore();
+            RegionMove move = move(stack, user, users);
+            List<MigrationPhase> seen = new ArrayList<>();
+
+            // Pending -> Freezing -> Draining: the user is frozen.
+            MigrationState state = until(move, MigrationState.start(), MigrationPhase.Draining, seen);
+            await("uploads refused once API caches see the freeze").atMost(Duration.ofSeconds(10))
+                    .untilAsserted(() -> {
+                        HttpResponse<String> r = api.upload(token, "late.txt", SampleDocuments.txt().bytes());
+                        assertThat(r.statusCode()).isEqualTo(503);
+                        assertThat(r.headers().firstValue("Retry-After")).isPresent();
+                        assertThat(ApiClient.json(r.body()).get("type").asText()).endsWith("user-migrating");
+                    });
+            assertThat(api.get(token, "/api/v1/files").statusCode()).as("reads go on while frozen").isEqualTo(200);
+
+            // ... -> Switching -> CleaningUp. Then the source touches one file after it was verified (as the retry
+            // job could): the clean-up must copy it again rather than delete a version the target does not have.
+            state = until(move, state, MigrationPhase.CleaningUp, seen);
+            assertThat(new UserDirectory(users).find(user).orElseThrow().homeRegion()).isEqualTo(TO);
+            touch(stack, FROM, ids.get(1));
+
+            // The state is lost here (a crash): a fresh move starts from Pending and converges.
+            state = move(stack, user, users).runToEnd(MigrationState.start(), s -> seen.add(s.phase()));
+            assertThat(state.phase()).as(state.message()).isEqualTo(MigrationPhase.Completed);
+            assertThat(seen).containsSubsequence(MigrationPhase.Freezing, MigrationPhase.Draining,
+                    MigrationPhase.Copying, MigrationPhase.Verifying, MigrationPhase.Switching,
+                    MigrationPhase.CleaningUp, MigrationPhase.Copying, MigrationPhase.Completed);
+
+            // Nothing of the user in India: no rows, no objects, no idempotency keys.
+            for (String id : ids) {
+                assertThat(stack.files(FROM).find(id)).as("row %s in %s", id, FROM).isEmpty();
+                FileRecord moved = stack.files(TO).find(id).orElseThrow();
+                assertThat(moved.status()).isEqualTo(FileStatus.CONVERTED);
+                assertThat(store.exists(FROM.defaultBucket(), moved.inputKey())).isFalse();
+                assertThat(store.exists(FROM.defaultBucket(), moved.outputKey())).isFalse();
+                assertThat(store.exists(TO.defaultBucket(), moved.outputKey())).isTrue();
+            }
+            assertThat(uploadKeys(stack, FROM, user)).isZero();
+            assertThat(uploadKeys(stack, TO, user)).isOne();
+        }
+
+        // Served from the UK: same ids, same PDFs; new uploads accepted and stored there.
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(api.upload(token, "after.txt",
+                SampleDocuments.txt().bytes()).statusCode()).isEqualTo(201));
+        JsonNode list = ApiClient.json(api.get(token, "/api/v1/files?limit=100").body());
+        List<String> listed = new ArrayList<>();
+        list.get("items").forEach(f -> listed.add(f.get("id").asText()));
+        assertThat(listed).containsAll(ids);
+        for (int i = 0; i < ids.size(); i++) {
+            HttpResponse<byte[]> pdf = api.pdf(token, ids.get(i));
+            assertThat(pdf.statusCode()).isEqualTo(200);
+            try (PDDocument d = Loader.loadPDF(pdf.body())) {
+                assertThat(new PDFTextStripper().getText(d).replaceAll("\\s+", " ")).contains(docs.get(i).sentence());
+            }
+        }
+    }
+
+    @Test
+    void aMoveOfAUserWhoIsNotInTheSourceRegionFailsAndChangesNothing(EmbeddedStack stack) throws Exception {
+        String user = "stays-" + UUID.randomUUID();
+        ApiClient api = new ApiClient(stack.baseUrl());
+        api.token(user, TO.code());
+        api.get(api.token(user, TO.code()), "/api/v1/files"); // registers the user in the UK
+        try (HikariDataSource users = Databases.pool(stack.jdbcBase(), "fileconv_directory", "root", "", 2)) {
+            MigrationState end = move(stack, "nobody-" + UUID.randomUUID(), users)
+                    .runToEnd(MigrationState.start(), s -> { });
+            assertThat(end.phase()).isEqualTo(MigrationPhase.Failed);
+            assertThat(end.message()).contains("not in the directory");
+            RegionMove wrongSource = new RegionMove(user, side(stack, FROM), side(stack, TO),
+                    new UserDirectory(users), stack.objectStore(), FAST, Clock.systemUTC());
+            assertThat(new UserDirectory(users).find(user).orElseThrow().homeRegion()).isEqualTo(TO);
+            // The user lives in the target already: only a clean-up of the source, which has nothing of theirs.
+            assertThat(wrongSource.runToEnd(MigrationState.start(), s -> { }).phase())
+                    .isEqualTo(MigrationPhase.Completed);
+            RegionMove backwards = new RegionMove(user, side(stack, Region.US), side(stack, FROM),
+                    new UserDirectory(users), stack.objectStore(), FAST, Clock.systemUTC());
+            MigrationState refused = backwards.runToEnd(MigrationState.start(), s -> { });
+            assertThat(refused.phase()).isEqualTo(MigrationPhase.Failed);
+            assertThat(refused.message()).contains("lives in uk, not in us");
+            assertThat(new UserDirectory(users).find(user).orElseThrow().migrating()).isFalse();
+        }
+    }
+
+    private static RegionMove move(EmbeddedStack stack, String user, HikariDataSource users) {
+        return new RegionMove(user, side(stack, FROM), side(stack, TO), new UserDirectory(users),
+                stack.objectStore(), FAST, Clock.systemUTC());
+    }
+
+    private static RegionMove.Side side(EmbeddedStack stack, Region region) {
+        return new RegionMove.Side(region, stack.files(region), region.defaultBucket());
+    }
+
+    /** Steps the move (waiting where it asks to) until it reaches {@code phase}. */
+    private static MigrationState until(RegionMove move, MigrationState state, MigrationPhase phase,
+                                       List<MigrationPhase> seen) throws Exception {
+        MigrationState s = state;
+        while (s.phase() != phase) {
+            assertThat(s.phase().isTerminal()).as("%s: %s", s.phase(), s.message()).isFalse();
+            MigrationStep step = move.next(s);
+            s = step.state();
+            seen.add(s.phase());
+            Thread.sleep(step.retryAfter().toMillis());
+        }
+        return s;
+    }
+
+    private static void touch(EmbeddedStack stack, Region region, String id) throws Exception {
+        try (Connection c = stack.files(region).dataSource().getConnection();
+             PreparedStatement ps = c.prepareStatement("UPDATE files SET updated_at=UTC_TIMESTAMP(3) + INTERVAL 1 SECOND"
+                     + " WHERE id=?")) {
+            ps.setString(1, id);
+            assertThat(ps.executeUpdate()).isOne();
+        }
+    }
+
+    private static void insertUploadKey(EmbeddedStack stack, Region region, String user, String key, String fileId)
+            throws Exception {
+        try (Connection c = stack.files(region).dataSource().getConnection();
+             PreparedStatement ps = c.prepareStatement("INSERT INTO upload_keys (user_id, idem_key, file_id,"
+                     + " created_at) VALUES (?,?,?,UTC_TIMESTAMP(3))")) {
+            ps.setString(1, user);
+            ps.setString(2, key);
+            ps.setString(3, fileId);
+            ps.executeUpdate();
+        }
+    }
+
+    private static int uploadKeys(EmbeddedStack stack, Region region, String user) throws Exception {
+        try (Connection c = stack.files(region).dataSource().getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM upload_keys WHERE user_id=?")) {
+            ps.setString(1, user);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getInt(1);
+            }
+        }
+    }
+}
