@@ -1,0 +1,152 @@
+package io.fileconv.local;
+
+import com.zaxxer.hikari.HikariDataSource;
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+import io.fileconv.core.Databases;
+import io.fileconv.core.Region;
+import io.fileconv.core.UserDirectory;
+import io.fileconv.core.migration.MigrationPhase;
+import io.fileconv.core.migration.RegionMove;
+import io.fileconv.operator.k8s.FileconvOperator;
+import io.fileconv.operator.k8s.OperatorEnvironment;
+import io.fileconv.operator.k8s.crd.RegionMigration;
+import io.fileconv.operator.k8s.crd.RegionMigrationSpec;
+import io.fileconv.operator.k8s.crd.RegionMigrationStatus;
+import io.fileconv.operator.k8s.reconciler.FileRepositoryStatusSink;
+import io.fileconv.testkit.ApiClient;
+import io.fileconv.testkit.SampleDocuments;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The RegionMigration controller in the operator, on fabric8's mock API server, moving a real user of the embedded
+ * stack: a RegionMigration created by an administrator runs to Completed with its counts, and the times of the freeze
+ * and the switch as conditions; one for a user nobody knows ends Failed with the reason.
+ */
+@ExtendWith(SharedStack.class)
+class RegionMigrationControllerTest {
+    private static final String NS = "fileconv";
+
+    @Test
+    void aRegionMigrationRunsToCompletedAndAnImpossibleOneFails(EmbeddedStack stack) throws Exception {
+        System.setProperty(FileconvOperator.EXIT_ON_INFORMER_ERROR, "false"); // many operators share test JVMs
+        String user = "rmig-" + UUID.randomUUID();
+        ApiClient api = new ApiClient(stack.baseUrl());
+        String token = api.token(user, "in");
+        List<String> ids = List.of(api.uploadOk(token, "a.txt", SampleDocuments.txt().bytes()),
+                api.uploadOk(token, "b.csv", SampleDocuments.csv().bytes()));
+        for (String id : ids) {
+            assertThat(api.awaitTerminal(token, id, Duration.ofMinutes(2)).get("status").asText())
+                    .isEqualTo("converted");
+        }
+
+        KubernetesMockServer server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
+                new KubernetesCrudDispatcher(), false);
+        server.init();
+        try (KubernetesClient kube = server.createClient();
+             HikariDataSource users = Databases.pool(stack.jdbcBase(), "fileconv_directory", "root", "", 2)) {
+            installCrds(kube);
+            UserDirectory directory = new UserDirectory(users);
+            RegionMove.Settings fast = new RegionMove.Settings(Duration.ofSeconds(2), Duration.ofMinutes(1),
+                    Duration.ofMillis(200));
+            Map<Region, io.fileconv.core.FileRepository> repositories = new EnumMap<>(Region.class);
+            EmbeddedStack.REGIONS.forEach(r -> repositories.put(r, stack.files(r)));
+            try (FileconvOperator operator = new FileconvOperator(kube,
+                    new OperatorEnvironment(Map.of("FILECONV_CONVERTER_IMAGE", "unused:1",
+                            "FILECONV_LEADER_ELECTION", "false")).settings(NS),
+                    new FileRepositoryStatusSink(repositories),
+                    (userId, from, to) -> new RegionMove(userId,
+                            new RegionMove.Side(from, stack.files(from), from.defaultBucket()),
+                            new RegionMove.Side(to, stack.files(to), to.defaultBucket()),
+                            directory, stack.objectStore(), fast, Clock.systemUTC()),
+                    () -> { })) {
+                operator.start();
+                create(kube, "move-" + user.substring(5, 13), user, "in", "uk");
+                create(kube, "move-nobody", "nobody-" + UUID.randomUUID(), "in", "uk");
+
+                RegionMigrationStatus done = await().atMost(Duration.ofMinutes(1)).until(
+                        () -> status(kube, "move-" + user.substring(5, 13)),
+                        s -> s != null && s.getPhase() != null && s.getPhase().isTerminal());
+                assertThat(done.getPhase()).as(done.getMessage()).isEqualTo(MigrationPhase.Completed);
+                assertThat(done.getFilesTotal()).isEqualTo(2);
+                assertThat(done.getFilesVerified()).isEqualTo(2);
+                assertThat(done.getObjectsCopied()).isEqualTo(4); // an input and a PDF per file
+                assertThat(done.getStartTime()).isNotBlank();
+                assertThat(done.getFinishTime()).isNotBlank();
+                Condition frozen = condition(done, "Frozen");
+                Condition switched = condition(done, "Switched");
+                assertThat(frozen.getStatus()).isEqualTo("True");
+                assertThat(switched.getStatus()).isEqualTo("True");
+                assertThat(java.time.Instant.parse(switched.getLastTransitionTime()))
+                        .isAfterOrEqualTo(java.time.Instant.parse(frozen.getLastTransitionTime()));
+                assertThat(directory.find(user).orElseThrow().homeRegion()).isEqualTo(Region.UK);
+                for (String id : ids) {
+                    assertThat(stack.files(Region.IN).find(id)).isEmpty();
+                    assertThat(stack.files(Region.UK).find(id)).isPresent();
+                }
+
+                RegionMigrationStatus failed = await().atMost(Duration.ofSeconds(30)).until(
+                        () -> status(kube, "move-nobody"), s -> s != null && s.getPhase() != null
+                                && s.getPhase().isTerminal());
+                assertThat(failed.getPhase()).isEqualTo(MigrationPhase.Failed);
+                assertThat(failed.getMessage()).contains("not in the directory");
+            }
+        } finally {
+            server.destroy();
+        }
+    }
+
+    private static void create(KubernetesClient kube, String name, String user, String from, String to) {
+        RegionMigration rm = new RegionMigration();
+        rm.getMetadata().setName(name);
+        rm.getMetadata().setNamespace(NS);
+        RegionMigrationSpec spec = new RegionMigrationSpec();
+        spec.setUserId(user);
+        spec.setFrom(from);
+        spec.setTo(to);
+        rm.setSpec(spec);
+        kube.resources(RegionMigration.class).inNamespace(NS).resource(rm).create();
+    }
+
+    private static RegionMigrationStatus status(KubernetesClient kube, String name) {
+        RegionMigration rm = kube.resources(RegionMigration.class).inNamespace(NS).withName(name).get();
+        return rm == null ? null : rm.getStatus();
+    }
+
+    private static Condition condition(RegionMigrationStatus s, String type) {
+        return s.getConditions().stream().filter(c -> type.equals(c.getType())).findFirst().orElseThrow();
+    }
+
+    private static void installCrds(KubernetesClient kube) throws Exception {
+        try (Stream<Path> files = Files.list(Path.of("..", "crds"))) {
+            for (Path file : files.filter(p -> p.toString().endsWith(".yml")).toList()) {
+                try (InputStream yaml = Files.newInputStream(file)) {
+                    CustomResourceDefinition crd = kube.apiextensions().v1().customResourceDefinitions().load(yaml)
+                            .item();
+                    kube.apiextensions().v1().customResourceDefinitions().resource(crd).create();
+                }
+            }
+        }
+    }
+}
