@@ -2,12 +2,8 @@ package io.fileconv.local;
 
 import io.fileconv.testkit.ApiClient;
 import com.zaxxer.hikari.HikariDataSource;
-import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.fabric8.mockwebserver.Context;
-import io.fabric8.mockwebserver.MockWebServer;
 import io.fileconv.core.ConsumerOffsetStore;
 import io.fileconv.core.ConversionLauncher;
 import io.fileconv.core.ConversionRequest;
@@ -30,9 +26,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -74,7 +68,6 @@ class KubernetesDispatchTest {
     /** Uploaded while the first dispatcher runs; the rest arrive after its successor started. */
     private static final int FIRST_UPLOADS = 30;
     private static final int CRASH_AT_LAUNCH = 20;
-    private static final Path CRD = Path.of("..", "crds", "fileconversions.fileconv.io-v1.yml");
 
     static Path dir;
     static EmbeddedInfra infra;
@@ -95,15 +88,9 @@ class KubernetesDispatchTest {
             pools.put(r, Databases.pool(infra.jdbcBase(), r.database(), "root", "", 4, null, "k8s-dispatch-" + r.code()));
         }
 
-        server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
-                new KubernetesCrudDispatcher(), false);
-        server.init();
+        server = MockCluster.start();
         kube = server.createClient();
-        assertThat(CRD).as("the committed CRD (crds/ at the repository root)").exists();
-        try (InputStream yaml = Files.newInputStream(CRD)) {
-            CustomResourceDefinition crd = kube.apiextensions().v1().customResourceDefinitions().load(yaml).item();
-            kube.apiextensions().v1().customResourceDefinitions().resource(crd).create();
-        }
+        MockCluster.installCrds(kube, Path.of(".."));
     }
 
     @AfterAll

