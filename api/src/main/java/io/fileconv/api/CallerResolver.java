@@ -64,6 +64,18 @@ public final class CallerResolver {
         return new Caller(user, store);
     }
 
+    /**
+     * Asks the directory again, uncached, just before an upload's row is written: a region move that froze the user
+     * while the body was streaming must not find a new row in the source after it copied the others.
+     */
+    public void confirmStillHome(Caller caller) throws SQLException {
+        UserDirectory.Entry now = directory.find(caller.userId()).orElse(null);
+        if (now == null || now.migrating() || now.homeRegion() != caller.home().region()) {
+            throw new Problem(503, "user-migrating", "Moving to another region",
+                    "your files are being moved to another region; try again shortly").with("retryAfterSeconds", 30);
+        }
+    }
+
     /** Carries the 307 target out of a handler. */
     public static final class RegionRedirect extends RuntimeException {
         private final String location;

@@ -105,10 +105,14 @@ public final class FilesController {
         String requestId = ctx.attribute("requestId");
         java.util.Optional<String> earlier;
         try {
+            callers.confirmStillHome(caller);
             earlier = caller.home().files().insertUploaded(id, caller.userId(), name, type.mediaType(), stored.size(),
                     stored.sha256(), requestId, idempotencyKey);
         } catch (Exception e) {
             store.delete(bucket, key); // no row, no object: the client may simply retry
+            if (e instanceof Problem p && p.status() == 503) {
+                ctx.header("Retry-After", "30");
+            }
             throw e;
         }
         if (earlier.isPresent()) {

@@ -86,10 +86,10 @@ class RegionMigrationControllerTest {
                 assertThat(done.getFinishTime()).isNotBlank();
                 Condition frozen = condition(done, "Frozen");
                 Condition switched = condition(done, "Switched");
-                assertThat(frozen.getStatus()).isEqualTo("True");
+                assertThat(frozen.getStatus()).as("uploads go to the target now").isEqualTo("False");
+                assertThat(frozen.getReason()).isEqualTo("Switched");
                 assertThat(switched.getStatus()).isEqualTo("True");
-                assertThat(java.time.Instant.parse(switched.getLastTransitionTime()))
-                        .isAfterOrEqualTo(java.time.Instant.parse(frozen.getLastTransitionTime()));
+                assertThat(frozen.getLastTransitionTime()).isEqualTo(switched.getLastTransitionTime());
                 assertThat(directory.find(user).orElseThrow().homeRegion()).isEqualTo(Region.UK);
                 for (String id : ids) {
                     assertThat(stack.files(Region.IN).find(id)).isEmpty();
@@ -101,9 +101,40 @@ class RegionMigrationControllerTest {
                                 && s.getPhase().isTerminal());
                 assertThat(failed.getPhase()).isEqualTo(MigrationPhase.Failed);
                 assertThat(failed.getMessage()).contains("not in the directory");
+
+                // A move deleted before its switch unfreezes the user (a file stuck in QUEUED keeps it draining).
+                String stuck = "stuck-" + UUID.randomUUID();
+                String stuckToken = api.token(stuck, "in");
+                String stuckFile = api.uploadOk(stuckToken, "s.txt", SampleDocuments.txt().bytes());
+                api.awaitTerminal(stuckToken, stuckFile, Duration.ofMinutes(2));
+                setStatus(stack, stuckFile, "QUEUED");
+                try {
+                    create(kube, "move-stuck", stuck, "in", "uk");
+                    await().atMost(Duration.ofSeconds(30)).until(() -> status(kube, "move-stuck"),
+                            st -> st != null && st.getPhase() == MigrationPhase.Draining);
+                    assertThat(directory.find(stuck).orElseThrow().migrating()).isTrue();
+                    kube.resources(RegionMigration.class).inNamespace(NS).withName("move-stuck").delete();
+                    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+                        assertThat(directory.find(stuck).orElseThrow().migrating()).isFalse();
+                        assertThat(kube.resources(RegionMigration.class).inNamespace(NS).withName("move-stuck")
+                                .get()).isNull();
+                    });
+                    assertThat(directory.find(stuck).orElseThrow().homeRegion()).isEqualTo(Region.IN);
+                } finally {
+                    setStatus(stack, stuckFile, "CONVERTED");
+                }
             }
         } finally {
             server.destroy();
+        }
+    }
+
+    private static void setStatus(EmbeddedStack stack, String id, String status) throws Exception {
+        try (java.sql.Connection c = stack.files(Region.IN).dataSource().getConnection();
+             java.sql.PreparedStatement ps = c.prepareStatement("UPDATE files SET status=? WHERE id=?")) {
+            ps.setString(1, status);
+            ps.setString(2, id);
+            ps.executeUpdate();
         }
     }
 

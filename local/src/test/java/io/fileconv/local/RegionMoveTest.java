@@ -53,6 +53,7 @@ class RegionMoveTest {
         String token = api.token(user, FROM.code());
         List<SampleDocuments.Doc> docs = List.of(SampleDocuments.txt(), SampleDocuments.docx(), SampleDocuments.csv());
         List<String> ids = new ArrayList<>();
+        List<SampleDocuments.Doc> expected = new ArrayList<>(docs);
         for (SampleDocuments.Doc d : docs) {
             ids.add(api.uploadOk(token, d.name(), d.bytes()));
         }
@@ -79,18 +80,26 @@ class RegionMoveTest {
                     });
             assertThat(api.get(token, "/api/v1/files").statusCode()).as("reads go on while frozen").isEqualTo(200);
 
-            // ... -> Switching -> CleaningUp. Then the source touches one file after it was verified (as the retry
-            // job could): the clean-up must copy it again rather than delete a version the target does not have.
+            // Draining -> Copying; then one file goes back into the pipeline in India (as a requeue would) before
+            // the copy: the move must wait for it again rather than copy a file that is being converted.
+            state = until(move, state, MigrationPhase.Copying, seen);
+            requeue(stack, FROM, ids.get(2));
+            state = until(move, state, MigrationPhase.Verifying, seen);
+            assertThat(stack.files(FROM).find(ids.get(2)).orElseThrow().attempts()).isEqualTo(2);
+
+            // ... -> Switching -> CleaningUp. Then an upload that was still streaming lands in India late: the
+            // clean-up must add it to the UK, not delete it.
             state = until(move, state, MigrationPhase.CleaningUp, seen);
             assertThat(new UserDirectory(users).find(user).orElseThrow().homeRegion()).isEqualTo(TO);
-            touch(stack, FROM, ids.get(1));
+            String late = lateUpload(stack, FROM, ids.get(0));
+            ids.add(late);
 
             // The state is lost here (a crash): a fresh move starts from Pending and converges.
             state = move(stack, user, users).runToEnd(MigrationState.start(), s -> seen.add(s.phase()));
             assertThat(state.phase()).as(state.message()).isEqualTo(MigrationPhase.Completed);
             assertThat(seen).containsSubsequence(MigrationPhase.Freezing, MigrationPhase.Draining,
-                    MigrationPhase.Copying, MigrationPhase.Verifying, MigrationPhase.Switching,
-                    MigrationPhase.CleaningUp, MigrationPhase.Copying, MigrationPhase.Completed);
+                    MigrationPhase.Copying, MigrationPhase.Draining, MigrationPhase.Copying, MigrationPhase.Verifying,
+                    MigrationPhase.Switching, MigrationPhase.CleaningUp, MigrationPhase.Completed);
 
             // Nothing of the user in India: no rows, no objects, no idempotency keys.
             for (String id : ids) {
@@ -112,11 +121,13 @@ class RegionMoveTest {
         List<String> listed = new ArrayList<>();
         list.get("items").forEach(f -> listed.add(f.get("id").asText()));
         assertThat(listed).containsAll(ids);
+        expected.add(docs.get(0)); // the late upload is a copy of the first file
         for (int i = 0; i < ids.size(); i++) {
             HttpResponse<byte[]> pdf = api.pdf(token, ids.get(i));
             assertThat(pdf.statusCode()).isEqualTo(200);
             try (PDDocument d = Loader.loadPDF(pdf.body())) {
-                assertThat(new PDFTextStripper().getText(d).replaceAll("\\s+", " ")).contains(docs.get(i).sentence());
+                assertThat(new PDFTextStripper().getText(d).replaceAll("\\s+", " "))
+                        .contains(expected.get(i).sentence());
             }
         }
     }
@@ -147,6 +158,39 @@ class RegionMoveTest {
         }
     }
 
+    @Test
+    void anUploadThatPassedTheCachedCheckBeforeTheFreezeWritesNoRow(EmbeddedStack stack) throws Exception {
+        String user = "racer-" + UUID.randomUUID();
+        ApiClient api = new ApiClient(stack.baseUrl());
+        String token = api.token(user, FROM.code());
+        assertThat(api.get(token, "/api/v1/files").statusCode()).isEqualTo(200); // registered, entry cached
+        try (HikariDataSource users = Databases.pool(stack.jdbcBase(), "fileconv_directory", "root", "", 2)) {
+            UserDirectory directory = new UserDirectory(users);
+            assertThat(directory.freeze(user, FROM)).isTrue();
+            try {
+                // Within the API's cache window the request passes the first check; the one before the insert
+                // (uncached) refuses it, and the object already streamed to S3 is removed.
+                HttpResponse<String> r = api.upload(token, "racing.txt", SampleDocuments.txt().bytes());
+                assertThat(r.statusCode()).as(r.body()).isEqualTo(503);
+                assertThat(r.headers().firstValue("Retry-After")).hasValue("30");
+                assertThat(rowsOf(stack, FROM, user)).isZero();
+            } finally {
+                directory.unfreeze(user, FROM);
+            }
+        }
+    }
+
+    private static int rowsOf(EmbeddedStack stack, Region region, String user) throws Exception {
+        try (Connection c = stack.files(region).dataSource().getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM files WHERE user_id=?")) {
+            ps.setString(1, user);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getInt(1);
+            }
+        }
+    }
+
     private static RegionMove move(EmbeddedStack stack, String user, HikariDataSource users) {
         return new RegionMove(user, side(stack, FROM), side(stack, TO), new UserDirectory(users),
                 stack.objectStore(), FAST, Clock.systemUTC());
@@ -170,13 +214,40 @@ class RegionMoveTest {
         return s;
     }
 
-    private static void touch(EmbeddedStack stack, Region region, String id) throws Exception {
+    /** FAILED/CONVERTED -> UPLOADED with the next attempt, as the retry job does: the stack converts it again. */
+    private static void requeue(EmbeddedStack stack, Region region, String id) throws Exception {
         try (Connection c = stack.files(region).dataSource().getConnection();
-             PreparedStatement ps = c.prepareStatement("UPDATE files SET updated_at=UTC_TIMESTAMP(3) + INTERVAL 1 SECOND"
-                     + " WHERE id=?")) {
+             PreparedStatement ps = c.prepareStatement("UPDATE files SET status='UPLOADED', attempts=attempts+1,"
+                     + " updated_at=UTC_TIMESTAMP(3) WHERE id=?")) {
             ps.setString(1, id);
             assertThat(ps.executeUpdate()).isOne();
         }
+    }
+
+    /** A converted file of the user written to the source after the switch (row and both objects); its id. */
+    private static String lateUpload(EmbeddedStack stack, Region region, String like) throws Exception {
+        String id = io.fileconv.core.Ids.newId();
+        FileRecord model = stack.files(region).find(like).orElseThrow();
+        String input = io.fileconv.core.S3Keys.input(model.userId(), id);
+        String output = io.fileconv.core.S3Keys.output(model.userId(), id);
+        var s3 = stack.objectStore().client();
+        String bucket = region.defaultBucket();
+        s3.copyObject(r -> r.sourceBucket(bucket).sourceKey(model.inputKey()).destinationBucket(bucket)
+                .destinationKey(input));
+        s3.copyObject(r -> r.sourceBucket(bucket).sourceKey(model.outputKey()).destinationBucket(bucket)
+                .destinationKey(output));
+        try (Connection c = stack.files(region).dataSource().getConnection();
+             PreparedStatement ps = c.prepareStatement("INSERT INTO files (id, user_id, original_name, detected_type,"
+                     + " size_bytes, sha256, input_key, output_key, status, attempts, created_at, updated_at)"
+                     + " SELECT ?, user_id, 'late.txt', detected_type, size_bytes, sha256, ?, ?, status, 1,"
+                     + " UTC_TIMESTAMP(3), UTC_TIMESTAMP(3) FROM files WHERE id=?")) {
+            ps.setString(1, id);
+            ps.setString(2, input);
+            ps.setString(3, output);
+            ps.setString(4, like);
+            assertThat(ps.executeUpdate()).isOne();
+        }
+        return id;
     }
 
     private static void insertUploadKey(EmbeddedStack stack, Region region, String user, String key, String fileId)

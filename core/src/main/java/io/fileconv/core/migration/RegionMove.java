@@ -35,16 +35,21 @@ import java.util.function.Consumer;
  *       back to Copying.</li>
  *   <li>Switching: home region and freeze change in one UPDATE; from now on the router sends the user to the
  *       target.</li>
- *   <li>CleaningUp: after the grace period, each source object and row is deleted only if the row is still the
- *       version that was verified (a row that changed sends the move back to Copying), then the user's
- *       idempotency keys. Nothing of the user is left in the source region.</li>
+ *   <li>CleaningUp: after the grace period the target is authoritative: a source row it lacks (an upload that
+ *       landed late) is added, never overwriting; then every finished source row and its objects are deleted, and
+ *       the user's idempotency keys. Nothing of the user is left in the source region.</li>
  * </ol>
- * A user who is not in {@code from}, or files that do not drain within the drain timeout, end in Failed; a
- * drain failure unfreezes the user first, and nothing has moved by then.
+ * Copying and Verifying go back to Draining if a source file is in progress again. A user who is not in
+ * {@code from}, files that do not drain within the drain timeout, a user unfrozen meanwhile, or a switch that did
+ * not apply, end in Failed; before the switch the source is never modified, and a drain failure unfreezes the
+ * user. The retry job leaves the files of a frozen user alone (RetryMain), and the API confirms the user's home,
+ * uncached, just before writing an upload's row, so a move's view of the source stays complete.
  */
 public final class RegionMove {
     private static final Set<FileStatus> IN_FLIGHT = EnumSet.of(FileStatus.UPLOADED, FileStatus.QUEUED,
             FileStatus.CONVERTING);
+    private static final List<String> FINISHED = EnumSet.complementOf(EnumSet.copyOf(IN_FLIGHT)).stream()
+            .map(Enum::name).toList();
 
     /** One end of the move: a region's files table and bucket. */
     public record Side(Region region, FileRepository files, String bucket) {
@@ -106,6 +111,11 @@ public final class RegionMove {
         };
     }
 
+    /** Gives the move up before the switch (its RegionMigration was deleted): the user may upload again. */
+    public void abandon() throws Exception {
+        directory.unfreeze(userId, from.region());
+    }
+
     /** Runs phase after phase until Completed or Failed, waiting where a phase asks to; for the local command. */
     public MigrationState runToEnd(MigrationState state, Consumer<MigrationState> progress) throws Exception {
         MigrationState s = state;
@@ -148,9 +158,13 @@ public final class RegionMove {
     }
 
     private MigrationStep drain(MigrationState s) throws Exception {
+        if (!stillFrozen()) {
+            // E.g. a drain timeout unfroze the user but its status was not saved: never move an unfrozen user.
+            return MigrationStep.now(s.to(MigrationPhase.Failed, "user " + userId + " is no longer frozen in "
+                    + from.region().code() + "; nothing moved"));
+        }
         Instant now = clock.instant();
-        long inFlight = UserRows.read(from.db(), "files", userId, "id").stream()
-                .filter(r -> IN_FLIGHT.contains(FileStatus.valueOf((String) r.get("status")))).count();
+        long inFlight = inFlight(UserRows.read(from.db(), "files", userId, "id"));
         if (inFlight > 0) {
             if (now.isAfter(s.frozenAt().plus(settings.drainTimeout()))) {
                 directory.unfreeze(userId, from.region());
@@ -171,6 +185,10 @@ public final class RegionMove {
 
     private MigrationStep copy(MigrationState s) throws Exception {
         List<Map<String, Object>> rows = UserRows.read(from.db(), "files", userId, "id");
+        if (inFlight(rows) > 0) {
+            return MigrationStep.now(s.to(MigrationPhase.Draining, "a file is in progress again in "
+                    + from.region().code()));
+        }
         long objects = 0;
         for (Map<String, Object> row : rows) {
             for (String key : keys(row)) {
@@ -188,6 +206,10 @@ public final class RegionMove {
 
     private MigrationStep verify(MigrationState s) throws Exception {
         List<Map<String, Object>> source = UserRows.read(from.db(), "files", userId, "id");
+        if (inFlight(source) > 0) {
+            return MigrationStep.now(s.to(MigrationPhase.Draining, "a file is in progress again in "
+                    + from.region().code()));
+        }
         Map<Object, Map<String, Object>> copies = byId(UserRows.read(to.db(), "files", userId, "id"));
         List<String> problems = new ArrayList<>();
         for (Map<String, Object> row : source) {
@@ -216,11 +238,23 @@ public final class RegionMove {
 
     private MigrationStep switchHome(MigrationState s) throws Exception {
         directory.switchHome(userId, from.region(), to.region());
+        UserDirectory.Entry now = directory.find(userId).orElse(null);
+        if (now == null || now.homeRegion() != to.region() || now.migrating()) {
+            // Someone else moved or unfroze the user meanwhile: deleting the source now could lose their files.
+            return MigrationStep.now(s.to(MigrationPhase.Failed, "the switch did not apply: user " + userId
+                    + (now == null ? " is gone" : " lives in " + now.homeRegion().code()
+                    + (now.migrating() ? " (frozen)" : "")) + "; the source was left as it is"));
+        }
         Instant at = s.switchedAt() != null ? s.switchedAt() : clock.instant();
         return MigrationStep.now(s.switched(at).to(MigrationPhase.CleaningUp, "home region is now "
                 + to.region().code()));
     }
 
+    /**
+     * After the switch the target is the user's live data (its own conversions, retries and cancels change it), so
+     * nothing is copied over it any more: a source row the target lacks (an upload that landed late) is added, and
+     * every finished source row is deleted with its objects.
+     */
     private MigrationStep cleanUp(MigrationState s) throws Exception {
         Duration graceLeft = Duration.between(clock.instant(), s.switchedAt().plus(settings.grace()));
         if (graceLeft.compareTo(Duration.ZERO) > 0) {
@@ -228,31 +262,45 @@ public final class RegionMove {
             return MigrationStep.after(s.to(MigrationPhase.CleaningUp, "grace period before deleting the source"),
                     min(graceLeft, settings.poll()));
         }
-        Map<Object, Map<String, Object>> copies = byId(UserRows.read(to.db(), "files", userId, "id"));
-        int changed = 0;
-        for (Map<String, Object> row : UserRows.read(from.db(), "files", userId, "id")) {
-            // The row goes first, and only as the version that was verified: a file the source touched since
-            // (say, the retry job) keeps its row and its objects, and the move copies it again.
-            if (!row.equals(copies.get(row.get("id"))) || !UserRows.deleteUnchanged(from.db(), "files", "id", row)) {
-                changed++;
-            }
+        List<Map<String, Object>> source = UserRows.read(from.db(), "files", userId, "id");
+        long inFlight = inFlight(source);
+        if (inFlight > 0) {
+            return MigrationStep.after(s.to(MigrationPhase.CleaningUp, "waiting for " + inFlight
+                    + " file(s) still in progress in " + from.region().code()), settings.poll());
         }
-        Set<Object> left = byId(UserRows.read(from.db(), "files", userId, "id")).keySet();
-        for (Map<String, Object> copy : copies.values()) {
-            if (!left.contains(copy.get("id"))) {
-                // Also after a crash between a row's delete and its objects' (deleting a missing object is fine).
-                for (String key : keys(copy)) {
-                    store.delete(from.bucket(), key);
+        Map<Object, Map<String, Object>> target = byId(UserRows.read(to.db(), "files", userId, "id"));
+        List<Map<String, Object>> late = source.stream().filter(r -> !target.containsKey(r.get("id"))).toList();
+        for (Map<String, Object> row : late) {
+            for (String key : keys(row)) {
+                if (store.exists(from.bucket(), key)) {
+                    store.copy(from.bucket(), key, to.bucket());
                 }
             }
         }
-        if (changed > 0) {
-            return MigrationStep.now(s.to(MigrationPhase.Copying, changed
-                    + " file(s) changed in the source after copying; copying again"));
+        UserRows.insertMissing(to.db(), "files", late);
+        UserRows.insertMissing(to.db(), "upload_keys", UserRows.read(from.db(), "upload_keys", userId, "idem_key"));
+        // Rows first, objects after: a crash in between leaves objects whose row is gone, deleted on the next run.
+        for (Map<String, Object> row : source) {
+            UserRows.deleteFileIn(from.db(), row.get("id"), FINISHED);
+            for (String key : keys(row)) {
+                store.delete(from.bucket(), key);
+            }
+        }
+        if (!UserRows.read(from.db(), "files", userId, "id").isEmpty()) {
+            return MigrationStep.after(s.to(MigrationPhase.CleaningUp, "a source file changed while cleaning up"),
+                    settings.poll());
         }
         UserRows.deleteAll(from.db(), "upload_keys", userId);
-        return MigrationStep.now(s.to(MigrationPhase.Completed, "moved " + s.filesVerified() + " file(s) from "
-                + from.region().code() + " to " + to.region().code()));
+        return MigrationStep.now(s.to(MigrationPhase.Completed, "moved " + (s.filesVerified() + late.size())
+                + " file(s) from " + from.region().code() + " to " + to.region().code()));
+    }
+
+    private boolean stillFrozen() throws Exception {
+        return directory.find(userId).filter(e -> e.homeRegion() == from.region() && e.migrating()).isPresent();
+    }
+
+    private static long inFlight(List<Map<String, Object>> rows) {
+        return rows.stream().filter(r -> IN_FLIGHT.contains(FileStatus.valueOf((String) r.get("status")))).count();
     }
 
     private static List<String> keys(Map<String, Object> row) {

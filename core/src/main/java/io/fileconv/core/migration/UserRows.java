@@ -6,6 +6,8 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
+import java.sql.Types;
+import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -33,7 +35,11 @@ final class UserRows {
                 while (rs.next()) {
                     Map<String, Object> row = new LinkedHashMap<>();
                     for (int i = 1; i <= md.getColumnCount(); i++) {
-                        row.put(md.getColumnLabel(i), rs.getObject(i));
+                        // DATETIME as the wall-clock value it stores: a java.sql.Timestamp would go through the
+                        // JVM's time zone and could shift by an hour around a daylight-saving change.
+                        int type = md.getColumnType(i);
+                        row.put(md.getColumnLabel(i), type == Types.TIMESTAMP || type == Types.TIMESTAMP_WITH_TIMEZONE
+                                ? rs.getObject(i, LocalDateTime.class) : rs.getObject(i));
                     }
                     rows.add(row);
                 }
@@ -44,13 +50,24 @@ final class UserRows {
 
     /** Inserts the rows, or overwrites them where the key exists, in one transaction. */
     static void upsert(DataSource ds, String table, List<Map<String, Object>> rows) throws SQLException {
+        write(ds, table, rows, true);
+    }
+
+    /** Inserts the rows whose key is not there yet; existing rows are left as they are. */
+    static void insertMissing(DataSource ds, String table, List<Map<String, Object>> rows) throws SQLException {
+        write(ds, table, rows, false);
+    }
+
+    private static void write(DataSource ds, String table, List<Map<String, Object>> rows, boolean overwrite)
+            throws SQLException {
         if (rows.isEmpty()) {
             return;
         }
         List<String> columns = List.copyOf(rows.get(0).keySet());
-        String sql = "INSERT INTO " + table + " (" + String.join(", ", columns) + ") VALUES ("
-                + columns.stream().map(x -> "?").collect(Collectors.joining(", ")) + ") ON DUPLICATE KEY UPDATE "
-                + columns.stream().map(col -> col + "=VALUES(" + col + ")").collect(Collectors.joining(", "));
+        String sql = "INSERT " + (overwrite ? "" : "IGNORE ") + "INTO " + table + " (" + String.join(", ", columns)
+                + ") VALUES (" + columns.stream().map(x -> "?").collect(Collectors.joining(", ")) + ")"
+                + (overwrite ? " ON DUPLICATE KEY UPDATE " + columns.stream().map(col -> col + "=VALUES(" + col + ")")
+                .collect(Collectors.joining(", ")) : "");
         try (Connection c = ds.getConnection()) {
             c.setAutoCommit(false);
             try (PreparedStatement ps = c.prepareStatement(sql)) {
@@ -69,14 +86,15 @@ final class UserRows {
         }
     }
 
-    /** Deletes the row only if it is still exactly {@code expected}'s version (same updated_at); false if not. */
-    static boolean deleteUnchanged(DataSource ds, String table, String idColumn, Map<String, Object> expected)
-            throws SQLException {
+    /** Deletes a files row by id if it is (still) in one of the given statuses; false if not. */
+    static boolean deleteFileIn(DataSource ds, Object id, List<String> statuses) throws SQLException {
         try (Connection c = ds.getConnection();
-             PreparedStatement ps = c.prepareStatement("DELETE FROM " + table + " WHERE " + idColumn
-                     + "=? AND updated_at=?")) {
-            ps.setObject(1, expected.get(idColumn));
-            ps.setObject(2, expected.get("updated_at"));
+             PreparedStatement ps = c.prepareStatement("DELETE FROM files WHERE id=? AND status IN ("
+                     + statuses.stream().map(x -> "?").collect(Collectors.joining(",")) + ")")) {
+            ps.setObject(1, id);
+            for (int i = 0; i < statuses.size(); i++) {
+                ps.setString(i + 2, statuses.get(i));
+            }
             return ps.executeUpdate() == 1;
         }
     }

@@ -19,7 +19,7 @@ import java.util.stream.Collectors;
  */
 final class RetryCandidates implements RetryPass.Candidates {
     /** FAILED rows of a retryable class below the attempt limit; the class list comes from {@link FailureClass}. */
-    static final String SQL = "SELECT id, attempts FROM files WHERE status='" + FileStatus.FAILED.name() + "'"
+    static final String SQL = "SELECT id, attempts, user_id FROM files WHERE status='" + FileStatus.FAILED.name() + "'"
             + " AND failure_class IN (" + Arrays.stream(FailureClass.values()).filter(FailureClass::retryable)
                     .map(f -> "'" + f.name() + "'").collect(Collectors.joining(",")) + ")"
             + " AND attempts < ? AND id > ? ORDER BY id LIMIT ?";
@@ -42,7 +42,7 @@ final class RetryCandidates implements RetryPass.Candidates {
             List<RetryCandidate> out = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    out.add(new RetryCandidate(rs.getString(1), rs.getInt(2)));
+                    out.add(new RetryCandidate(rs.getString(1), rs.getInt(2), rs.getString(3)));
                 }
             }
             return out;

@@ -5,10 +5,13 @@ import io.fileconv.core.Databases;
 import io.fileconv.core.Env;
 import io.fileconv.core.FileRepository;
 import io.fileconv.core.Region;
+import io.fileconv.core.UserDirectory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.List;
 
 /**
@@ -35,10 +38,12 @@ public final class RetryMain {
         boolean failed = false;
         for (Region region : env.regions()) {
             try (HikariDataSource pool = Databases.pool(env.dbUrl(), region.database(), env.dbUser(),
-                    env.dbPassword(), 2)) {
+                    env.dbPassword(), 2);
+                 HikariDataSource users = Databases.pool(env.dbUrl(), "fileconv_directory", env.dbUser(),
+                         env.dbPassword(), 1)) {
                 FileRepository files = new FileRepository(region, pool);
                 RetryPass.Result r = new RetryPass(PAGE_SIZE).run(new RetryCandidates(pool, maxAttempts),
-                        files::requeueForRetry);
+                        livesHere(new UserDirectory(users), region), files::requeueForRetry);
                 parts.add(summary(region, r));
             } catch (Exception e) {
                 log.error("retry in region {} failed", region.code(), e);
@@ -48,6 +53,22 @@ public final class RetryMain {
         }
         System.out.println("retry (max attempts " + maxAttempts + "): " + String.join("; ", parts));
         return failed ? 1 : 0;
+    }
+
+    /**
+     * A region move owns the user's rows from the freeze on: the source's are about to be deleted and the target's
+     * are copies until the switch. Retrying either would convert a file the move does not know about.
+     */
+    static RetryPass.Eligible livesHere(UserDirectory directory, Region region) {
+        Map<String, Boolean> seen = new HashMap<>();
+        return c -> {
+            Boolean ok = seen.get(c.userId());
+            if (ok == null) {
+                ok = directory.find(c.userId()).map(e -> e.homeRegion() == region && !e.migrating()).orElse(true);
+                seen.put(c.userId(), ok);
+            }
+            return ok;
+        };
     }
 
     static int maxAttempts(Env env) {

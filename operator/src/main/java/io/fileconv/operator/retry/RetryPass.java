@@ -36,7 +36,17 @@ public final class RetryPass {
         this.pageSize = pageSize;
     }
 
+    /** Whether the file's owner may be retried here now (not frozen by a migration, still living here). */
+    @FunctionalInterface
+    public interface Eligible {
+        boolean test(RetryCandidate candidate) throws SQLException;
+    }
+
     public Result run(Candidates candidates, Requeue requeue) throws SQLException {
+        return run(candidates, c -> true, requeue);
+    }
+
+    public Result run(Candidates candidates, Eligible eligible, Requeue requeue) throws SQLException {
         int found = 0;
         int requeued = 0;
         String after = null;
@@ -44,7 +54,7 @@ public final class RetryPass {
             List<RetryCandidate> page = candidates.after(after, pageSize);
             for (RetryCandidate c : page) {
                 found++;
-                if (requeue.apply(c.id(), c.attempts())) {
+                if (eligible.test(c) && requeue.apply(c.id(), c.attempts())) {
                     requeued++;
                 }
                 after = c.id();

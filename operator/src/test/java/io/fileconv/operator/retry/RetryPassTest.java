@@ -22,7 +22,7 @@ class RetryPassTest {
             List<RetryCandidate> out = new ArrayList<>();
             (after == null ? rows : rows.tailMap(after, false)).forEach((id, attempts) -> {
                 if (out.size() < limit) {
-                    out.add(new RetryCandidate(id, attempts));
+                    out.add(new RetryCandidate(id, attempts, "user-" + id));
                 }
             });
             return out;
@@ -51,6 +51,18 @@ class RetryPassTest {
         Set<String> changedMeanwhile = Set.of("b", "d");
         RetryPass.Result r = new RetryPass(2).run(table(rows), (id, attempt) -> !changedMeanwhile.contains(id));
         assertThat(r).isEqualTo(new RetryPass.Result(4, 2));
+    }
+
+    @Test
+    void filesOfUsersWhoAreMovingOrLiveElsewhereAreLeftAlone() throws Exception {
+        TreeMap<String, Integer> rows = new TreeMap<>(Map.of("a", 1, "b", 1, "c", 1));
+        Set<String> requeued = new java.util.TreeSet<>();
+        RetryPass.Result r = new RetryPass(2).run(table(rows), c -> !c.userId().equals("user-b"), (id, attempt) -> {
+            requeued.add(id);
+            return true;
+        });
+        assertThat(r).isEqualTo(new RetryPass.Result(3, 2));
+        assertThat(requeued).containsExactly("a", "c");
     }
 
     @Test

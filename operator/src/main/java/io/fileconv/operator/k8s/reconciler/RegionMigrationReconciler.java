@@ -9,8 +9,10 @@ import io.fileconv.core.migration.RegionMove;
 import io.fileconv.operator.k8s.crd.RegionMigration;
 import io.fileconv.operator.k8s.crd.RegionMigrationSpec;
 import io.fileconv.operator.k8s.crd.RegionMigrationStatus;
+import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import org.slf4j.Logger;
@@ -28,11 +30,12 @@ import java.util.ArrayList;
  * Errors (database or S3 down) leave the status as it was and JOSDK retries the same phase with back-off.
  */
 @ControllerConfiguration(name = RegionMigrationReconciler.NAME)
-public class RegionMigrationReconciler implements Reconciler<RegionMigration> {
+public class RegionMigrationReconciler implements Reconciler<RegionMigration>, Cleaner<RegionMigration> {
     public static final String NAME = "regionmigration";
     static final String FROZEN = "Frozen";
     static final String SWITCHED = "Switched";
     private static final Logger log = LoggerFactory.getLogger(RegionMigrationReconciler.class);
+    static final Duration ERROR_BACKOFF = Duration.ofSeconds(15);
 
     /** Builds the move of one user between two regions this operator serves. */
     @FunctionalInterface
@@ -49,8 +52,7 @@ public class RegionMigrationReconciler implements Reconciler<RegionMigration> {
     }
 
     @Override
-    public UpdateControl<RegionMigration> reconcile(RegionMigration rm, Context<RegionMigration> context)
-            throws Exception {
+    public UpdateControl<RegionMigration> reconcile(RegionMigration rm, Context<RegionMigration> context) {
         RegionMigrationStatus status = rm.getStatus() == null ? new RegionMigrationStatus() : rm.getStatus();
         rm.setStatus(status);
         MigrationState state = state(status);
@@ -58,8 +60,17 @@ public class RegionMigrationReconciler implements Reconciler<RegionMigration> {
             return UpdateControl.noUpdate();
         }
         RegionMigrationSpec spec = rm.getSpec();
-        MigrationStep step = moves.create(spec.getUserId(), Region.fromCode(spec.getFrom()),
-                Region.fromCode(spec.getTo())).next(state);
+        MigrationStep step;
+        try {
+            step = move(spec).next(state);
+        } catch (Exception e) {
+            // Database or S3 unreachable: the phase runs again (it is idempotent), for as long as it takes, and the
+            // status says why it is stuck instead of the move going quiet after a few JOSDK retries.
+            log.warn("migration {}: {} failed, retrying in {}", rm.getMetadata().getName(), state.phase(),
+                    ERROR_BACKOFF, e);
+            status.setMessage(state.phase() + " failed, retrying: " + e);
+            return UpdateControl.patchStatus(rm).rescheduleAfter(ERROR_BACKOFF);
+        }
         MigrationState next = step.state();
         if (next.phase() != state.phase()) {
             log.info("migration {} of user {} {} -> {}: {} -> {} ({})", rm.getMetadata().getName(), spec.getUserId(),
@@ -70,6 +81,36 @@ public class RegionMigrationReconciler implements Reconciler<RegionMigration> {
         // A status patch of our own raises no new event, so the next phase is scheduled explicitly.
         return next.phase().isTerminal() ? control
                 : control.rescheduleAfter(step.retryAfter().isZero() ? Duration.ofMillis(1) : step.retryAfter());
+    }
+
+    /**
+     * Deleting a RegionMigration never strands the user: before the switch it unfreezes them (nothing has left the
+     * source); from the switch on the finalizer stays until the clean-up has removed everything from the source.
+     */
+    @Override
+    public DeleteControl cleanup(RegionMigration rm, Context<RegionMigration> context) throws Exception {
+        MigrationState state = rm.getStatus() == null ? MigrationState.start() : state(rm.getStatus());
+        if (state.phase().isTerminal() || state.phase() == MigrationPhase.Pending) {
+            return DeleteControl.defaultDelete();
+        }
+        RegionMove move = move(rm.getSpec());
+        if (state.switchedAt() == null) {
+            move.abandon();
+            log.info("migration {} deleted in {}: user {} unfrozen", rm.getMetadata().getName(), state.phase(),
+                    rm.getSpec().getUserId());
+            return DeleteControl.defaultDelete();
+        }
+        MigrationStep step = move.next(state);
+        if (step.state().phase() == MigrationPhase.Completed) {
+            return DeleteControl.defaultDelete();
+        }
+        // The status keeps the phase; CleaningUp starts over from it each time (it is idempotent).
+        return DeleteControl.noFinalizerRemoval().rescheduleAfter(step.retryAfter().isZero()
+                ? Duration.ofSeconds(1) : step.retryAfter());
+    }
+
+    private RegionMove move(RegionMigrationSpec spec) {
+        return moves.create(spec.getUserId(), Region.fromCode(spec.getFrom()), Region.fromCode(spec.getTo()));
     }
 
     static MigrationState state(RegionMigrationStatus s) {
@@ -98,6 +139,9 @@ public class RegionMigrationReconciler implements Reconciler<RegionMigration> {
         if (m.frozenAt() != null && m.phase() == MigrationPhase.Failed && m.switchedAt() == null) {
             StatusConditions.set(s.getConditions(), FROZEN, false, "Unfrozen", "the move gave up; uploads accepted",
                     generation, now);
+        } else if (m.frozenAt() != null && m.switchedAt() != null) {
+            StatusConditions.set(s.getConditions(), FROZEN, false, "Switched", "the target region takes uploads",
+                    generation, m.switchedAt());
         } else if (m.frozenAt() != null) {
             // The transition time is the freeze itself: the grace periods are timed from it after a restart.
             StatusConditions.set(s.getConditions(), FROZEN, true, "UploadsFrozen", "uploads refused until the switch",
