@@ -73,22 +73,42 @@ public final class UserDirectory {
         return find(userId).orElseThrow();
     }
 
-    /** Freezes the user for a migration out of {@code from}; false when the user is not (or no longer) there. */
-    public boolean freeze(String userId, Region from) throws SQLException {
-        return update("UPDATE users SET migrating=TRUE, updated_at=UTC_TIMESTAMP(3) WHERE user_id=? AND home_region=?",
-                userId, from.code()) || find(userId).filter(e -> e.homeRegion() == from && e.migrating()).isPresent();
+    /**
+     * Freezes the user for the move {@code migrationId} out of {@code from}. False when the user is not (or no
+     * longer) there, or another move holds them: one move per user at a time.
+     */
+    public boolean freeze(String userId, Region from, String migrationId) throws SQLException {
+        update("UPDATE users SET migrating=TRUE, migration_id=?, updated_at=UTC_TIMESTAMP(3)"
+                + " WHERE user_id=? AND home_region=? AND (migrating=FALSE OR migration_id=?)",
+                migrationId, userId, from.code(), migrationId);
+        return heldBy(userId, from, migrationId);
     }
 
-    /** Ends a migration that could not finish: the user stays in {@code from} and may upload again. */
-    public void unfreeze(String userId, Region from) throws SQLException {
-        update("UPDATE users SET migrating=FALSE, updated_at=UTC_TIMESTAMP(3) WHERE user_id=? AND home_region=?",
-                userId, from.code());
+    /** True while {@code migrationId} holds the user frozen in {@code from}. */
+    public boolean heldBy(String userId, Region from, String migrationId) throws SQLException {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT 1 FROM users WHERE user_id=? AND home_region=?"
+                     + " AND migrating=TRUE AND migration_id=?")) {
+            ps.setString(1, userId);
+            ps.setString(2, from.code());
+            ps.setString(3, migrationId);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        }
+    }
+
+    /** Ends a move that could not finish: the user stays in {@code from} and may upload again. */
+    public void unfreeze(String userId, Region from, String migrationId) throws SQLException {
+        update("UPDATE users SET migrating=FALSE, migration_id=NULL, updated_at=UTC_TIMESTAMP(3)"
+                + " WHERE user_id=? AND home_region=? AND migration_id=?", userId, from.code(), migrationId);
     }
 
     /** The switch: home becomes {@code to} and the freeze ends, in one statement; a repeat changes nothing. */
-    public void switchHome(String userId, Region from, Region to) throws SQLException {
-        update("UPDATE users SET home_region=?, migrating=FALSE, updated_at=UTC_TIMESTAMP(3)"
-                + " WHERE user_id=? AND home_region=?", to.code(), userId, from.code());
+    public void switchHome(String userId, Region from, Region to, String migrationId) throws SQLException {
+        update("UPDATE users SET home_region=?, migrating=FALSE, migration_id=NULL, updated_at=UTC_TIMESTAMP(3)"
+                + " WHERE user_id=? AND home_region=? AND migration_id=?", to.code(), userId, from.code(),
+                migrationId);
     }
 
     private boolean update(String sql, String... params) throws SQLException {

@@ -28,7 +28,9 @@ final class LocalMigration {
              HikariDataSource users = Databases.pool(env.dbUrl(), "fileconv_directory", env.dbUser(),
                      env.dbPassword(), 2);
              ObjectStore store = new ObjectStore(env.objectStore())) {
-            RegionMove move = new RegionMove(userId,
+            // The same id on every run of the same move, so a rerun resumes it instead of being refused.
+            String migrationId = "local:" + userId + ":" + from.code() + ":" + to.code();
+            RegionMove move = new RegionMove(userId, migrationId,
                     new RegionMove.Side(from, new FileRepository(from, source), env.bucket(from)),
                     new RegionMove.Side(to, new FileRepository(to, target), env.bucket(to)),
                     new UserDirectory(users), store, RegionMove.Settings.from(env), Clock.systemUTC());

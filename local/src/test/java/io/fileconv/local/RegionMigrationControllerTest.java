@@ -66,7 +66,7 @@ class RegionMigrationControllerTest {
                     new OperatorEnvironment(Map.of("FILECONV_CONVERTER_IMAGE", "unused:1",
                             "FILECONV_LEADER_ELECTION", "false")).settings(NS),
                     new FileRepositoryStatusSink(repositories),
-                    (userId, from, to) -> new RegionMove(userId,
+                    (migrationId, userId, from, to) -> new RegionMove(userId, migrationId,
                             new RegionMove.Side(from, stack.files(from), from.defaultBucket()),
                             new RegionMove.Side(to, stack.files(to), to.defaultBucket()),
                             directory, stack.objectStore(), fast, Clock.systemUTC()),

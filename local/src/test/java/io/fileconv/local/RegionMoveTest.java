@@ -79,6 +79,13 @@ class RegionMoveTest {
                         assertThat(ApiClient.json(r.body()).get("type").asText()).endsWith("user-migrating");
                     });
             assertThat(api.get(token, "/api/v1/files").statusCode()).as("reads go on while frozen").isEqualTo(200);
+            RegionMove rival = new RegionMove(user, "rival", side(stack, FROM), side(stack, Region.US),
+                    new UserDirectory(users), store, FAST, Clock.systemUTC());
+            MigrationState refused = rival.runToEnd(MigrationState.start(), x -> { });
+            assertThat(refused.phase()).isEqualTo(MigrationPhase.Failed);
+            assertThat(refused.message()).contains("being moved by another migration");
+            assertThat(new UserDirectory(users).heldBy(user, FROM, "move-of-" + user))
+                    .as("the rival neither took nor released the freeze").isTrue();
 
             // Draining -> Copying; then one file goes back into the pipeline in India (as a requeue would) before
             // the copy: the move must wait for it again rather than copy a file that is being converted.
@@ -143,13 +150,13 @@ class RegionMoveTest {
                     .runToEnd(MigrationState.start(), s -> { });
             assertThat(end.phase()).isEqualTo(MigrationPhase.Failed);
             assertThat(end.message()).contains("not in the directory");
-            RegionMove wrongSource = new RegionMove(user, side(stack, FROM), side(stack, TO),
+            RegionMove wrongSource = new RegionMove(user, "wrong-source", side(stack, FROM), side(stack, TO),
                     new UserDirectory(users), stack.objectStore(), FAST, Clock.systemUTC());
             assertThat(new UserDirectory(users).find(user).orElseThrow().homeRegion()).isEqualTo(TO);
             // The user lives in the target already: only a clean-up of the source, which has nothing of theirs.
             assertThat(wrongSource.runToEnd(MigrationState.start(), s -> { }).phase())
                     .isEqualTo(MigrationPhase.Completed);
-            RegionMove backwards = new RegionMove(user, side(stack, Region.US), side(stack, FROM),
+            RegionMove backwards = new RegionMove(user, "backwards", side(stack, Region.US), side(stack, FROM),
                     new UserDirectory(users), stack.objectStore(), FAST, Clock.systemUTC());
             MigrationState refused = backwards.runToEnd(MigrationState.start(), s -> { });
             assertThat(refused.phase()).isEqualTo(MigrationPhase.Failed);
@@ -166,7 +173,7 @@ class RegionMoveTest {
         assertThat(api.get(token, "/api/v1/files").statusCode()).isEqualTo(200); // registered, entry cached
         try (HikariDataSource users = Databases.pool(stack.jdbcBase(), "fileconv_directory", "root", "", 2)) {
             UserDirectory directory = new UserDirectory(users);
-            assertThat(directory.freeze(user, FROM)).isTrue();
+            assertThat(directory.freeze(user, FROM, "race-test")).isTrue();
             try {
                 // Within the API's cache window the request passes the first check; the one before the insert
                 // (uncached) refuses it, and the object already streamed to S3 is removed.
@@ -175,7 +182,7 @@ class RegionMoveTest {
                 assertThat(r.headers().firstValue("Retry-After")).hasValue("30");
                 assertThat(rowsOf(stack, FROM, user)).isZero();
             } finally {
-                directory.unfreeze(user, FROM);
+                directory.unfreeze(user, FROM, "race-test");
             }
         }
     }
@@ -192,7 +199,7 @@ class RegionMoveTest {
     }
 
     private static RegionMove move(EmbeddedStack stack, String user, HikariDataSource users) {
-        return new RegionMove(user, side(stack, FROM), side(stack, TO), new UserDirectory(users),
+        return new RegionMove(user, "move-of-" + user, side(stack, FROM), side(stack, TO), new UserDirectory(users),
                 stack.objectStore(), FAST, Clock.systemUTC());
     }
 

@@ -95,8 +95,8 @@ public final class OperatorMain implements AutoCloseable {
         ObjectStore store = new ObjectStore(common.objectStore(), metrics);
         running.push(store);
         UserDirectory directory = new UserDirectory(directoryPool);
-        RegionMigrationReconciler.RegionMoves moves = (userId, from, to) -> new RegionMove(userId,
-                side(repositories, common, from), side(repositories, common, to), directory, store,
+        RegionMigrationReconciler.RegionMoves moves = (migrationId, userId, from, to) -> new RegionMove(userId,
+                migrationId, side(repositories, common, from), side(repositories, common, to), directory, store,
                 RegionMove.Settings.from(common), Clock.systemUTC());
         FileconvOperator operator = new FileconvOperator(client, settings, new FileRepositoryStatusSink(repositories,
                 new PipelineMetrics(metrics)), moves, this::lostLeadership);

@@ -79,6 +79,7 @@ public final class RegionMove {
     }
 
     private final String userId;
+    private final String migrationId;
     private final Side from;
     private final Side to;
     private final UserDirectory directory;
@@ -86,9 +87,14 @@ public final class RegionMove {
     private final Settings settings;
     private final Clock clock;
 
-    public RegionMove(String userId, Side from, Side to, UserDirectory directory, ObjectStore store,
-                      Settings settings, Clock clock) {
+    /**
+     * @param migrationId identifies this move in the directory (a RegionMigration's uid): only the move that froze
+     *                    the user can switch or unfreeze them, so two moves of one user cannot both run
+     */
+    public RegionMove(String userId, String migrationId, Side from, Side to, UserDirectory directory,
+                      ObjectStore store, Settings settings, Clock clock) {
         this.userId = userId;
+        this.migrationId = migrationId;
         this.from = from;
         this.to = to;
         this.directory = directory;
@@ -113,7 +119,7 @@ public final class RegionMove {
 
     /** Gives the move up before the switch (its RegionMigration was deleted): the user may upload again. */
     public void abandon() throws Exception {
-        directory.unfreeze(userId, from.region());
+        directory.unfreeze(userId, from.region(), migrationId);
     }
 
     /** Runs phase after phase until Completed or Failed, waiting where a phase asks to; for the local command. */
@@ -149,9 +155,13 @@ public final class RegionMove {
                             "the user already lives in " + to.region().code() + "; cleaning up "
                                     + from.region().code()));
         }
-        if (entry.homeRegion() != from.region() || !directory.freeze(userId, from.region())) {
+        if (entry.homeRegion() != from.region()) {
             return MigrationStep.now(s.to(MigrationPhase.Failed, "user " + userId + " lives in "
                     + entry.homeRegion().code() + ", not in " + from.region().code()));
+        }
+        if (!directory.freeze(userId, from.region(), migrationId)) {
+            return MigrationStep.now(s.to(MigrationPhase.Failed, "user " + userId
+                    + " is being moved by another migration; nothing moved"));
         }
         Instant frozenAt = s.frozenAt() != null ? s.frozenAt() : clock.instant();
         return MigrationStep.now(s.frozen(frozenAt).to(MigrationPhase.Draining, "uploads frozen"));
@@ -167,7 +177,7 @@ public final class RegionMove {
         long inFlight = inFlight(UserRows.read(from.db(), "files", userId, "id"));
         if (inFlight > 0) {
             if (now.isAfter(s.frozenAt().plus(settings.drainTimeout()))) {
-                directory.unfreeze(userId, from.region());
+                directory.unfreeze(userId, from.region(), migrationId);
                 return MigrationStep.now(s.to(MigrationPhase.Failed, inFlight + " file(s) still in progress in "
                         + from.region().code() + " after " + settings.drainTimeout()
                         + "; the user was unfrozen and nothing moved"));
@@ -237,7 +247,7 @@ public final class RegionMove {
     }
 
     private MigrationStep switchHome(MigrationState s) throws Exception {
-        directory.switchHome(userId, from.region(), to.region());
+        directory.switchHome(userId, from.region(), to.region(), migrationId);
         UserDirectory.Entry now = directory.find(userId).orElse(null);
         if (now == null || now.homeRegion() != to.region() || now.migrating()) {
             // Someone else moved or unfroze the user meanwhile: deleting the source now could lose their files.
@@ -296,7 +306,7 @@ public final class RegionMove {
     }
 
     private boolean stillFrozen() throws Exception {
-        return directory.find(userId).filter(e -> e.homeRegion() == from.region() && e.migrating()).isPresent();
+        return directory.heldBy(userId, from.region(), migrationId);
     }
 
     private static long inFlight(List<Map<String, Object>> rows) {

@@ -37,10 +37,10 @@ public class RegionMigrationReconciler implements Reconciler<RegionMigration>, C
     private static final Logger log = LoggerFactory.getLogger(RegionMigrationReconciler.class);
     static final Duration ERROR_BACKOFF = Duration.ofSeconds(15);
 
-    /** Builds the move of one user between two regions this operator serves. */
+    /** Builds the move of one user between two regions this operator serves; the id is the resource's uid. */
     @FunctionalInterface
     public interface RegionMoves {
-        RegionMove create(String userId, Region from, Region to);
+        RegionMove create(String migrationId, String userId, Region from, Region to);
     }
 
     private final RegionMoves moves;
@@ -62,7 +62,7 @@ public class RegionMigrationReconciler implements Reconciler<RegionMigration>, C
         RegionMigrationSpec spec = rm.getSpec();
         MigrationStep step;
         try {
-            step = move(spec).next(state);
+            step = move(rm).next(state);
         } catch (Exception e) {
             // Database or S3 unreachable: the phase runs again (it is idempotent), for as long as it takes, and the
             // status says why it is stuck instead of the move going quiet after a few JOSDK retries.
@@ -93,7 +93,7 @@ public class RegionMigrationReconciler implements Reconciler<RegionMigration>, C
         if (state.phase().isTerminal() || state.phase() == MigrationPhase.Pending) {
             return DeleteControl.defaultDelete();
         }
-        RegionMove move = move(rm.getSpec());
+        RegionMove move = move(rm);
         if (state.switchedAt() == null) {
             move.abandon();
             log.info("migration {} deleted in {}: user {} unfrozen", rm.getMetadata().getName(), state.phase(),
@@ -109,8 +109,10 @@ public class RegionMigrationReconciler implements Reconciler<RegionMigration>, C
                 ? Duration.ofSeconds(1) : step.retryAfter());
     }
 
-    private RegionMove move(RegionMigrationSpec spec) {
-        return moves.create(spec.getUserId(), Region.fromCode(spec.getFrom()), Region.fromCode(spec.getTo()));
+    private RegionMove move(RegionMigration rm) {
+        RegionMigrationSpec spec = rm.getSpec();
+        return moves.create(rm.getMetadata().getUid(), spec.getUserId(), Region.fromCode(spec.getFrom()),
+                Region.fromCode(spec.getTo()));
     }
 
     static MigrationState state(RegionMigrationStatus s) {
