@@ -15,6 +15,10 @@ import io.fileconv.operator.k8s.crd.RegionMigration;
 import io.fileconv.operator.k8s.crd.RegionMigrationSpec;
 import io.fileconv.operator.k8s.crd.RegionMigrationStatus;
 import io.fileconv.operator.k8s.reconciler.FileRepositoryStatusSink;
+import io.fileconv.operator.k8s.reconciler.RegionMigrationReconciler;
+import io.fileconv.core.metrics.FileconvMetrics;
+import io.fileconv.core.metrics.MigrationMetrics;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.fileconv.testkit.ApiClient;
 import io.fileconv.testkit.SampleDocuments;
 import org.junit.jupiter.api.Test;
@@ -58,6 +62,7 @@ class RegionMigrationControllerTest {
              HikariDataSource users = Databases.pool(stack.jdbcBase(), "fileconv_directory", "root", "", 2)) {
             MockCluster.installCrds(kube, Path.of(".."));
             UserDirectory directory = new UserDirectory(users);
+            PrometheusMeterRegistry registry = FileconvMetrics.create("test");
             RegionMove.Settings fast = new RegionMove.Settings(Duration.ofSeconds(2), Duration.ofMinutes(1),
                     Duration.ofMillis(200));
             Map<Region, io.fileconv.core.FileRepository> repositories = new EnumMap<>(Region.class);
@@ -66,10 +71,11 @@ class RegionMigrationControllerTest {
                     new OperatorEnvironment(Map.of("FILECONV_CONVERTER_IMAGE", "unused:1",
                             "FILECONV_LEADER_ELECTION", "false")).settings(NS),
                     new FileRepositoryStatusSink(repositories),
-                    (migrationId, userId, from, to) -> new RegionMove(userId, migrationId,
-                            new RegionMove.Side(from, stack.files(from), from.defaultBucket()),
+                    new RegionMigrationReconciler((migrationId, userId, from, to) -> new RegionMove(userId,
+                            migrationId, new RegionMove.Side(from, stack.files(from), from.defaultBucket()),
                             new RegionMove.Side(to, stack.files(to), to.defaultBucket()),
-                            directory, stack.objectStore(), fast, Clock.systemUTC()),
+                            directory, stack.objectStore(), fast, Clock.systemUTC()), new MigrationMetrics(registry),
+                            Clock.systemUTC()),
                     () -> { })) {
                 operator.start();
                 create(kube, "move-" + user.substring(5, 13), user, "in", "uk");
@@ -96,6 +102,8 @@ class RegionMigrationControllerTest {
                     assertThat(stack.files(Region.UK).find(id)).isPresent();
                 }
 
+                assertThat(registry.scrape()).contains(
+                        "fileconv_region_migrations_total{app=\"test\",from=\"in\",outcome=\"completed\",to=\"uk\"} 1.0");
                 RegionMigrationStatus failed = await().atMost(Duration.ofSeconds(30)).until(
                         () -> status(kube, "move-nobody"), s -> s != null && s.getPhase() != null
                                 && s.getPhase().isTerminal());

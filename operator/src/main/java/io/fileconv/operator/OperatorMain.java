@@ -12,6 +12,7 @@ import io.fileconv.core.UserDirectory;
 import io.fileconv.core.migration.RegionMove;
 import io.fileconv.core.Region;
 import io.fileconv.core.metrics.FileconvMetrics;
+import io.fileconv.core.metrics.MigrationMetrics;
 import io.fileconv.core.metrics.PipelineMetrics;
 import io.fileconv.operator.dispatch.DispatcherCompanion;
 import io.fileconv.operator.k8s.FileconvOperator;
@@ -99,7 +100,8 @@ public final class OperatorMain implements AutoCloseable {
                 migrationId, side(repositories, common, from), side(repositories, common, to), directory, store,
                 RegionMove.Settings.from(common), Clock.systemUTC());
         FileconvOperator operator = new FileconvOperator(client, settings, new FileRepositoryStatusSink(repositories,
-                new PipelineMetrics(metrics)), moves, this::lostLeadership);
+                new PipelineMetrics(metrics)), new RegionMigrationReconciler(moves, new MigrationMetrics(metrics),
+                Clock.systemUTC()), this::lostLeadership);
         running.push(operator);
         operator.start();
 

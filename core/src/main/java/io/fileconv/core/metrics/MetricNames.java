@@ -78,8 +78,12 @@ public final class MetricNames {
             "S3 requests by operation and outcome (success, not_found, error)", List.of("operation", "outcome"),
             ms(5, 10, 25, 50, 100, 250, 500, 1_000, 2_500, 5_000, 10_000, 30_000));
 
+    public static final Meter REGION_MIGRATIONS = new Meter("fileconv.region.migrations", Kind.COUNTER,
+            "Region moves of a user that ended, by source, target and outcome (completed or failed)",
+            List.of("from", "to", "outcome"), List.of());
+
     public static final List<Meter> ALL = List.of(HTTP_REQUESTS, UPLOADS, KAFKA_CONSUMER_LAG, CDC_DELAY,
-            PIPELINE_LATENCY, PIPELINE_START_LATENCY, CONVERSION, CONVERSIONS, S3_REQUESTS);
+            PIPELINE_LATENCY, PIPELINE_START_LATENCY, CONVERSION, CONVERSIONS, S3_REQUESTS, REGION_MIGRATIONS);
 
     /** Outcome label of a successful conversion; failures use the lower-case FailureClass name. */
     public static final String CONVERTED = "converted";

@@ -36,6 +36,7 @@ class MetricNamesTest {
         pipeline.terminal(file, MetricNames.CONVERTED);
         new ConsumerLag(registry).update(Map.of(new ConsumerLag.Partition("t", 0), 5L));
         new S3RequestMetricsProbe(registry).record("PutObject", "success");
+        new MigrationMetrics(registry).finished(Region.IN, Region.UK, "Completed");
         io.micrometer.core.instrument.Timer.builder(MetricNames.HTTP_REQUESTS.name())
                 .tags("route", "/x", "method", "GET", "status", "200", "status_class", "2xx")
                 .serviceLevelObjectives(MetricNames.HTTP_REQUESTS.bucketArray()).register(registry).record(Duration.ofMillis(7));

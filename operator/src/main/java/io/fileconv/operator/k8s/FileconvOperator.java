@@ -28,9 +28,9 @@ public class FileconvOperator implements AutoCloseable {
         this(client, settings, sink, null, onLostLeadership);
     }
 
-    /** @param moves builds region moves for the RegionMigration controller; null runs without that controller */
+    /** @param migrations the RegionMigration controller; null runs without it */
     public FileconvOperator(KubernetesClient client, OperatorSettings settings, ConversionStatusSink sink,
-                            RegionMigrationReconciler.RegionMoves moves, Runnable onLostLeadership) {
+                            RegionMigrationReconciler migrations, Runnable onLostLeadership) {
         this.operator = new Operator(o -> {
             o.withKubernetesClient(client)
                     .withCloseClientOnStop(false)
@@ -60,9 +60,8 @@ public class FileconvOperator implements AutoCloseable {
         FileConversionReconciler reconciler = new FileConversionReconciler(new ConverterJobFactory(settings.job()),
                 sink, settings.finishedTtl(), Clock.systemUTC());
         operator.register(reconciler, c -> c.settingNamespace(settings.namespace()));
-        if (moves != null) {
-            operator.register(new RegionMigrationReconciler(moves, Clock.systemUTC()),
-                    c -> c.settingNamespace(settings.namespace()));
+        if (migrations != null) {
+            operator.register(migrations, c -> c.settingNamespace(settings.namespace()));
         }
     }
 

@@ -2,6 +2,7 @@ package io.fileconv.operator.k8s.reconciler;
 
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fileconv.core.Region;
+import io.fileconv.core.metrics.MigrationMetrics;
 import io.fileconv.core.migration.MigrationPhase;
 import io.fileconv.core.migration.MigrationState;
 import io.fileconv.core.migration.MigrationStep;
@@ -44,10 +45,12 @@ public class RegionMigrationReconciler implements Reconciler<RegionMigration>, C
     }
 
     private final RegionMoves moves;
+    private final MigrationMetrics metrics;
     private final Clock clock;
 
-    public RegionMigrationReconciler(RegionMoves moves, Clock clock) {
+    public RegionMigrationReconciler(RegionMoves moves, MigrationMetrics metrics, Clock clock) {
         this.moves = moves;
+        this.metrics = metrics;
         this.clock = clock;
     }
 
@@ -72,6 +75,9 @@ public class RegionMigrationReconciler implements Reconciler<RegionMigration>, C
             return UpdateControl.patchStatus(rm).rescheduleAfter(ERROR_BACKOFF);
         }
         MigrationState next = step.state();
+        if (next.phase().isTerminal()) {
+            metrics.finished(Region.fromCode(spec.getFrom()), Region.fromCode(spec.getTo()), next.phase().name());
+        }
         if (next.phase() != state.phase()) {
             log.info("migration {} of user {} {} -> {}: {} -> {} ({})", rm.getMetadata().getName(), spec.getUserId(),
                     spec.getFrom(), spec.getTo(), state.phase(), next.phase(), next.message());
