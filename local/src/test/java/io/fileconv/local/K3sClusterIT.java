@@ -33,6 +33,10 @@ import io.fileconv.operator.k8s.Labels;
 import io.fileconv.operator.k8s.OperatorSettings;
 import io.fileconv.operator.k8s.crd.FileConversion;
 import io.fileconv.operator.k8s.crd.FileConversionPhase;
+import io.fileconv.operator.k8s.crd.RegionMigration;
+import io.fileconv.operator.k8s.crd.RegionMigrationSpec;
+import io.fileconv.operator.k8s.crd.RegionMigrationStatus;
+import io.fileconv.core.migration.MigrationPhase;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -77,6 +81,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * replicas built from this checkout; an upload through the API is streamed by Debezium into Kafka, dispatched by the
  * operator in the cluster into a FileConversion, converted by a Job running the converter image (LibreOffice) that
  * reads and writes S3, and reported back to the CR and the MySQL row; the PDF is then downloaded through the API.
+ * Finally a RegionMigration moves the user from India to the UK, and the API serves the file from there.
  * <p>
  * Layout. MariaDB (binary log on), Kafka and S3 (S3Proxy, the embedded stack's server) run in containers on one
  * Docker network with k3s; pods reach them through selector-less Services whose EndpointSlices hold the containers'
@@ -100,6 +105,8 @@ class K3sClusterIT {
     private static final String S3_SECRET_KEY = "k3s-test-secret";
     private static final String NS = ReleaseValues.NAMESPACE;
     private static final Region REGION = Region.IN;
+    /** Where the k3s user moves at the end (a RegionMigration carried out by the operator in the cluster). */
+    private static final Region TARGET = Region.UK;
 
     /** Per test (not @BeforeAll) so that the report counts the test as skipped, with this reason. */
     @BeforeEach
@@ -147,7 +154,7 @@ class K3sClusterIT {
 
             String jdbcBase = "jdbc:mariadb://" + mariadb.getHost() + ":" + mariadb.getMappedPort(3306) + "/";
             Env env = new Env(Map.of(
-                    "FILECONV_REGIONS", REGION.code(),
+                    "FILECONV_REGIONS", REGION.code() + "," + TARGET.code(),
                     "FILECONV_DB_URL", jdbcBase,
                     "FILECONV_DB_USER", "root",
                     "FILECONV_S3_ENDPOINT", "http://" + s3.getHost() + ":" + s3.getMappedPort(S3_PORT),
@@ -251,7 +258,41 @@ class K3sClusterIT {
             assertThat(operatorPods).hasSize(2);
             Lease lease = kube.leases().inNamespace(NS).withName(OperatorSettings.LEASE_NAME).get();
             assertThat(lease.getSpec().getHolderIdentity()).isIn(operatorPods);
+
+            moveTheUser(kube, k3s, client, token, id, pool);
         }
+    }
+
+    /**
+     * A RegionMigration applied to the cluster moves the user to the UK: the operator (its Role, the CRD's status
+     * subresource, S3 copies between buckets, the directory) runs it to Completed, and the API then serves the same
+     * file from the UK while nothing of it is left in India.
+     */
+    private static void moveTheUser(KubernetesClient kube, K3sContainer k3s, ApiClient client, String token,
+                                    String id, HikariDataSource sourcePool) throws Exception {
+        RegionMigration rm = new RegionMigration();
+        rm.getMetadata().setName("move-k3s-user");
+        RegionMigrationSpec spec = new RegionMigrationSpec();
+        spec.setUserId("k3s-user");
+        spec.setFrom(REGION.code());
+        spec.setTo(TARGET.code());
+        rm.setSpec(spec);
+        kube.resources(RegionMigration.class).inNamespace(NS).resource(rm).create();
+        // Two grace periods of the chart's default (30 s) plus the copies.
+        RegionMigrationStatus done = await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofSeconds(2))
+                .until(() -> {
+                    RegionMigration now = kube.resources(RegionMigration.class).inNamespace(NS)
+                            .withName("move-k3s-user").get();
+                    return now == null ? null : now.getStatus();
+                }, st -> st != null && st.getPhase() != null && st.getPhase().isTerminal());
+        assertThat(done.getPhase()).as(done.getMessage()).isEqualTo(MigrationPhase.Completed);
+        assertThat(done.getFilesVerified()).isEqualTo(1);
+        assertThat(k3s.execInContainer("kubectl", "get", "rmig", "-n", NS).getStdout()).contains("Completed");
+
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                assertThat(client.status(token, id).get("region").asText()).isEqualTo(TARGET.code()));
+        assertThat(client.pdf(token, id).statusCode()).isEqualTo(200);
+        assertThat(new FileRepository(REGION, sourcePool).find(id)).isEmpty();
     }
 
     /**
@@ -332,23 +373,27 @@ class K3sClusterIT {
     private static void prepareInfrastructure(Env env, String jdbcBase) throws Exception {
         try (Connection c = DriverManager.getConnection(jdbcBase, "root", "");
              Statement st = c.createStatement()) {
-            for (String db : List.of(REGION.database(), "fileconv_directory")) {
+            for (String db : List.of(REGION.database(), TARGET.database(), "fileconv_directory")) {
                 st.execute("CREATE DATABASE IF NOT EXISTS `" + db + "` CHARACTER SET utf8mb4 COLLATE utf8mb4_bin");
             }
         }
         try (HikariDataSource ds = Databases.pool(jdbcBase, "fileconv_directory", "root", "", 2)) {
             Databases.migrateDirectory(ds);
         }
-        try (HikariDataSource ds = Databases.pool(jdbcBase, REGION.database(), "root", "", 2)) {
-            Databases.migrateRegion(ds);
+        for (Region r : List.of(REGION, TARGET)) {
+            try (HikariDataSource ds = Databases.pool(jdbcBase, r.database(), "root", "", 2)) {
+                Databases.migrateRegion(ds);
+            }
         }
         try (ObjectStore store = new ObjectStore(env.objectStore())) {
             store.ensureBucket(env.bucket(REGION));
+            store.ensureBucket(env.bucket(TARGET));
         }
         Properties admin = new Properties();
         admin.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, env.kafkaBootstrap());
         try (Admin a = Admin.create(admin)) {
-            a.createTopics(List.of(new NewTopic(REGION.filesTopic(), 3, (short) 1))).all().get(1, TimeUnit.MINUTES);
+            a.createTopics(List.of(new NewTopic(REGION.filesTopic(), 3, (short) 1),
+                    new NewTopic(TARGET.filesTopic(), 3, (short) 1))).all().get(1, TimeUnit.MINUTES);
         }
     }
 

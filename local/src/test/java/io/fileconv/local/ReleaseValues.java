@@ -12,7 +12,8 @@ import java.util.List;
 
 /**
  * Helm values that install charts/fileconv for the tests that run the packaged operator: the images built from this
- * checkout (never pulled), the operator only (the API runs beside the test), and where the infrastructure is as the
+ * checkout (never pulled), the operator only (the API runs beside the test) for India and the UK (the k3s test moves
+ * a user between them), and where the infrastructure is as the
  * operator's pods see it. In the k3s cluster ({@link #inCluster}) that is selector-less Services named
  * {@code mariadb}, {@code kafka} and {@code s3} in front of containers, and the converters' NetworkPolicy is the
  * chart's own narrowed to the S3 container's address, so the test exercises it on a CNI that enforces it.
@@ -40,6 +41,9 @@ record ReleaseValues(String imageTag, String dbUrl, String kafkaBootstrap, Strin
                 regions:
                   - code: in
                     bucket: %2$s
+                    replicas: 1
+                  - code: uk
+                    bucket: %10$s
                     replicas: 1
                 database:
                   url: %3$s
@@ -72,7 +76,7 @@ record ReleaseValues(String imageTag, String dbUrl, String kafkaBootstrap, Strin
                     cidrs:
                       - cidr: %9$s
                 """.formatted(imageTag, io.fileconv.core.Region.IN.defaultBucket(), dbUrl, DB_SECRET, s3Endpoint,
-                S3_SECRET, kafkaBootstrap, s3Port, s3Cidr);
+                S3_SECRET, kafkaBootstrap, s3Port, s3Cidr, io.fileconv.core.Region.UK.defaultBucket());
     }
 
     Path write(Path dir) throws IOException {
