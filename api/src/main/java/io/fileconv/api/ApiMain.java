@@ -33,7 +33,7 @@ public final class ApiMain {
         ApiSettings settings = ApiSettings.from(env);
         List<Region> regions = env.regions();
         PrometheusMeterRegistry metrics = FileconvMetrics.create("fileconv-api");
-        HikariDataSource directoryDs = Databases.pool(env.dbUrl(), "fileconv_directory", env.dbUser(), env.dbPassword(), 4,
+        HikariDataSource directoryDs = Databases.pool(env.dbUrl(), Databases.DIRECTORY, env.dbUser(), env.dbPassword(), 4,
                 metrics);
         Databases.migrateDirectory(directoryDs);
         Map<Region, RegionStore> stores = new EnumMap<>(Region.class);
@@ -58,14 +58,20 @@ public final class ApiMain {
         }
         UserDirectory directory = new UserDirectory(directoryDs);
         CallerResolver callers = new CallerResolver(verifier, directory, stores, settings.regionUrls());
+        DownloadLinks links = DownloadLinks.fromEnv(env);
         FilesController files = new FilesController(callers, store, new TypeDetector(),
                 new ArchiveInspector(ArchiveInspector.Limits.defaults()), settings.maxUploadBytes(),
-                new PipelineMetrics(metrics), DownloadLinks.fromEnv(env));
+                new PipelineMetrics(metrics), links);
         Path multipart = Files.createDirectories(Path.of(env.get("FILECONV_MULTIPART_DIR",
                 System.getProperty("java.io.tmpdir") + "/fileconv-multipart")));
         ApiServer server = new ApiServer(settings, files, devIssuer, directory, regions, new ReadinessCheck(stores.values(), store),
                 multipart, metrics).start();
-        Runtime.getRuntime().addShutdownHook(new Thread(server::close, "shutdown"));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            server.close();
+            if (links != null) {
+                links.close();
+            }
+        }, "shutdown"));
         LOG.info("fileconv API serving regions {} on port {}", regions, server.port());
     }
 }

@@ -173,6 +173,7 @@ public final class ApiServer implements AutoCloseable {
 
     static void problem(Context ctx, Problem p) {
         ctx.status(p.status());
+        p.retryAfterSeconds().ifPresent(s -> ctx.header("Retry-After", Integer.toString(s)));
         ctx.contentType("application/problem+json");
         ctx.json(p.body(ctx.path()));
         ctx.contentType("application/problem+json");

@@ -47,9 +47,7 @@ public final class CallerResolver {
         }
         UserDirectory.Entry entry = directory.registerIfAbsent(user, initial);
         if (entry.migrating() && write) {
-            ctx.header("Retry-After", "30");
-            throw new Problem(503, "user-migrating", "Moving to another region",
-                    "your files are being moved to another region; try again shortly");
+            throw Problem.userMigrating();
         }
         RegionStore store = served.get(entry.homeRegion());
         if (store == null) {
@@ -71,8 +69,7 @@ public final class CallerResolver {
     public void confirmStillHome(Caller caller) throws SQLException {
         UserDirectory.Entry now = directory.find(caller.userId()).orElse(null);
         if (now == null || now.migrating() || now.homeRegion() != caller.home().region()) {
-            throw new Problem(503, "user-migrating", "Moving to another region",
-                    "your files are being moved to another region; try again shortly").with("retryAfterSeconds", 30);
+            throw Problem.userMigrating();
         }
     }
 

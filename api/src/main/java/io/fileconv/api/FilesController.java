@@ -110,9 +110,6 @@ public final class FilesController {
                     stored.sha256(), requestId, idempotencyKey);
         } catch (Exception e) {
             store.delete(bucket, key); // no row, no object: the client may simply retry
-            if (e instanceof Problem p && p.status() == 503) {
-                ctx.header("Retry-After", "30");
-            }
             throw e;
         }
         if (earlier.isPresent()) {

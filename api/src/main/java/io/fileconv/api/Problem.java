@@ -48,6 +48,22 @@ public class Problem extends RuntimeException {
         return m;
     }
 
+    /** Seconds a client should wait before retrying a write refused because its user is being moved. */
+    static final int MIGRATION_RETRY_AFTER_SECONDS = 30;
+
+    /** 503 for a write of a user frozen by a region move; the handler adds the matching Retry-After header. */
+    public static Problem userMigrating() {
+        return new Problem(503, "user-migrating", "Moving to another region",
+                "your files are being moved to another region; try again shortly")
+                .with("retryAfterSeconds", MIGRATION_RETRY_AFTER_SECONDS);
+    }
+
+    /** Retry-After for the response, when the problem carries one. */
+    java.util.Optional<Integer> retryAfterSeconds() {
+        return extensions.get("retryAfterSeconds") instanceof Integer i ? java.util.Optional.of(i)
+                : java.util.Optional.empty();
+    }
+
     public static Problem unauthorized(String detail) {
         return new Problem(401, "unauthorized", "Authentication required", detail);
     }

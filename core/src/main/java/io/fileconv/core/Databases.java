@@ -10,6 +10,9 @@ import javax.sql.DataSource;
 
 /** Connection pools and versioned schema migrations (Flyway) for the regional and directory databases. */
 public final class Databases {
+    /** The global schema of the user directory (home region, migration freeze); regions have fileconv_<code>. */
+    public static final String DIRECTORY = "fileconv_directory";
+
     private Databases() {
     }
 

@@ -53,10 +53,6 @@ public final class DownloadLinks implements AutoCloseable {
                 .responseContentDisposition(contentDisposition))).url().toString());
     }
 
-    public Duration ttl() {
-        return ttl;
-    }
-
     @Override
     public void close() {
         presigner.close();

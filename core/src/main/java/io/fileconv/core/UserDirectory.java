@@ -111,12 +111,12 @@ public final class UserDirectory {
                 migrationId);
     }
 
-    private boolean update(String sql, String... params) throws SQLException {
+    private void update(String sql, String... params) throws SQLException {
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
             for (int i = 0; i < params.length; i++) {
                 ps.setString(i + 1, params[i]);
             }
-            return ps.executeUpdate() == 1;
+            ps.executeUpdate();
         }
     }
 }

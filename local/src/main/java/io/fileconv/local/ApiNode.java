@@ -62,7 +62,7 @@ public final class ApiNode implements AutoCloseable {
         // The key lives with the data, so tokens stay valid across restarts of the API process.
         DevTokenIssuer issuer = new DevTokenIssuer(dataDir.resolve("keys").resolve("dev-issuer.jwk.json"),
                 settings.issuer(), settings.audience(), Duration.ofHours(8));
-        HikariDataSource directoryDs = push(Databases.pool(env.dbUrl(), "fileconv_directory", env.dbUser(),
+        HikariDataSource directoryDs = push(Databases.pool(env.dbUrl(), Databases.DIRECTORY, env.dbUser(),
                 env.dbPassword(), 4, metrics, "api-fileconv_directory"));
         UserDirectory directory = new UserDirectory(directoryDs);
         Map<Region, RegionStore> stores = new EnumMap<>(Region.class);

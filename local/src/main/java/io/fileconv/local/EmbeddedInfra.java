@@ -58,9 +58,9 @@ public final class EmbeddedInfra implements AutoCloseable {
     private void boot() throws Exception {
         startMariaDb();
         List<String> dbs = new ArrayList<>(REGIONS.stream().map(Region::database).toList());
-        dbs.add("fileconv_directory");
+        dbs.add(Databases.DIRECTORY);
         mariaDb.createDatabases(dbs);
-        try (HikariDataSource ds = Databases.pool(jdbcBase(), "fileconv_directory", "root", "", 2)) {
+        try (HikariDataSource ds = Databases.pool(jdbcBase(), Databases.DIRECTORY, "root", "", 2)) {
             Databases.migrateDirectory(ds);
         }
         for (Region r : REGIONS) {

@@ -25,7 +25,7 @@ final class LocalMigration {
     static int run(Env env, String userId, Region from, Region to) throws Exception {
         try (HikariDataSource source = Databases.pool(env.dbUrl(), from.database(), env.dbUser(), env.dbPassword(), 2);
              HikariDataSource target = Databases.pool(env.dbUrl(), to.database(), env.dbUser(), env.dbPassword(), 2);
-             HikariDataSource users = Databases.pool(env.dbUrl(), "fileconv_directory", env.dbUser(),
+             HikariDataSource users = Databases.pool(env.dbUrl(), Databases.DIRECTORY, env.dbUser(),
                      env.dbPassword(), 2);
              ObjectStore store = new ObjectStore(env.objectStore())) {
             // The same id on every run of the same move, so a rerun resumes it instead of being refused.

@@ -9,7 +9,6 @@ import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
-import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
@@ -121,8 +120,8 @@ class K3sClusterIT {
     }
 
     @Test
-    void anUploadIsConvertedByAConverterJobInTheCluster() throws Exception {
-        Path repo = Path.of(System.getProperty("fileconv.repo.root", "..")).toAbsolutePath().normalize();
+    void anUploadIsConvertedByAConverterJobInTheClusterAndItsUserMovesRegion() throws Exception {
+        Path repo = ReleaseValues.repoRoot();
         Path work = Path.of("target", "k3s-it").toAbsolutePath();
         EmbeddedStack.deleteTree(work);
 
@@ -171,7 +170,7 @@ class K3sClusterIT {
                 externalService(kube, "mariadb", ip(mariadb, network), 3306);
                 externalService(kube, "kafka", ip(kafka, network), KAFKA_PORT);
                 externalService(kube, "s3", ip(s3, network), S3_PORT);
-                secrets(kube);
+                ReleaseValues.createSecrets(kube, S3_ACCESS_KEY, S3_SECRET_KEY);
                 // Operator pods resolve mariadb/kafka/s3 at start; without DNS they would crash-loop with back-off.
                 kube.apps().deployments().inNamespace("kube-system").withName("coredns")
                         .waitUntilReady(3, TimeUnit.MINUTES);
@@ -278,7 +277,7 @@ class K3sClusterIT {
         spec.setTo(TARGET.code());
         rm.setSpec(spec);
         kube.resources(RegionMigration.class).inNamespace(NS).resource(rm).create();
-        // Two grace periods of the chart's default (30 s) plus the copies.
+        // Two grace periods of the operator's default (30 s, FILECONV_MIGRATION_GRACE_SECONDS) plus the copies.
         RegionMigrationStatus done = await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofSeconds(2))
                 .until(() -> {
                     RegionMigration now = kube.resources(RegionMigration.class).inNamespace(NS)
@@ -411,17 +410,6 @@ class K3sClusterIT {
                 .addNewEndpoint().withAddresses(address).endEndpoint()
                 .addNewPort().withName("tcp").withProtocol("TCP").withPort(port).endPort()
                 .build()).create();
-    }
-
-    /** The existing Secrets the chart's values name (the database user and the S3 keys, also given to Jobs). */
-    private static void secrets(KubernetesClient kube) {
-        kube.secrets().inNamespace(NS).resource(new SecretBuilder().withNewMetadata()
-                .withName(ReleaseValues.DB_SECRET).endMetadata()
-                .addToStringData("username", "root").addToStringData("password", "").build()).create();
-        kube.secrets().inNamespace(NS).resource(new SecretBuilder().withNewMetadata()
-                .withName(ReleaseValues.S3_SECRET).endMetadata()
-                .addToStringData("accessKey", S3_ACCESS_KEY).addToStringData("secretKey", S3_SECRET_KEY).build())
-                .create();
     }
 
     private static String ip(ContainerState container, Network network) {

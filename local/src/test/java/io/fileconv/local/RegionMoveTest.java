@@ -34,10 +34,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * A region move on the real embedded stack (MariaDB, S3, the API, the converter): a user with converted files moves
- * from India to the UK. Uploads are refused while frozen and reads keep working; a source row that changes after it
- * was copied is copied again instead of being deleted; the move is restarted without its state after the switch
- * and converges; afterwards everything is served from the UK and nothing of the user is left in India.
+ * Region moves on the real embedded stack (MariaDB, S3, the API, the converter): a user with converted files moves
+ * from India to the UK. Uploads are refused while frozen and reads keep working; a rival move is refused; a file
+ * requeued during the move is waited for; a row changed between copy and verification is copied again; a late
+ * upload after the switch is added to the target; the move is restarted without its state after the switch and
+ * converges; afterwards everything is served from the UK and nothing of the user is left in India.
  */
 @ExtendWith(SharedStack.class)
 class RegionMoveTest {
@@ -64,7 +65,7 @@ class RegionMoveTest {
         String idemKey = "move-key-" + UUID.randomUUID();
         insertUploadKey(stack, FROM, user, idemKey, ids.get(0));
 
-        try (HikariDataSource users = Databases.pool(stack.jdbcBase(), "fileconv_directory", "root", "", 2)) {
+        try (HikariDataSource users = Databases.pool(stack.jdbcBase(), Databases.DIRECTORY, "root", "", 2)) {
             ObjectStore store = stack.objectStore();
             RegionMove move = move(stack, user, users);
             List<MigrationPhase> seen = new ArrayList<>();
@@ -94,6 +95,11 @@ class RegionMoveTest {
             state = until(move, state, MigrationPhase.Verifying, seen);
             assertThat(stack.files(FROM).find(ids.get(2)).orElseThrow().attempts()).isEqualTo(2);
 
+            // A finished source row changes between the copy and the verification: verified again after a new copy.
+            rename(stack, FROM, ids.get(1), "renamed.docx");
+            state = until(move, state, MigrationPhase.Switching, seen);
+            assertThat(stack.files(TO).find(ids.get(1)).orElseThrow().originalName()).isEqualTo("renamed.docx");
+
             // ... -> Switching -> CleaningUp. Then an upload that was still streaming lands in India late: the
             // clean-up must add it to the UK, not delete it.
             state = until(move, state, MigrationPhase.CleaningUp, seen);
@@ -106,7 +112,8 @@ class RegionMoveTest {
             assertThat(state.phase()).as(state.message()).isEqualTo(MigrationPhase.Completed);
             assertThat(seen).containsSubsequence(MigrationPhase.Freezing, MigrationPhase.Draining,
                     MigrationPhase.Copying, MigrationPhase.Draining, MigrationPhase.Copying, MigrationPhase.Verifying,
-                    MigrationPhase.Switching, MigrationPhase.CleaningUp, MigrationPhase.Completed);
+                    MigrationPhase.Copying, MigrationPhase.Verifying, MigrationPhase.Switching,
+                    MigrationPhase.CleaningUp, MigrationPhase.Completed);
 
             // Nothing of the user in India: no rows, no objects, no idempotency keys.
             for (String id : ids) {
@@ -140,21 +147,20 @@ class RegionMoveTest {
     }
 
     @Test
-    void aMoveOfAUserWhoIsNotInTheSourceRegionFailsAndChangesNothing(EmbeddedStack stack) throws Exception {
+    void movesOfUnknownOrAlreadyMovedUsersChangeNothing(EmbeddedStack stack) throws Exception {
         String user = "stays-" + UUID.randomUUID();
         ApiClient api = new ApiClient(stack.baseUrl());
-        api.token(user, TO.code());
         api.get(api.token(user, TO.code()), "/api/v1/files"); // registers the user in the UK
-        try (HikariDataSource users = Databases.pool(stack.jdbcBase(), "fileconv_directory", "root", "", 2)) {
+        try (HikariDataSource users = Databases.pool(stack.jdbcBase(), Databases.DIRECTORY, "root", "", 2)) {
             MigrationState end = move(stack, "nobody-" + UUID.randomUUID(), users)
                     .runToEnd(MigrationState.start(), s -> { });
             assertThat(end.phase()).isEqualTo(MigrationPhase.Failed);
             assertThat(end.message()).contains("not in the directory");
-            RegionMove wrongSource = new RegionMove(user, "wrong-source", side(stack, FROM), side(stack, TO),
+            RegionMove alreadyThere = new RegionMove(user, "already-there", side(stack, FROM), side(stack, TO),
                     new UserDirectory(users), stack.objectStore(), FAST, Clock.systemUTC());
             assertThat(new UserDirectory(users).find(user).orElseThrow().homeRegion()).isEqualTo(TO);
             // The user lives in the target already: only a clean-up of the source, which has nothing of theirs.
-            assertThat(wrongSource.runToEnd(MigrationState.start(), s -> { }).phase())
+            assertThat(alreadyThere.runToEnd(MigrationState.start(), s -> { }).phase())
                     .isEqualTo(MigrationPhase.Completed);
             RegionMove backwards = new RegionMove(user, "backwards", side(stack, Region.US), side(stack, FROM),
                     new UserDirectory(users), stack.objectStore(), FAST, Clock.systemUTC());
@@ -171,7 +177,7 @@ class RegionMoveTest {
         ApiClient api = new ApiClient(stack.baseUrl());
         String token = api.token(user, FROM.code());
         assertThat(api.get(token, "/api/v1/files").statusCode()).isEqualTo(200); // registered, entry cached
-        try (HikariDataSource users = Databases.pool(stack.jdbcBase(), "fileconv_directory", "root", "", 2)) {
+        try (HikariDataSource users = Databases.pool(stack.jdbcBase(), Databases.DIRECTORY, "root", "", 2)) {
             UserDirectory directory = new UserDirectory(users);
             assertThat(directory.freeze(user, FROM, "race-test")).isTrue();
             try {
@@ -184,6 +190,44 @@ class RegionMoveTest {
             } finally {
                 directory.unfreeze(user, FROM, "race-test");
             }
+        }
+    }
+
+    @Test
+    void theRetryJobLeavesUsersWhoAreMovingOrLiveElsewhereAlone(EmbeddedStack stack) throws Exception {
+        ApiClient api = new ApiClient(stack.baseUrl());
+        String home = "home-" + UUID.randomUUID();
+        String frozen = "frozen-" + UUID.randomUUID();
+        String away = "away-" + UUID.randomUUID();
+        api.get(api.token(home, FROM.code()), "/api/v1/files");
+        api.get(api.token(frozen, FROM.code()), "/api/v1/files");
+        api.get(api.token(away, TO.code()), "/api/v1/files");
+        try (HikariDataSource users = Databases.pool(stack.jdbcBase(), Databases.DIRECTORY, "root", "", 2)) {
+            UserDirectory directory = new UserDirectory(users);
+            assertThat(directory.freeze(frozen, FROM, "retry-test")).isTrue();
+            try {
+                var eligible = io.fileconv.operator.retry.RetryMain.livesHere(directory, FROM);
+                assertThat(eligible.test(candidate(home))).isTrue();
+                assertThat(eligible.test(candidate(frozen))).isFalse();
+                assertThat(eligible.test(candidate(away))).isFalse();
+                assertThat(eligible.test(candidate("unknown-" + UUID.randomUUID()))).as("as before the directory")
+                        .isTrue();
+            } finally {
+                directory.unfreeze(frozen, FROM, "retry-test");
+            }
+        }
+    }
+
+    private static io.fileconv.operator.retry.RetryCandidate candidate(String user) {
+        return new io.fileconv.operator.retry.RetryCandidate("f-" + user, 1, user);
+    }
+
+    private static void rename(EmbeddedStack stack, Region region, String id, String name) throws Exception {
+        try (Connection c = stack.files(region).dataSource().getConnection();
+             PreparedStatement ps = c.prepareStatement("UPDATE files SET original_name=? WHERE id=?")) {
+            ps.setString(1, name);
+            ps.setString(2, id);
+            assertThat(ps.executeUpdate()).isOne();
         }
     }
 

@@ -2,6 +2,8 @@ package io.fileconv.local;
 
 import com.marcnuri.helm.Helm;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 
 import java.io.IOException;
@@ -95,7 +97,27 @@ record ReleaseValues(String imageTag, String dbUrl, String kafkaBootstrap, Strin
                 .toList();
     }
 
+    /** The repository root (failsafe sets fileconv.repo.root; the module directory's parent otherwise). */
+    static Path repoRoot() {
+        return Path.of(System.getProperty("fileconv.repo.root", "..")).toAbsolutePath().normalize();
+    }
+
     static Path chart() {
-        return Path.of(System.getProperty("fileconv.repo.root", ".."), "charts", "fileconv").toAbsolutePath().normalize();
+        return repoRoot().resolve("charts").resolve("fileconv");
+    }
+
+    /** The existing Secrets the values name: the database user and the S3 keys (also given to converter Jobs). */
+    static void createSecrets(KubernetesClient kube, String s3AccessKey, String s3SecretKey) {
+        // data, not stringData: the mock API server stores what it gets, and readers decode data.
+        kube.secrets().inNamespace(NAMESPACE).resource(new SecretBuilder().withNewMetadata().withName(DB_SECRET)
+                .endMetadata().addToData("username", base64("root")).addToData("password", base64("")).build())
+                .create();
+        kube.secrets().inNamespace(NAMESPACE).resource(new SecretBuilder().withNewMetadata().withName(S3_SECRET)
+                .endMetadata().addToData("accessKey", base64(s3AccessKey)).addToData("secretKey", base64(s3SecretKey))
+                .build()).create();
+    }
+
+    private static String base64(String s) {
+        return java.util.Base64.getEncoder().encodeToString(s.getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 }

@@ -89,7 +89,7 @@ public final class OperatorMain implements AutoCloseable {
             repositories.put(region, new FileRepository(region, pool));
         }
 
-        HikariDataSource directoryPool = Databases.pool(env.dbUrl(), "fileconv_directory", env.dbUser(),
+        HikariDataSource directoryPool = Databases.pool(env.dbUrl(), Databases.DIRECTORY, env.dbUser(),
                 env.dbPassword(), 2, metrics);
         running.push(directoryPool);
         Env common = env.common();

@@ -22,12 +22,17 @@ public record MigrationState(MigrationPhase phase, Instant frozenAt, Instant swi
                 why);
     }
 
-    MigrationState frozen(java.time.Instant at) {
+    /** Failed with {@code why}, e.g. a move the caller cannot carry out at all. */
+    public MigrationState failed(String why) {
+        return to(MigrationPhase.Failed, why);
+    }
+
+    MigrationState frozen(Instant at) {
         return new MigrationState(phase, at, switchedAt, filesTotal, filesCopied, objectsCopied, filesVerified,
                 message);
     }
 
-    MigrationState switched(java.time.Instant at) {
+    MigrationState switched(Instant at) {
         return new MigrationState(phase, frozenAt, at, filesTotal, filesCopied, objectsCopied, filesVerified,
                 message);
     }

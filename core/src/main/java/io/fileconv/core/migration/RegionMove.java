@@ -36,8 +36,8 @@ import java.util.function.Consumer;
  *   <li>Switching: home region and freeze change in one UPDATE; from now on the router sends the user to the
  *       target.</li>
  *   <li>CleaningUp: after the grace period the target is authoritative: a source row it lacks (an upload that
- *       landed late) is added, never overwriting; then every finished source row and its objects are deleted, and
- *       the user's idempotency keys. Nothing of the user is left in the source region.</li>
+ *       landed late) is added, never overwriting; then every finished source row's objects and the row itself are
+ *       deleted, and the user's idempotency keys. Nothing of the user is left in the source region.</li>
  * </ol>
  * Copying and Verifying go back to Draining if a source file is in progress again. A user who is not in
  * {@code from}, files that do not drain within the drain timeout, a user unfrozen meanwhile, or a switch that did
@@ -117,9 +117,14 @@ public final class RegionMove {
         };
     }
 
-    /** Gives the move up before the switch (its RegionMigration was deleted): the user may upload again. */
-    public void abandon() throws Exception {
+    /**
+     * Gives the move up (its RegionMigration was deleted): unfreezes the user if this move holds them.
+     *
+     * @return false when the user has already been switched to the target, so the move must be finished instead
+     */
+    public boolean abandon() throws Exception {
         directory.unfreeze(userId, from.region(), migrationId);
+        return directory.find(userId).map(e -> e.homeRegion() != to.region()).orElse(true);
     }
 
     /** Runs phase after phase until Completed or Failed, waiting where a phase asks to; for the local command. */
@@ -196,8 +201,7 @@ public final class RegionMove {
     private MigrationStep copy(MigrationState s) throws Exception {
         List<Map<String, Object>> rows = UserRows.read(from.db(), "files", userId, "id");
         if (inFlight(rows) > 0) {
-            return MigrationStep.now(s.to(MigrationPhase.Draining, "a file is in progress again in "
-                    + from.region().code()));
+            return backToDraining(s);
         }
         long objects = 0;
         for (Map<String, Object> row : rows) {
@@ -217,8 +221,7 @@ public final class RegionMove {
     private MigrationStep verify(MigrationState s) throws Exception {
         List<Map<String, Object>> source = UserRows.read(from.db(), "files", userId, "id");
         if (inFlight(source) > 0) {
-            return MigrationStep.now(s.to(MigrationPhase.Draining, "a file is in progress again in "
-                    + from.region().code()));
+            return backToDraining(s);
         }
         Map<Object, Map<String, Object>> copies = byId(UserRows.read(to.db(), "files", userId, "id"));
         List<String> problems = new ArrayList<>();
@@ -289,12 +292,13 @@ public final class RegionMove {
         }
         UserRows.insertMissing(to.db(), "files", late);
         UserRows.insertMissing(to.db(), "upload_keys", UserRows.read(from.db(), "upload_keys", userId, "idem_key"));
-        // Rows first, objects after: a crash in between leaves objects whose row is gone, deleted on the next run.
+        // Objects first, row after: a crash in between leaves a row without objects, which the next run finds
+        // and deletes (the other order could leave objects that no row points to any more).
         for (Map<String, Object> row : source) {
-            UserRows.deleteFileIn(from.db(), row.get("id"), FINISHED);
             for (String key : keys(row)) {
                 store.delete(from.bucket(), key);
             }
+            UserRows.deleteFileIn(from.db(), row.get("id"), FINISHED);
         }
         if (!UserRows.read(from.db(), "files", userId, "id").isEmpty()) {
             return MigrationStep.after(s.to(MigrationPhase.CleaningUp, "a source file changed while cleaning up"),
@@ -303,6 +307,11 @@ public final class RegionMove {
         UserRows.deleteAll(from.db(), "upload_keys", userId);
         return MigrationStep.now(s.to(MigrationPhase.Completed, "moved " + (s.filesVerified() + late.size())
                 + " file(s) from " + from.region().code() + " to " + to.region().code()));
+    }
+
+    private MigrationStep backToDraining(MigrationState s) {
+        return MigrationStep.now(s.to(MigrationPhase.Draining, "a file is in progress again in "
+                + from.region().code()));
     }
 
     private boolean stillFrozen() throws Exception {

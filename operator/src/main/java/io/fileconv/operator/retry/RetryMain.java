@@ -16,7 +16,8 @@ import java.util.List;
 
 /**
  * The daily retry job (the chart's CronJob): in every served region, FAILED files of a retryable failure class
- * whose attempts are below FILECONV_RETRY_MAX_ATTEMPTS go back to UPLOADED with attempts + 1. The dispatcher sees
+ * whose attempts are below FILECONV_RETRY_MAX_ATTEMPTS go back to UPLOADED with attempts + 1, unless their owner
+ * is frozen by a region move or lives in another region (it reads the user directory for that). The dispatcher sees
  * that change event and launches the next attempt. Prints one summary line; exits 1 if any region failed, after
  * trying all of them (a region whose database is down must not stop the others).
  */
@@ -36,19 +37,21 @@ public final class RetryMain {
         int maxAttempts = maxAttempts(env);
         List<String> parts = new ArrayList<>();
         boolean failed = false;
-        for (Region region : env.regions()) {
-            try (HikariDataSource pool = Databases.pool(env.dbUrl(), region.database(), env.dbUser(),
-                    env.dbPassword(), 2);
-                 HikariDataSource users = Databases.pool(env.dbUrl(), "fileconv_directory", env.dbUser(),
-                         env.dbPassword(), 1)) {
-                FileRepository files = new FileRepository(region, pool);
-                RetryPass.Result r = new RetryPass(PAGE_SIZE).run(new RetryCandidates(pool, maxAttempts),
-                        livesHere(new UserDirectory(users), region), files::requeueForRetry);
-                parts.add(summary(region, r));
-            } catch (Exception e) {
-                log.error("retry in region {} failed", region.code(), e);
-                parts.add(region.code() + ": error (" + e.getClass().getSimpleName() + ")");
-                failed = true;
+        try (HikariDataSource users = Databases.pool(env.dbUrl(), Databases.DIRECTORY, env.dbUser(),
+                env.dbPassword(), 1)) {
+            UserDirectory directory = new UserDirectory(users);
+            for (Region region : env.regions()) {
+                try (HikariDataSource pool = Databases.pool(env.dbUrl(), region.database(), env.dbUser(),
+                        env.dbPassword(), 2)) {
+                    FileRepository files = new FileRepository(region, pool);
+                    RetryPass.Result r = new RetryPass(PAGE_SIZE).run(new RetryCandidates(pool, maxAttempts),
+                            livesHere(directory, region), files::requeueForRetry);
+                    parts.add(summary(region, r));
+                } catch (Exception e) {
+                    log.error("retry in region {} failed", region.code(), e);
+                    parts.add(region.code() + ": error (" + e.getClass().getSimpleName() + ")");
+                    failed = true;
+                }
             }
         }
         System.out.println("retry (max attempts " + maxAttempts + "): " + String.join("; ", parts));
@@ -59,7 +62,7 @@ public final class RetryMain {
      * A region move owns the user's rows from the freeze on: the source's are about to be deleted and the target's
      * are copies until the switch. Retrying either would convert a file the move does not know about.
      */
-    static RetryPass.Eligible livesHere(UserDirectory directory, Region region) {
+    public static RetryPass.Eligible livesHere(UserDirectory directory, Region region) {
         Map<String, Boolean> seen = new HashMap<>();
         return c -> {
             Boolean ok = seen.get(c.userId());

@@ -28,7 +28,8 @@ import java.util.ArrayList;
  * Drives a RegionMigration through {@link RegionMove}, one phase per reconcile. The status is the move's only
  * memory: phase, counts, and two conditions whose transition times are the freeze and the switch (they time the
  * grace periods), so an operator restarted mid-move, or another replica taking over, resumes from the status.
- * Errors (database or S3 down) leave the status as it was and JOSDK retries the same phase with back-off.
+ * A phase that fails (database or S3 down) keeps its phase, puts the error in {@code status.message} and runs again
+ * every {@link #ERROR_BACKOFF}; a move this operator cannot carry out at all (a region it does not serve) is Failed.
  */
 @ControllerConfiguration(name = RegionMigrationReconciler.NAME)
 public class RegionMigrationReconciler implements Reconciler<RegionMigration>, Cleaner<RegionMigration> {
@@ -64,8 +65,16 @@ public class RegionMigrationReconciler implements Reconciler<RegionMigration>, C
         }
         RegionMigrationSpec spec = rm.getSpec();
         MigrationStep step;
+        RegionMove move;
         try {
-            step = move(rm).next(state);
+            move = move(rm);
+        } catch (IllegalArgumentException e) {
+            write(state.failed(e.getMessage()), status, rm.getMetadata().getGeneration());
+            metrics.finished(Region.fromCode(spec.getFrom()), Region.fromCode(spec.getTo()), "Failed");
+            return UpdateControl.patchStatus(rm);
+        }
+        try {
+            step = move.next(state);
         } catch (Exception e) {
             // Database or S3 unreachable: the phase runs again (it is idempotent), for as long as it takes, and the
             // status says why it is stuck instead of the move going quiet after a few JOSDK retries.
@@ -99,20 +108,26 @@ public class RegionMigrationReconciler implements Reconciler<RegionMigration>, C
         if (state.phase().isTerminal() || state.phase() == MigrationPhase.Pending) {
             return DeleteControl.defaultDelete();
         }
-        RegionMove move = move(rm);
-        if (state.switchedAt() == null) {
-            move.abandon();
+        RegionMove move;
+        try {
+            move = move(rm);
+        } catch (IllegalArgumentException e) {
+            return DeleteControl.defaultDelete(); // a region this operator does not serve: it never started
+        }
+        if (state.switchedAt() == null && move.abandon()) {
             log.info("migration {} deleted in {}: user {} unfrozen", rm.getMetadata().getName(), state.phase(),
                     rm.getSpec().getUserId());
             return DeleteControl.defaultDelete();
         }
-        MigrationStep step = move.next(state);
-        if (step.state().phase() == MigrationPhase.Completed) {
+        // Switched (possibly without the status saying so): the source must still be emptied. From the status if it
+        // has the switch time, else from the start, whose Freezing sees the switch and goes to CleaningUp.
+        MigrationState end = move.runToEnd(state.switchedAt() != null ? state : MigrationState.start(), x -> { });
+        if (end.phase() == MigrationPhase.Completed) {
             return DeleteControl.defaultDelete();
         }
-        // The status keeps the phase; CleaningUp starts over from it each time (it is idempotent).
-        return DeleteControl.noFinalizerRemoval().rescheduleAfter(step.retryAfter().isZero()
-                ? Duration.ofSeconds(1) : step.retryAfter());
+        log.warn("migration {} deleted after the switch; clean-up ended {}: {}", rm.getMetadata().getName(),
+                end.phase(), end.message());
+        return DeleteControl.noFinalizerRemoval().rescheduleAfter(ERROR_BACKOFF);
     }
 
     private RegionMove move(RegionMigration rm) {
