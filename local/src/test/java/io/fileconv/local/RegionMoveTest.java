@@ -232,8 +232,17 @@ class RegionMoveTest {
     }
 
     private static int rowsOf(EmbeddedStack stack, Region region, String user) throws Exception {
+        return count(stack, region, "files", user);
+    }
+
+    private static int uploadKeys(EmbeddedStack stack, Region region, String user) throws Exception {
+        return count(stack, region, "upload_keys", user);
+    }
+
+    /** The user's rows in one of the region's tables. */
+    private static int count(EmbeddedStack stack, Region region, String table, String user) throws Exception {
         try (Connection c = stack.files(region).dataSource().getConnection();
-             PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM files WHERE user_id=?")) {
+             PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM " + table + " WHERE user_id=?")) {
             ps.setString(1, user);
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
@@ -313,14 +322,4 @@ class RegionMoveTest {
         }
     }
 
-    private static int uploadKeys(EmbeddedStack stack, Region region, String user) throws Exception {
-        try (Connection c = stack.files(region).dataSource().getConnection();
-             PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM upload_keys WHERE user_id=?")) {
-            ps.setString(1, user);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getInt(1);
-            }
-        }
-    }
 }
