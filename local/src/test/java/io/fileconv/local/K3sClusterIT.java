@@ -277,7 +277,7 @@ class K3sClusterIT {
         spec.setTo(TARGET.code());
         rm.setSpec(spec);
         kube.resources(RegionMigration.class).inNamespace(NS).resource(rm).create();
-        // Two grace periods of the operator's default (30 s, FILECONV_MIGRATION_GRACE_SECONDS) plus the copies.
+        // Two grace periods (5 s in the test release) plus the copies.
         RegionMigrationStatus done = await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofSeconds(2))
                 .until(() -> {
                     RegionMigration now = kube.resources(RegionMigration.class).inNamespace(NS)

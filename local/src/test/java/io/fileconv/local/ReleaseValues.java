@@ -63,6 +63,8 @@ record ReleaseValues(String imageTag, String dbUrl, String kafkaBootstrap, Strin
                   # Two replicas: leader election decides which one reconciles.
                   replicas: 2
                   finishedResourceTtlSeconds: 3600
+                  # Short: the k3s test waits out both grace periods of its RegionMigration.
+                  migrationGraceSeconds: 5
                 converter:
                   timeoutSeconds: 120
                   activeDeadlineSeconds: 300

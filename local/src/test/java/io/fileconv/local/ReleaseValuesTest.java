@@ -43,6 +43,8 @@ class ReleaseValuesTest {
                 .containsEntry("FILECONV_S3_BUCKET_IN", "fileconv-in")
                 .containsEntry("FILECONV_CONVERTER_IMAGE", "docker.io/fileconv/converter:k3s-test")
                 .containsEntry("FILECONV_CONVERTER_PULL_POLICY", "Never")
+                .containsEntry("FILECONV_MIGRATION_GRACE_SECONDS", "5")
+                .containsEntry("FILECONV_MIGRATION_DRAIN_TIMEOUT_SECONDS", "1800")
                 .containsEntry("FILECONV_CONVERTER_S3_SECRET", ReleaseValues.S3_SECRET);
 
         NetworkPolicy policy = objects.stream().filter(NetworkPolicy.class::isInstance).map(NetworkPolicy.class::cast)
