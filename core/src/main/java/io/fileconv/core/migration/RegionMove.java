@@ -179,7 +179,7 @@ public final class RegionMove {
                     + from.region().code() + "; nothing moved"));
         }
         Instant now = clock.instant();
-        long inFlight = inFlight(UserRows.read(from.db(), "files", userId, "id"));
+        long inFlight = inFlight(files(from));
         if (inFlight > 0) {
             if (now.isAfter(s.frozenAt().plus(settings.drainTimeout()))) {
                 directory.unfreeze(userId, from.region(), migrationId);
@@ -199,31 +199,23 @@ public final class RegionMove {
     }
 
     private MigrationStep copy(MigrationState s) throws Exception {
-        List<Map<String, Object>> rows = UserRows.read(from.db(), "files", userId, "id");
+        List<Map<String, Object>> rows = files(from);
         if (inFlight(rows) > 0) {
             return backToDraining(s);
         }
-        long objects = 0;
-        for (Map<String, Object> row : rows) {
-            for (String key : keys(row)) {
-                if (store.exists(from.bucket(), key)) {
-                    store.copy(from.bucket(), key, to.bucket());
-                    objects++;
-                }
-            }
-        }
+        long objects = copyObjects(rows);
         UserRows.upsert(to.db(), "files", rows);
-        UserRows.upsert(to.db(), "upload_keys", UserRows.read(from.db(), "upload_keys", userId, "idem_key"));
+        UserRows.upsert(to.db(), "upload_keys", uploadKeys(from));
         return MigrationStep.now(s.counts(rows.size(), rows.size(), objects, 0)
                 .to(MigrationPhase.Verifying, "copied " + rows.size() + " file(s) and " + objects + " object(s)"));
     }
 
     private MigrationStep verify(MigrationState s) throws Exception {
-        List<Map<String, Object>> source = UserRows.read(from.db(), "files", userId, "id");
+        List<Map<String, Object>> source = files(from);
         if (inFlight(source) > 0) {
             return backToDraining(s);
         }
-        Map<Object, Map<String, Object>> copies = byId(UserRows.read(to.db(), "files", userId, "id"));
+        Map<Object, Map<String, Object>> copies = byId(files(to));
         List<String> problems = new ArrayList<>();
         for (Map<String, Object> row : source) {
             if (!row.equals(copies.get(row.get("id")))) {
@@ -237,8 +229,8 @@ public final class RegionMove {
                 }
             }
         }
-        if (!UserRows.read(to.db(), "upload_keys", userId, "idem_key")
-                .containsAll(UserRows.read(from.db(), "upload_keys", userId, "idem_key"))) {
+        if (!uploadKeys(to)
+                .containsAll(uploadKeys(from))) {
             problems.add("idempotency keys");
         }
         if (!problems.isEmpty()) {
@@ -275,23 +267,17 @@ public final class RegionMove {
             return MigrationStep.after(s.to(MigrationPhase.CleaningUp, "grace period before deleting the source"),
                     min(graceLeft, settings.poll()));
         }
-        List<Map<String, Object>> source = UserRows.read(from.db(), "files", userId, "id");
+        List<Map<String, Object>> source = files(from);
         long inFlight = inFlight(source);
         if (inFlight > 0) {
             return MigrationStep.after(s.to(MigrationPhase.CleaningUp, "waiting for " + inFlight
                     + " file(s) still in progress in " + from.region().code()), settings.poll());
         }
-        Map<Object, Map<String, Object>> target = byId(UserRows.read(to.db(), "files", userId, "id"));
+        Map<Object, Map<String, Object>> target = byId(files(to));
         List<Map<String, Object>> late = source.stream().filter(r -> !target.containsKey(r.get("id"))).toList();
-        for (Map<String, Object> row : late) {
-            for (String key : keys(row)) {
-                if (store.exists(from.bucket(), key)) {
-                    store.copy(from.bucket(), key, to.bucket());
-                }
-            }
-        }
+        copyObjects(late);
         UserRows.insertMissing(to.db(), "files", late);
-        UserRows.insertMissing(to.db(), "upload_keys", UserRows.read(from.db(), "upload_keys", userId, "idem_key"));
+        UserRows.insertMissing(to.db(), "upload_keys", uploadKeys(from));
         // Objects first, row after: a crash in between leaves a row without objects, which the next run finds
         // and deletes (the other order could leave objects that no row points to any more).
         for (Map<String, Object> row : source) {
@@ -300,13 +286,37 @@ public final class RegionMove {
             }
             UserRows.deleteFileIn(from.db(), row.get("id"), FINISHED);
         }
-        if (!UserRows.read(from.db(), "files", userId, "id").isEmpty()) {
+        if (!files(from).isEmpty()) {
             return MigrationStep.after(s.to(MigrationPhase.CleaningUp, "a source file changed while cleaning up"),
                     settings.poll());
         }
         UserRows.deleteAll(from.db(), "upload_keys", userId);
         return MigrationStep.now(s.to(MigrationPhase.Completed, "moved " + (s.filesVerified() + late.size())
                 + " file(s) from " + from.region().code() + " to " + to.region().code()));
+    }
+
+    /** The user's files rows in a region, by id. */
+    private List<Map<String, Object>> files(Side side) throws Exception {
+        return UserRows.read(side.db(), "files", userId, "id");
+    }
+
+    /** The user's idempotency keys in a region. */
+    private List<Map<String, Object>> uploadKeys(Side side) throws Exception {
+        return UserRows.read(side.db(), "upload_keys", userId, "idem_key");
+    }
+
+    /** Server-side copies of the rows' objects that exist in the source; returns how many there were. */
+    private long copyObjects(List<Map<String, Object>> rows) {
+        long copied = 0;
+        for (Map<String, Object> row : rows) {
+            for (String key : keys(row)) {
+                if (store.exists(from.bucket(), key)) {
+                    store.copy(from.bucket(), key, to.bucket());
+                    copied++;
+                }
+            }
+        }
+        return copied;
     }
 
     private MigrationStep backToDraining(MigrationState s) {
