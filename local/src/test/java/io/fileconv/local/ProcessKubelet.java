@@ -1,25 +1,19 @@
 package io.fileconv.local;
 
 import io.fabric8.kubernetes.api.model.Container;
-import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;
-import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodBuilder;
-import io.fabric8.kubernetes.api.model.PodStatusBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
-import io.fabric8.kubernetes.api.model.batch.v1.JobConditionBuilder;
-import io.fabric8.kubernetes.api.model.batch.v1.JobStatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fileconv.operator.k8s.Labels;
+import io.fileconv.testkit.JobReports;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -84,7 +78,7 @@ final class ProcessKubelet implements AutoCloseable {
         String name = job.getMetadata().getName();
         Container container = job.getSpec().getTemplate().getSpec().getContainers().get(0);
         Instant started = Instant.now();
-        setJobStatus(name, new JobStatusBuilder().withActive(1).withStartTime(rfc3339(started)).build());
+        JobReports.running(kube, namespace, name, started);
 
         Path podDir = Files.createDirectories(workDir.resolve(name));
         Map<String, String> env = environment(container, podDir);
@@ -97,18 +91,18 @@ final class ProcessKubelet implements AutoCloseable {
         Instant finished = Instant.now();
         if (!ended) {
             process.destroyForcibly().waitFor();
-            setJobStatus(name, failed(started, finished, "DeadlineExceeded"));
+            JobReports.failed(kube, namespace, name, "DeadlineExceeded", started, finished);
             return;
         }
         int code = process.exitValue();
         exitCodes.put(name, code);
-        terminatedPod(name, container.getName(), code);
-        setJobStatus(name, code == 0
-                ? new JobStatusBuilder().withActive(0).withSucceeded(1).withStartTime(rfc3339(started))
-                        .withCompletionTime(rfc3339(finished))
-                        .withConditions(new JobConditionBuilder().withType("Complete").withStatus("True")
-                                .withLastTransitionTime(rfc3339(finished)).build()).build()
-                : failed(started, finished, "BackoffLimitExceeded"));
+        JobReports.terminatedPod(kube, namespace, name + "-pod", container.getName(),
+                Map.of(Labels.JOB_NAME, name, Labels.NAME, Labels.CONVERTER), code, code == 0 ? "Completed" : "Error");
+        if (code == 0) {
+            JobReports.succeeded(kube, namespace, name, started, finished);
+        } else {
+            JobReports.failed(kube, namespace, name, "BackoffLimitExceeded", started, finished);
+        }
     }
 
     /** The container's env as the kubelet builds it; values pointing into an emptyDir mount go to a fresh dir. */
@@ -148,40 +142,6 @@ final class ProcessKubelet implements AutoCloseable {
             env.put(e.getName(), value == null ? "" : value);
         }
         return env;
-    }
-
-    private void terminatedPod(String jobName, String containerName, int exitCode) {
-        Pod pod = new PodBuilder().withNewMetadata().withName(jobName + "-pod").withNamespace(namespace)
-                .addToLabels(Labels.JOB_NAME, jobName).addToLabels(Labels.NAME, Labels.CONVERTER).endMetadata()
-                .withNewSpec().addNewContainer().withName(containerName).withImage("local").endContainer().endSpec()
-                .build();
-        kube.pods().inNamespace(namespace).resource(pod).create();
-        kube.pods().inNamespace(namespace).withName(pod.getMetadata().getName()).editStatus(p -> {
-            p.setStatus(new PodStatusBuilder().withPhase(exitCode == 0 ? "Succeeded" : "Failed")
-                    .withContainerStatuses(new ContainerStatusBuilder().withName(containerName)
-                            .withNewState().withNewTerminated().withExitCode(exitCode)
-                            .withReason(exitCode == 0 ? "Completed" : "Error").endTerminated().endState().build())
-                    .build());
-            return p;
-        });
-    }
-
-    private static io.fabric8.kubernetes.api.model.batch.v1.JobStatus failed(Instant started, Instant finished,
-                                                                             String reason) {
-        return new JobStatusBuilder().withActive(0).withFailed(1).withStartTime(rfc3339(started))
-                .withConditions(new JobConditionBuilder().withType("Failed").withStatus("True").withReason(reason)
-                        .withLastTransitionTime(rfc3339(finished)).build()).build();
-    }
-
-    private void setJobStatus(String name, io.fabric8.kubernetes.api.model.batch.v1.JobStatus status) {
-        kube.batch().v1().jobs().inNamespace(namespace).withName(name).editStatus(j -> {
-            j.setStatus(status);
-            return j;
-        });
-    }
-
-    private static String rfc3339(Instant t) {
-        return t.truncatedTo(ChronoUnit.SECONDS).toString();
     }
 
     @Override

@@ -1,10 +1,7 @@
 package io.fileconv.operator.k8s;
 
-import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
-import io.fabric8.kubernetes.api.model.batch.v1.JobConditionBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fileconv.core.ConversionRequest;
 import io.fileconv.core.Ids;
@@ -13,11 +10,12 @@ import io.fileconv.core.S3Keys;
 import io.fileconv.operator.k8s.crd.FileConversion;
 import io.fileconv.operator.k8s.job.ConverterJobFactory;
 import io.fileconv.operator.k8s.job.ConverterJobSettings;
+import io.fileconv.testkit.JobReports;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Map;
 
 /** Fixtures for tests that run the operator: settings, requests, and a kubelet's view of a Job. */
 public final class OperatorTestSupport {
@@ -53,58 +51,25 @@ public final class OperatorTestSupport {
 
     /** The pod has started: the Job controller counts it as active. */
     public static void markRunning(KubernetesClient client, String jobName, Instant started) {
-        client.batch().v1().jobs().inNamespace(NAMESPACE).withName(jobName).editStatus(j -> {
-            j.setStatus(new io.fabric8.kubernetes.api.model.batch.v1.JobStatusBuilder()
-                    .withActive(1).withStartTime(rfc3339(started)).build());
-            return j;
-        });
+        JobReports.running(client, NAMESPACE, jobName, started);
     }
 
     public static void markSucceeded(KubernetesClient client, String jobName, Instant started, Instant finished) {
-        client.batch().v1().jobs().inNamespace(NAMESPACE).withName(jobName).editStatus(j -> {
-            j.setStatus(new io.fabric8.kubernetes.api.model.batch.v1.JobStatusBuilder()
-                    .withActive(0).withSucceeded(1).withStartTime(rfc3339(started))
-                    .withCompletionTime(rfc3339(finished))
-                    .withConditions(new JobConditionBuilder().withType("Complete").withStatus("True")
-                            .withLastTransitionTime(rfc3339(finished)).build())
-                    .build());
-            return j;
-        });
+        JobReports.succeeded(client, NAMESPACE, jobName, started, finished);
     }
 
     public static void markFailed(KubernetesClient client, String jobName, String reason, Instant started,
                                   Instant finished) {
-        client.batch().v1().jobs().inNamespace(NAMESPACE).withName(jobName).editStatus(j -> {
-            j.setStatus(new io.fabric8.kubernetes.api.model.batch.v1.JobStatusBuilder()
-                    .withActive(0).withFailed(1).withStartTime(rfc3339(started))
-                    .withConditions(new JobConditionBuilder().withType("Failed").withStatus("True").withReason(reason)
-                            .withLastTransitionTime(rfc3339(finished)).build())
-                    .build());
-            return j;
-        });
+        JobReports.failed(client, NAMESPACE, jobName, reason, started, finished);
     }
 
     /** The Job's pod after its container ended, as the kubelet reports it. */
     public static Pod createTerminatedPod(KubernetesClient client, String jobName, int exitCode, String reason) {
-        Pod pod = new PodBuilder()
-                .withNewMetadata().withName(jobName + "-x7k2p").withNamespace(NAMESPACE)
-                    .addToLabels(Labels.JOB_NAME, jobName).addToLabels(Labels.NAME, Labels.CONVERTER)
-                .endMetadata()
-                .withNewSpec().addNewContainer().withName(ConverterJobFactory.CONTAINER).withImage("x").endContainer()
-                .endSpec()
-                .build();
-        client.pods().inNamespace(NAMESPACE).resource(pod).create();
-        return client.pods().inNamespace(NAMESPACE).withName(pod.getMetadata().getName()).editStatus(p -> {
-            p.setStatus(new io.fabric8.kubernetes.api.model.PodStatusBuilder().withPhase("Failed")
-                    .withContainerStatuses(new ContainerStatusBuilder().withName(ConverterJobFactory.CONTAINER)
-                            .withNewState().withNewTerminated().withExitCode(exitCode).withReason(reason)
-                            .endTerminated().endState().build())
-                    .build());
-            return p;
-        });
+        return JobReports.terminatedPod(client, NAMESPACE, jobName + "-x7k2p", ConverterJobFactory.CONTAINER,
+                Map.of(Labels.JOB_NAME, jobName, Labels.NAME, Labels.CONVERTER), exitCode, reason);
     }
 
     public static String rfc3339(Instant t) {
-        return t.truncatedTo(ChronoUnit.SECONDS).toString();
+        return JobReports.rfc3339(t);
     }
 }
