@@ -60,16 +60,61 @@ imagePullSecrets:
 {{- join "," $codes -}}
 {{- end -}}
 
-{{/* Database env (FILECONV_DB_*), credentials from the existing Secret. */}}
+{{/* Database env (FILECONV_DB_*, FILECONV_DIRECTORY_DB_*) with the application's credentials. The schema is
+     migrated by the hook Job (migrate-job.yaml), so processes only wait for the version they need. */}}
 {{- define "fileconv.dbEnv" -}}
+{{- include "fileconv.dbEnvWith" (list . .Values.database.existingSecret .Values.directory.existingSecret) }}
+- name: FILECONV_DB_MIGRATE
+  value: "false"
+{{- end -}}
+
+{{/* Database env with the credentials of the given Secrets (regional, directory; the migration hook passes its
+     DDL users'). An empty directory Secret means the regional credentials (FILECONV_DIRECTORY_DB_* unset). */}}
+{{- define "fileconv.dbEnvWith" -}}
+{{- $root := index . 0 -}}{{- $secret := index . 1 -}}{{- $dirSecret := index . 2 -}}
+{{- $db := $root.Values.database -}}{{- $dir := $root.Values.directory -}}
 - name: FILECONV_DB_URL
-  value: {{ .Values.database.url | quote }}
+  value: {{ $db.url | quote }}
 - name: FILECONV_DB_USER
   valueFrom:
-    secretKeyRef: {name: {{ .Values.database.existingSecret | quote }}, key: {{ .Values.database.usernameKey | quote }}}
+    secretKeyRef: {name: {{ $secret | quote }}, key: {{ $db.usernameKey | quote }}}
 - name: FILECONV_DB_PASSWORD
   valueFrom:
-    secretKeyRef: {name: {{ .Values.database.existingSecret | quote }}, key: {{ .Values.database.passwordKey | quote }}}
+    secretKeyRef: {name: {{ $secret | quote }}, key: {{ $db.passwordKey | quote }}}
+{{- with $dir.url }}
+- name: FILECONV_DIRECTORY_DB_URL
+  value: {{ . | quote }}
+{{- end }}
+{{- with $dirSecret }}
+- name: FILECONV_DIRECTORY_DB_USER
+  valueFrom:
+    secretKeyRef: {name: {{ . | quote }}, key: {{ $db.usernameKey | quote }}}
+- name: FILECONV_DIRECTORY_DB_PASSWORD
+  valueFrom:
+    secretKeyRef: {name: {{ . | quote }}, key: {{ $db.passwordKey | quote }}}
+{{- end }}
+{{- end -}}
+
+{{/* Kafka client env of the dispatcher (FILECONV_KAFKA_*); the CA file is the kafka-ca volume. */}}
+{{- define "fileconv.kafkaEnv" -}}
+{{- $k := .Values.kafka -}}
+- name: FILECONV_KAFKA_BOOTSTRAP
+  value: {{ $k.bootstrapServers | quote }}
+- name: FILECONV_KAFKA_SECURITY_PROTOCOL
+  value: {{ $k.securityProtocol | quote }}
+{{- if hasPrefix "SASL_" $k.securityProtocol }}
+- name: FILECONV_KAFKA_SASL_MECHANISM
+  value: {{ $k.saslMechanism | quote }}
+- name: FILECONV_KAFKA_USERNAME
+  value: {{ $k.username | quote }}
+- name: FILECONV_KAFKA_PASSWORD
+  valueFrom:
+    secretKeyRef: {name: {{ default $k.username $k.passwordSecret | quote }}, key: password}
+{{- end }}
+{{- if hasSuffix "SSL" $k.securityProtocol }}
+- name: FILECONV_KAFKA_TRUSTSTORE_FILE
+  value: /etc/fileconv/kafka-ca/ca.crt
+{{- end }}
 {{- end -}}
 
 {{/* S3 env without buckets (FILECONV_S3_*). The Secret's keys are fixed (accessKey, secretKey) because the
@@ -117,4 +162,44 @@ readinessProbe:
   periodSeconds: 5
   timeoutSeconds: 3
   failureThreshold: 2
+{{- end -}}
+
+{{/* NetworkPolicy egress rules shared by the policies of networkpolicy.yaml. */}}
+{{- define "fileconv.egressDns" -}}
+- to:
+    - namespaceSelector:
+        matchLabels:
+          kubernetes.io/metadata.name: {{ .Values.networkPolicy.dns.namespace }}
+      podSelector:
+        matchLabels:
+          {{- toYaml .Values.networkPolicy.dns.podLabels | nindent 10 }}
+  ports:
+    - {protocol: UDP, port: 53}
+    - {protocol: TCP, port: 53}
+{{- end -}}
+
+{{- define "fileconv.egressDnsAndS3" -}}
+{{ include "fileconv.egressDns" . }}
+- to:
+    {{- range .Values.networkPolicy.s3.cidrs }}
+    - ipBlock:
+        cidr: {{ .cidr }}
+        {{- with .except }}
+        except:
+          {{- toYaml . | nindent 10 }}
+        {{- end }}
+    {{- end }}
+  ports:
+    {{- range .Values.networkPolicy.s3.ports }}
+    - {protocol: TCP, port: {{ . }}}
+    {{- end }}
+{{- end -}}
+
+{{- define "fileconv.egressDatabase" -}}
+- to:
+    {{- toYaml .Values.networkPolicy.database.to | nindent 4 }}
+  ports:
+    {{- range .Values.networkPolicy.database.ports }}
+    - {protocol: TCP, port: {{ . }}}
+    {{- end }}
 {{- end -}}

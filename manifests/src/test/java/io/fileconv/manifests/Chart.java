@@ -27,8 +27,68 @@ final class Chart {
         return Repo.path("charts/fileconv");
     }
 
+    /** A single-cluster release serving all three regions (test values; production runs one cell per region). */
     static Path threeRegionValues() {
-        return dir().resolve("values-three-regions.yaml");
+        return Repo.path("manifests/src/test/resources/three-regions.yaml");
+    }
+
+    /** The values files Argo CD gives a cell's fileconv release (deploy/argocd/cells.yaml), in order. */
+    static List<Path> cellValues(String region) {
+        return List.of(Repo.path("deploy/cells/common.yaml"), Repo.path("deploy/cells/" + region + "/fileconv.yaml"));
+    }
+
+    /** The hook phases (helm.sh/hook) of the hooks among objects rendered by {@link #renderWithHooks}, by kind/name. */
+    static Map<String, String> hookKinds(List<HasMetadata> withHooks) {
+        var out = new java.util.TreeMap<String, String>();
+        withHooks.forEach(o -> {
+            var ann = o.getMetadata().getAnnotations();
+            if (ann != null && ann.containsKey(HOOK_MARKER)) {
+                out.put(o.getKind() + "/" + o.getMetadata().getName(), ann.get(HOOK_MARKER));
+            }
+        });
+        return out;
+    }
+
+    static final String HOOK_ANNOTATION = "helm.sh/hook";
+    /** What {@link #renderWithHooks} renames helm.sh/hook to, so the object stays identifiable as a hook. */
+    static final String HOOK_MARKER = "test.fileconv.io/helm-hook";
+
+    /**
+     * The chart rendered with its Helm hooks: helm-java's template returns only the release manifest (Helm keeps
+     * hooks apart), so a copy of the chart is rendered whose hook annotation is renamed to {@link #HOOK_MARKER}.
+     */
+    static List<HasMetadata> renderWithHooks(List<Path> valuesFiles) {
+        try {
+            Path copy = java.nio.file.Files.createTempDirectory("fileconv-chart");
+            try (var files = java.nio.file.Files.walk(dir())) {
+                for (Path f : files.toList()) {
+                    Path target = copy.resolve(dir().relativize(f).toString());
+                    if (java.nio.file.Files.isDirectory(f)) {
+                        java.nio.file.Files.createDirectories(target);
+                    } else {
+                        String text = java.nio.file.Files.readString(f);
+                        if (f.toString().contains("templates")) {
+                            text = text.replace(HOOK_ANNOTATION + ":", HOOK_MARKER + ":");
+                        }
+                        java.nio.file.Files.writeString(target, text);
+                    }
+                }
+            }
+            TemplateCommand cmd = new Helm(copy).template().withName(RELEASE).withNamespace(NAMESPACE).withKubeVersion("1.30.0");
+            for (Path v : valuesFiles) {
+                cmd = cmd.withValuesFile(v);
+            }
+            return objects(cmd.call());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    static List<HasMetadata> renderCell(String region) {
+        return renderObjects(t -> {
+            cellValues(region).forEach(t::withValuesFile);
+            return t;
+        });
     }
 
     static String render(UnaryOperator<TemplateCommand> options) {

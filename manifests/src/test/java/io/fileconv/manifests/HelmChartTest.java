@@ -181,7 +181,7 @@ class HelmChartTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("renders")
     void converterPodsMayOnlyReachDnsAndS3(String name, List<HasMetadata> objects) {
-        NetworkPolicy np = Chart.ofType(objects, NetworkPolicy.class).stream().collect(singleton());
+        NetworkPolicy np = policy(objects, "fileconv-converter");
         var spec = np.getSpec();
         // The operator labels converter pods with exactly this; the policy is useless if they drift apart.
         assertThat(spec.getPodSelector().getMatchLabels()).isEqualTo(Map.of("app.kubernetes.io/name", "fileconv-converter"));
@@ -229,8 +229,104 @@ class HelmChartTest {
         assertThat(ns.getValueFrom().getFieldRef().getFieldPath()).isEqualTo("metadata.namespace");
         assertThat(Chart.env(c)).containsEntry("FILECONV_CONVERTER_IMAGE", "docker.io/fileconv/converter:0.1.0")
                 .containsEntry("FILECONV_CONVERTER_SERVICE_ACCOUNT", "fileconv-converter")
-                .containsEntry("FILECONV_KAFKA_BOOTSTRAP", "fileconv-kafka-bootstrap.kafka.svc:9092");
+                .containsEntry("FILECONV_KAFKA_BOOTSTRAP", "fileconv-kafka-bootstrap:9093")
+                .containsEntry("FILECONV_KAFKA_SECURITY_PROTOCOL", "SASL_SSL")
+                .containsEntry("FILECONV_KAFKA_TRUSTSTORE_FILE", "/etc/fileconv/kafka-ca/ca.crt");
+        // The truststore file is the Strimzi cluster CA's ca.crt, mounted read-only at that path.
+        var mount = c.getVolumeMounts().stream().filter(m -> m.getName().equals("kafka-ca")).collect(singleton());
+        assertThat(mount.getMountPath()).isEqualTo("/etc/fileconv/kafka-ca");
+        assertThat(mount.getReadOnly()).isTrue();
+        var volume = op.getSpec().getTemplate().getSpec().getVolumes().stream().filter(v -> v.getName().equals("kafka-ca"))
+                .collect(singleton());
+        assertThat(volume.getSecret().getSecretName()).isEqualTo("fileconv-cluster-ca-cert");
+        assertThat(volume.getSecret().getItems()).singleElement().satisfies(i -> assertThat(i.getPath()).isEqualTo("ca.crt"));
         assertPdbSelects(objects, op);
+    }
+
+    private static NetworkPolicy policy(List<HasMetadata> objects, String name) {
+        return Chart.ofType(objects, NetworkPolicy.class).stream().filter(p -> p.getMetadata().getName().equals(name))
+                .collect(singleton());
+    }
+
+    /** Every egress rule names its peers and ports: an empty list would mean everywhere / every port. */
+    private static void assertEveryRuleIsBounded(NetworkPolicy np) {
+        assertThat(np.getSpec().getPolicyTypes()).containsExactlyInAnyOrder("Ingress", "Egress");
+        for (NetworkPolicyEgressRule rule : np.getSpec().getEgress()) {
+            assertThat(rule.getTo()).as(np.getMetadata().getName()).isNotEmpty();
+            assertThat(rule.getPorts()).as(np.getMetadata().getName()).isNotEmpty();
+        }
+    }
+
+    private static Set<Integer> egressPorts(NetworkPolicy np) {
+        return np.getSpec().getEgress().stream().flatMap(r -> r.getPorts().stream()).map(p -> p.getPort().getIntVal())
+                .collect(Collectors.toCollection(TreeSet::new));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("renders")
+    void apiOperatorAndRetryPodsReachOnlyWhatTheirWorkNeeds(String name, List<HasMetadata> objects) {
+        NetworkPolicy api = policy(objects, "fileconv-api");
+        NetworkPolicy operator = policy(objects, "fileconv-operator");
+        NetworkPolicy retry = policy(objects, "fileconv-retry");
+        List.of(api, operator, retry).forEach(HelmChartTest::assertEveryRuleIsBounded);
+        // Each policy selects the pods of its workload (labels of the pod templates).
+        Map<String, String> apiPods = deployment(objects, "fileconv-api-in").getSpec().getTemplate().getMetadata().getLabels();
+        assertThat(apiPods).containsAllEntriesOf(api.getSpec().getPodSelector().getMatchLabels());
+        Map<String, String> opPods = deployment(objects, "fileconv-operator").getSpec().getTemplate().getMetadata().getLabels();
+        assertThat(opPods).containsAllEntriesOf(operator.getSpec().getPodSelector().getMatchLabels());
+        Map<String, String> retryPods = Chart.ofType(objects, CronJob.class).get(0).getSpec().getJobTemplate().getSpec().getTemplate()
+                .getMetadata().getLabels();
+        assertThat(retryPods).containsAllEntriesOf(retry.getSpec().getPodSelector().getMatchLabels());
+        // DNS 53, MySQL 3306, S3/JWKS 443; the operator also the API server (443/6443) and Kafka (9093); retry MySQL only.
+        assertThat(egressPorts(api)).containsExactly(53, 443, 3306);
+        assertThat(egressPorts(operator)).containsExactly(53, 443, 3306, 6443, 9093);
+        assertThat(egressPorts(retry)).containsExactly(53, 3306);
+        assertThat(retry.getSpec().getIngress()).isEmpty();
+        assertThat(api.getSpec().getIngress()).singleElement().satisfies(r -> assertThat(r.getPorts())
+                .singleElement().satisfies(p -> assertThat(p.getPort().getIntVal()).isEqualTo(8080)));
+        // The database rule never opens public addresses.
+        assertThat(api.getSpec().getEgress()).filteredOn(r -> r.getPorts().get(0).getPort().getIntVal() == 3306).singleElement()
+                .satisfies(r -> assertThat(r.getTo()).allSatisfy(p -> assertThat(p.getIpBlock().getCidr()).isNotEqualTo("0.0.0.0/0")));
+    }
+
+    @Test
+    void converterPodsMayReachTheCloudCredentialAgentOnlyWhenAsked() {
+        var on = Chart.renderObjects(t -> t.set("networkPolicy.credentialAgent.enabled", true));
+        NetworkPolicy np = policy(on, "fileconv-converter");
+        assertThat(np.getSpec().getEgress()).filteredOn(r -> r.getPorts().get(0).getPort().getIntVal() == 80).singleElement()
+                .satisfies(r -> assertThat(r.getTo()).singleElement()
+                        .satisfies(p -> assertThat(p.getIpBlock().getCidr()).isEqualTo("169.254.170.23/32")));
+        assertThat(egressPorts(policy(defaults, "fileconv-converter"))).containsExactly(53, 443);
+    }
+
+    @Test
+    void schemaMigrationsRunAsAPreInstallAndPreUpgradeHookBeforeProcessesThatOnlyWaitForTheSchema() {
+        List<HasMetadata> withHooks = Chart.renderWithHooks(List.of());
+        assertThat(Chart.hookKinds(withHooks)).containsExactly(Map.entry("Job/fileconv-migrate", "pre-install,pre-upgrade"));
+        var job = Chart.ofType(withHooks, io.fabric8.kubernetes.api.model.batch.v1.Job.class).stream().collect(singleton());
+        assertThat(job.getMetadata().getAnnotations()).containsEntry("helm.sh/hook-delete-policy", "before-hook-creation,hook-succeeded");
+        PodSpec pod = job.getSpec().getTemplate().getSpec();
+        assertThat(pod.getAutomountServiceAccountToken()).isFalse();
+        Container c = pod.getContainers().get(0);
+        assertThat(c.getImage()).isEqualTo("docker.io/fileconv/operator:0.1.0");
+        assertThat(c.getCommand()).containsExactly("java", "-cp", "/opt/fileconv/fileconv-operator.jar",
+                "io.fileconv.operator.migrate.MigrateMain");
+        String mainClass = c.getCommand().get(3);
+        assertThat(Repo.path("operator/src/main/java/" + mainClass.replace('.', '/') + ".java")).isRegularFile();
+        assertThat(Chart.env(c)).containsEntry("FILECONV_REGIONS", "in").containsEntry("FILECONV_MIGRATE_DIRECTORY", "true")
+                .doesNotContainKey("FILECONV_DB_MIGRATE");
+        // Every long-running process and the retry job leave migrations to the hook.
+        for (Map.Entry<String, PodSpec> e : Chart.podSpecs(withHooks).entrySet()) {
+            assertThat(Chart.env(e.getValue().getContainers().get(0))).as(e.getKey()).containsEntry("FILECONV_DB_MIGRATE", "false");
+        }
+        // The migration user is its own Secret when configured.
+        var custom = Chart.renderWithHooks(Chart.cellValues("in"));
+        var migrate = Chart.ofType(custom, io.fabric8.kubernetes.api.model.batch.v1.Job.class).get(0).getSpec().getTemplate().getSpec()
+                .getContainers().get(0);
+        assertThat(migrate.getEnv()).filteredOn(e -> e.getName().equals("FILECONV_DB_PASSWORD")).singleElement()
+                .satisfies(e -> assertThat(e.getValueFrom().getSecretKeyRef().getName()).isEqualTo("fileconv-db-migrate"));
+        assertThat(migrate.getEnv()).filteredOn(e -> e.getName().equals("FILECONV_DIRECTORY_DB_PASSWORD")).singleElement()
+                .satisfies(e -> assertThat(e.getValueFrom().getSecretKeyRef().getName()).isEqualTo("fileconv-directory-migrate"));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -277,6 +373,42 @@ class HelmChartTest {
         for (Region region : Region.values()) {
             assertThat(env).containsKey("FILECONV_S3_BUCKET_" + region.name());
         }
+    }
+
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.EnumSource(Region.class)
+    void aCellHoldsNothingOfAnotherRegion(Region region) {
+        List<HasMetadata> cell = Chart.renderCell(region.code());
+        String upper = region.name();
+        for (Map.Entry<String, PodSpec> e : Chart.podSpecs(cell).entrySet()) {
+            for (Container c : e.getValue().getContainers()) {
+                Map<String, String> env = Chart.env(c);
+                assertThat(env.get("FILECONV_REGIONS")).as(e.getKey()).isEqualTo(region.code());
+                // Buckets: its own only; database: its own server; no static S3 keys (IRSA role of this region).
+                assertThat(env.keySet().stream().filter(k -> k.startsWith("FILECONV_S3_BUCKET_")).toList()).as(e.getKey())
+                        .allMatch(k -> k.equals("FILECONV_S3_BUCKET_" + upper));
+                assertThat(env.get("FILECONV_DB_URL")).as(e.getKey()).contains("fileconv-" + region.code() + ".internal")
+                        .contains("sslMode=VERIFY_IDENTITY");
+                assertThat(env).as(e.getKey()).doesNotContainKeys("FILECONV_S3_ACCESS_KEY", "FILECONV_S3_SECRET_KEY");
+                for (Region other : Region.values()) {
+                    if (other != region) {
+                        assertThat(env.values()).as(e.getKey()).noneMatch(v -> v != null && (v.contains("fileconv-prod-" + other.code())
+                                || v.contains("fileconv-" + other.code() + ".internal")));
+                    }
+                }
+            }
+        }
+        ServiceAccount operatorSa = Chart.ofType(cell, ServiceAccount.class).stream()
+                .filter(a -> a.getMetadata().getName().equals("fileconv-operator")).collect(singleton());
+        assertThat(operatorSa.getMetadata().getAnnotations().get("eks.amazonaws.com/role-arn")).endsWith("/fileconv-" + region.code());
+        // Users of the other regions are redirected to their cells' public URLs (global, no data).
+        Map<String, String> api = Chart.env(deployment(cell, "fileconv-api-" + region.code()).getSpec().getTemplate().getSpec()
+                .getContainers().get(0));
+        for (Region other : Region.values()) {
+            assertThat(api).containsEntry("FILECONV_REGION_URL_" + other.name(), "https://" + other.code() + ".files.fileconv.io");
+        }
+        // The directory is global and configured apart from the region's database.
+        assertThat(api.get("FILECONV_DIRECTORY_DB_URL")).startsWith("jdbc:mysql://directory.fileconv.internal:3306/");
     }
 
     @Test

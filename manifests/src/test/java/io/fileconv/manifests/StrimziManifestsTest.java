@@ -2,228 +2,302 @@ package io.fileconv.manifests;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.debezium.heartbeat.Heartbeat;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import io.fileconv.core.Region;
-import io.strimzi.api.kafka.model.common.ClientTls;
+import io.strimzi.api.kafka.model.common.authentication.KafkaClientAuthenticationScramSha512;
 import io.strimzi.api.kafka.model.connect.KafkaConnect;
 import io.strimzi.api.kafka.model.connect.build.DockerOutput;
-import io.strimzi.api.kafka.model.connect.build.MavenArtifact;
+import io.strimzi.api.kafka.model.connect.build.TgzArtifact;
 import io.strimzi.api.kafka.model.connector.KafkaConnector;
 import io.strimzi.api.kafka.model.kafka.Kafka;
+import io.strimzi.api.kafka.model.kafka.KafkaAuthorizationSimple;
 import io.strimzi.api.kafka.model.kafka.listener.GenericKafkaListener;
+import io.strimzi.api.kafka.model.kafka.listener.KafkaListenerAuthenticationScramSha512;
 import io.strimzi.api.kafka.model.nodepool.KafkaNodePool;
 import io.strimzi.api.kafka.model.nodepool.ProcessRoles;
 import io.strimzi.api.kafka.model.topic.KafkaTopic;
+import io.strimzi.api.kafka.model.user.KafkaUser;
+import io.strimzi.api.kafka.model.user.KafkaUserScramSha512ClientAuthentication;
+import io.strimzi.api.kafka.model.user.acl.AclOperation;
+import io.strimzi.api.kafka.model.user.acl.AclRule;
+import io.strimzi.api.kafka.model.user.acl.AclRuleGroupResource;
+import io.strimzi.api.kafka.model.user.acl.AclRuleTopicResource;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
+import java.security.MessageDigest;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
-/** strimzi/ parsed into io.strimzi:api classes; names cross-checked with io.fileconv.core.Region and the chart. */
+/**
+ * strimzi/ (one cell's Kafka + Debezium) rendered with each cell's values, parsed into io.strimzi:api 0.51 classes,
+ * and cross-checked with io.fileconv.core.Region, the dispatcher's code and the cell's fileconv release.
+ */
 class StrimziManifestsTest {
-    private static final Map<String, Class<? extends HasMetadata>> KINDS = Map.of(
-            "kafka.strimzi.io/v1/Kafka", Kafka.class,
-            "kafka.strimzi.io/v1/KafkaNodePool", KafkaNodePool.class,
-            "kafka.strimzi.io/v1/KafkaTopic", KafkaTopic.class,
-            "kafka.strimzi.io/v1/KafkaConnect", KafkaConnect.class,
-            "kafka.strimzi.io/v1/KafkaConnector", KafkaConnector.class);
-    private static final ObjectMapper STRIMZI = Repo.YAML.copy().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
-    private static final Pattern SECRET_REF = Pattern.compile("\\$\\{secrets:([a-z0-9-]+)/([a-z0-9-]+):([a-z]+)}");
+    private static final Pattern PROVIDER_REF = Pattern.compile("\\$\\{strimzisecrets:([a-z0-9-]+)/([a-z0-9.-]+):([a-z.]+)}");
 
-    private static List<HasMetadata> objects;
-    private static Kafka kafka;
-    private static KafkaConnect connect;
-
-    @BeforeAll
-    static void parse() throws IOException {
-        objects = new ArrayList<>();
-        List<Path> files;
-        try (Stream<Path> s = Files.list(Repo.path("strimzi"))) {
-            files = s.filter(p -> p.toString().endsWith(".yaml")).sorted().toList();
-        }
-        assertThat(files).extracting(p -> p.getFileName().toString())
-                .containsExactlyInAnyOrder("kafka.yaml", "topics.yaml", "kafka-connect.yaml", "connectors.yaml");
-        for (Path file : files) {
-            for (JsonNode doc : Repo.yamlDocuments(file)) {
-                String key = doc.path("apiVersion").asText() + "/" + doc.path("kind").asText();
-                Class<? extends HasMetadata> type = KINDS.get(key);
-                HasMetadata parsed = type != null
-                        ? STRIMZI.treeToValue(doc, type)
-                        : (HasMetadata) Chart.SERIALIZATION.unmarshal(doc.toString());
-                assertThat(parsed.getClass().getSimpleName()).as("%s in %s has a typed model", key, file)
-                        .isNotEqualTo("GenericKubernetesResource");
-                objects.add(parsed);
-            }
-        }
-        kafka = single(Kafka.class);
-        connect = single(KafkaConnect.class);
-    }
-
-    private static <T> List<T> all(Class<T> type) {
+    private static <T> List<T> all(List<HasMetadata> objects, Class<T> type) {
         return objects.stream().filter(type::isInstance).map(type::cast).toList();
     }
 
-    private static <T> T single(Class<T> type) {
-        List<T> list = all(type);
+    private static <T> T single(List<HasMetadata> objects, Class<T> type) {
+        List<T> list = all(objects, type);
         assertThat(list).as(type.getSimpleName()).hasSize(1);
         return list.get(0);
     }
 
-    @Test
-    void noManifestHasUnknownFields() {
-        for (HasMetadata o : objects) {
+    private static KafkaConnector connector(Region region) {
+        return single(KafkaCellChart.objects(region.code()), KafkaConnector.class);
+    }
+
+    @ParameterizedTest
+    @EnumSource(Region.class)
+    void everyObjectHasItsTypedModelWithoutUnknownFields(Region region) {
+        for (HasMetadata o : KafkaCellChart.objects(region.code())) {
+            assertThat(o.getClass().getSimpleName()).as("%s has a typed model", o.getKind()).isNotEqualTo("GenericKubernetesResource");
             assertThat(ModelChecks.unknownFields(o)).as("%s/%s", o.getKind(), o.getMetadata().getName()).isEmpty();
+            assertThat(o.getMetadata().getNamespace()).as("installed in the release namespace").isNull();
         }
     }
 
-    @Test
-    void everythingLivesInTheKafkaNamespaceAndBelongsToTheCluster() {
-        assertThat(objects).allSatisfy(o -> assertThat(o.getMetadata().getNamespace()).isEqualTo("kafka"));
-        String cluster = kafka.getMetadata().getName();
-        Stream.concat(all(KafkaNodePool.class).stream(), all(KafkaTopic.class).stream())
-                .forEach(o -> assertThat(o.getMetadata().getLabels()).containsEntry("strimzi.io/cluster", cluster));
-        all(KafkaConnector.class).forEach(o ->
-                assertThat(o.getMetadata().getLabels()).containsEntry("strimzi.io/cluster", connect.getMetadata().getName()));
-    }
-
-    @Test
-    void kraftClusterHasAControllerQuorumAndThreeBrokers() {
-        List<KafkaNodePool> pools = all(KafkaNodePool.class);
-        KafkaNodePool controllers = pools.stream().filter(p -> p.getSpec().getRoles().contains(ProcessRoles.CONTROLLER)).findFirst().orElseThrow();
-        KafkaNodePool brokers = pools.stream().filter(p -> p.getSpec().getRoles().contains(ProcessRoles.BROKER)).findFirst().orElseThrow();
+    @ParameterizedTest
+    @EnumSource(Region.class)
+    void kraftClusterWithAQuorumWhoseOnlyListenerIsTlsWithScramUsersAndAcls(Region region) {
+        List<HasMetadata> objects = KafkaCellChart.objects(region.code());
+        Kafka kafka = single(objects, Kafka.class);
+        KafkaNodePool controllers = all(objects, KafkaNodePool.class).stream()
+                .filter(p -> p.getSpec().getRoles().contains(ProcessRoles.CONTROLLER)).findFirst().orElseThrow();
+        KafkaNodePool brokers = all(objects, KafkaNodePool.class).stream()
+                .filter(p -> p.getSpec().getRoles().contains(ProcessRoles.BROKER)).findFirst().orElseThrow();
         assertThat(controllers.getSpec().getReplicas()).isOdd().isGreaterThanOrEqualTo(3);
         assertThat(brokers.getSpec().getReplicas()).isGreaterThanOrEqualTo(3);
-        Map<String, Object> config = kafka.getSpec().getKafka().getConfig();
-        assertThat(config).containsEntry("default.replication.factor", 3).containsEntry("min.insync.replicas", 2)
+        assertThat(kafka.getSpec().getKafka().getConfig()).containsEntry("min.insync.replicas", 2)
                 .containsEntry("auto.create.topics.enable", false);
+        assertThat(kafka.getSpec().getKafka().getListeners()).hasSize(1);
+        GenericKafkaListener listener = kafka.getSpec().getKafka().getListeners().get(0);
+        assertThat(listener.isTls()).isTrue();
+        assertThat(listener.getAuth()).isInstanceOf(KafkaListenerAuthenticationScramSha512.class);
+        assertThat(kafka.getSpec().getKafka().getAuthorization()).isInstanceOf(KafkaAuthorizationSimple.class);
+        assertThat(kafka.getSpec().getEntityOperator().getUserOperator()).as("User Operator manages the KafkaUsers").isNotNull();
     }
 
-    @Test
-    void plainListenerIsWhatTheChartBootstrapsFromAndOnlyFileconvMayUseIt() {
-        GenericKafkaListener plain = kafka.getSpec().getKafka().getListeners().stream()
-                .filter(l -> !l.isTls()).collect(Collectors.collectingAndThen(Collectors.toList(), l -> {
-                    assertThat(l).hasSize(1);
-                    return l.get(0);
-                }));
-        String expected = kafka.getMetadata().getName() + "-kafka-bootstrap." + kafka.getMetadata().getNamespace() + ".svc:" + plain.getPort();
-        String chartDefault = Repo.yamlDocuments(Chart.dir().resolve("values.yaml")).get(0)
-                .path("kafka").path("bootstrapServers").asText();
-        String threeRegions = Repo.yamlDocuments(Chart.threeRegionValues()).get(0).path("kafka").path("bootstrapServers").asText();
-        assertThat(chartDefault).isEqualTo(expected);
-        assertThat(threeRegions).isEqualTo(expected);
-        assertThat(plain.getNetworkPolicyPeers()).isNotEmpty();
-        assertThat(plain.getNetworkPolicyPeers()).anySatisfy(peer ->
-                assertThat(peer.getNamespaceSelector().getMatchLabels()).containsEntry("kubernetes.io/metadata.name", Chart.NAMESPACE));
+    @ParameterizedTest
+    @EnumSource(Region.class)
+    void theCellsFileconvReleaseConnectsToThisKafkaAsTheDispatcherUserAndIsAllowedThrough(Region region) {
+        List<HasMetadata> cdc = KafkaCellChart.objects(region.code());
+        Kafka kafka = single(cdc, Kafka.class);
+        GenericKafkaListener listener = kafka.getSpec().getKafka().getListeners().get(0);
+        KafkaUser dispatcher = all(cdc, KafkaUser.class).stream()
+                .filter(u -> !u.getMetadata().getName().equals(single(cdc, KafkaConnect.class).getMetadata().getName()))
+                .findFirst().orElseThrow();
+
+        List<HasMetadata> app = Chart.renderCell(region.code());
+        Deployment operator = Chart.ofType(app, Deployment.class).stream()
+                .filter(d -> d.getMetadata().getName().endsWith("-operator")).findFirst().orElseThrow();
+        Map<String, String> env = new HashMap<>();
+        operator.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv().forEach(e -> env.put(e.getName(),
+                e.getValue() != null || e.getValueFrom().getSecretKeyRef() == null ? String.valueOf(e.getValue())
+                        : "secret:" + e.getValueFrom().getSecretKeyRef().getName() + "/" + e.getValueFrom().getSecretKeyRef().getKey()));
+        assertThat(env).containsEntry("FILECONV_KAFKA_BOOTSTRAP", kafka.getMetadata().getName() + "-kafka-bootstrap:" + listener.getPort())
+                .containsEntry("FILECONV_KAFKA_SECURITY_PROTOCOL", "SASL_SSL")
+                .containsEntry("FILECONV_KAFKA_SASL_MECHANISM", "SCRAM-SHA-512")
+                .containsEntry("FILECONV_KAFKA_USERNAME", dispatcher.getMetadata().getName())
+                // The User Operator writes a SCRAM user's password into a Secret of the user's name, key "password".
+                .containsEntry("FILECONV_KAFKA_PASSWORD", "secret:" + dispatcher.getMetadata().getName() + "/password");
+        assertThat(dispatcher.getSpec().getAuthentication()).isInstanceOf(KafkaUserScramSha512ClientAuthentication.class);
+        String caSecret = operator.getSpec().getTemplate().getSpec().getVolumes().stream()
+                .filter(v -> v.getSecret() != null).map(v -> v.getSecret().getSecretName()).findFirst().orElseThrow();
+        assertThat(caSecret).isEqualTo(kafka.getMetadata().getName() + "-cluster-ca-cert");
+
+        // The listener lets the operator pods in (their template labels match a peer) ...
+        Map<String, String> podLabels = operator.getSpec().getTemplate().getMetadata().getLabels();
+        assertThat(listener.getNetworkPolicyPeers()).anySatisfy(peer ->
+                assertThat(podLabels).containsAllEntriesOf(peer.getPodSelector().getMatchLabels()));
+        // ... and the operator's own NetworkPolicy lets it out to the brokers on that port.
+        NetworkPolicy operatorPolicy = Chart.ofType(app, NetworkPolicy.class).stream()
+                .filter(p -> p.getMetadata().getName().endsWith("-operator")).findFirst().orElseThrow();
+        assertThat(operatorPolicy.getSpec().getEgress()).anySatisfy(rule -> {
+            assertThat(rule.getTo()).anySatisfy(to -> assertThat(to.getPodSelector()).isNotNull()
+                    .satisfies(sel -> assertThat(sel.getMatchLabels()).containsEntry("strimzi.io/cluster", kafka.getMetadata().getName())
+                            .containsEntry("strimzi.io/kind", "Kafka")));
+            assertThat(rule.getPorts()).anySatisfy(p -> assertThat(p.getPort().getIntVal()).isEqualTo(listener.getPort()));
+        });
     }
 
-    @Test
-    void oneFilesTopicPerRegionNamedAsTheEmbeddedStack() {
-        Set<String> expected = Arrays.stream(Region.values()).map(Region::filesTopic).collect(Collectors.toSet());
-        List<KafkaTopic> files = all(KafkaTopic.class).stream().filter(t -> t.getSpec().getTopicName().endsWith(".files")).toList();
-        assertThat(files).extracting(t -> t.getSpec().getTopicName()).containsExactlyInAnyOrderElementsOf(expected);
-        for (KafkaTopic t : files) {
-            assertThat(t.getSpec().getPartitions()).isGreaterThanOrEqualTo(3);
-            assertThat(t.getSpec().getReplicas()).isEqualTo(3);
-            assertThat(t.getSpec().getConfig()).containsEntry("min.insync.replicas", 2).containsKey("retention.ms");
-        }
+    @ParameterizedTest
+    @EnumSource(Region.class)
+    void theDispatcherMayOnlyReadItsRegionsTopicInItsGroup(Region region) throws IOException {
+        List<HasMetadata> cdc = KafkaCellChart.objects(region.code());
+        KafkaUser dispatcher = all(cdc, KafkaUser.class).stream().filter(u -> u.getMetadata().getName().equals("fileconv-dispatcher"))
+                .findFirst().orElseThrow();
+        Matcher group = Pattern.compile("String GROUP = \"([^\"]+)\"").matcher(Repo.read(
+                Repo.path("operator/src/main/java/io/fileconv/operator/dispatch/Dispatcher.java")));
+        assertThat(group.find()).isTrue();
+        List<AclRule> acls = dispatcher.getSpec().getAuthorization() instanceof io.strimzi.api.kafka.model.user.KafkaUserAuthorizationSimple s
+                ? s.getAcls() : List.of();
+        assertThat(acls).hasSize(2).allSatisfy(acl -> assertThat(acl.getOperations())
+                .containsExactlyInAnyOrder(AclOperation.READ, AclOperation.DESCRIBE));
+        assertThat(acls).anySatisfy(acl -> assertThat(acl.getResource()).isInstanceOfSatisfying(AclRuleTopicResource.class,
+                t -> assertThat(t.getName()).isEqualTo(region.filesTopic())));
+        assertThat(acls).anySatisfy(acl -> assertThat(acl.getResource()).isInstanceOfSatisfying(AclRuleGroupResource.class,
+                g -> assertThat(g.getName()).isEqualTo(group.group(1))));
     }
 
-    @Test
-    void connectBuildsTheDebeziumMysqlConnectorAtTheEmbeddedStacksVersion() {
+    @ParameterizedTest
+    @EnumSource(Region.class)
+    void topicsOfTheCellAreTheFilesTopicItsSchemaHistoryAndDebeziumsHeartbeats(Region region) {
+        List<HasMetadata> cdc = KafkaCellChart.objects(region.code());
+        Map<String, Object> cfg = connector(region).getSpec().getConfig();
+        String heartbeat = Heartbeat.HEARTBEAT_TOPICS_PREFIX.defaultValueAsString() + "." + cfg.get("topic.prefix");
+        Map<String, KafkaTopic> topics = all(cdc, KafkaTopic.class).stream()
+                .collect(Collectors.toMap(t -> t.getSpec().getTopicName(), t -> t));
+        assertThat(topics.keySet()).containsExactlyInAnyOrder(region.filesTopic(),
+                (String) cfg.get("schema.history.internal.kafka.topic"), heartbeat);
+        assertThat(topics.get(region.filesTopic()).getSpec().getPartitions()).isGreaterThanOrEqualTo(3);
+        KafkaTopic history = topics.get((String) cfg.get("schema.history.internal.kafka.topic"));
+        assertThat(history.getSpec().getPartitions()).isEqualTo(1);
+        assertThat(history.getSpec().getConfig()).containsEntry("retention.ms", -1);
+        assertThat(cfg.get("heartbeat.interval.ms")).as("heartbeats keep a quiet region's binlog position").isNotNull();
+        assertThat(Integer.parseInt(cfg.get("heartbeat.interval.ms").toString())).isPositive();
+    }
+
+    @ParameterizedTest
+    @EnumSource(Region.class)
+    void connectBuildsDebeziumsPublishedPluginArchiveAtTheEmbeddedStacksVersionCheckedBySha512(Region region) throws Exception {
+        KafkaConnect connect = single(KafkaCellChart.objects(region.code()), KafkaConnect.class);
         Matcher m = Pattern.compile("<debezium.version>([^<]+)</debezium.version>").matcher(Repo.read(Repo.path("pom.xml")));
         assertThat(m.find()).isTrue();
         String debezium = m.group(1);
-        var plugins = connect.getSpec().getBuild().getPlugins();
-        assertThat(plugins).singleElement().satisfies(p -> assertThat(p.getArtifacts()).singleElement().satisfies(a -> {
-            MavenArtifact maven = (MavenArtifact) a;
-            assertThat(maven.getGroup()).isEqualTo("io.debezium");
-            assertThat(maven.getArtifact()).isEqualTo("debezium-connector-mysql");
-            assertThat(maven.getVersion()).isEqualTo(debezium);
-        }));
-        DockerOutput out = (DockerOutput) connect.getSpec().getBuild().getOutput();
-        assertThat(out.getImage()).endsWith(":" + debezium);
+        TgzArtifact tgz = (TgzArtifact) connect.getSpec().getBuild().getPlugins().get(0).getArtifacts().get(0);
+        assertThat(connect.getSpec().getBuild().getPlugins()).hasSize(1);
+        assertThat(tgz.getUrl()).isEqualTo("https://repo1.maven.org/maven2/io/debezium/debezium-connector-mysql/" + debezium
+                + "/debezium-connector-mysql-" + debezium + "-plugin.tar.gz");
+        // The archive Maven resolved for this test is the one at that URL (same coordinates); its digest must match.
+        Path archive = Path.of(System.getProperty("debezium.plugin.archive"));
+        assertThat(archive.getFileName().toString()).isEqualTo("debezium-connector-mysql-" + debezium + "-plugin.tar.gz");
+        MessageDigest sha512 = MessageDigest.getInstance("SHA-512");
+        try (InputStream in = Files.newInputStream(archive)) {
+            in.transferTo(new java.security.DigestOutputStream(java.io.OutputStream.nullOutputStream(), sha512));
+        }
+        assertThat(tgz.getSha512sum()).isEqualTo(HexFormat.of().formatHex(sha512.digest()));
+        assertThat(((DockerOutput) connect.getSpec().getBuild().getOutput()).getImage()).endsWith(":" + debezium);
+        assertThat(connect.getSpec().getAuthentication()).isInstanceOfSatisfying(KafkaClientAuthenticationScramSha512.class,
+                a -> assertThat(a.getPasswordSecret().getSecretName()).isEqualTo(a.getUsername()));
         assertThat(connect.getMetadata().getAnnotations()).containsEntry("strimzi.io/use-connector-resources", "true");
-        assertThat(connect.getSpec().getConfig()).containsEntry("config.providers", "secrets")
-                .containsEntry("config.providers.secrets.class", "io.strimzi.kafka.KubernetesSecretConfigProvider");
-        GenericKafkaListener tls = kafka.getSpec().getKafka().getListeners().stream().filter(GenericKafkaListener::isTls).findFirst().orElseThrow();
-        assertThat(connect.getSpec().getBootstrapServers()).isEqualTo(kafka.getMetadata().getName() + "-kafka-bootstrap:" + tls.getPort());
-        ClientTls clientTls = connect.getSpec().getTls();
-        assertThat(clientTls.getTrustedCertificates()).singleElement()
-                .satisfies(c -> assertThat(c.getSecretName()).isEqualTo(kafka.getMetadata().getName() + "-cluster-ca-cert"));
+    }
+
+    @ParameterizedTest
+    @EnumSource(Region.class)
+    void schemaHistoryClientsUseTlsAndScramThroughTheConfigProviderNotMountedPaths(Region region) {
+        List<HasMetadata> cdc = KafkaCellChart.objects(region.code());
+        KafkaConnect connect = single(cdc, KafkaConnect.class);
+        Map<String, Object> cfg = connector(region).getSpec().getConfig();
+        // Strimzi stopped mounting trusted certificates under /opt/kafka/connect-certs in 0.47.
+        assertThat(KafkaCellChart.render(region.code())).doesNotContain("/opt/kafka/connect-certs");
+        String trusted = connect.getMetadata().getName() + "-connect-tls-trusted-certs";
+        for (String client : List.of("producer", "consumer")) {
+            String p = "schema.history.internal." + client + ".";
+            assertThat(cfg).containsEntry(p + "security.protocol", "SASL_SSL").containsEntry(p + "sasl.mechanism", "SCRAM-SHA-512")
+                    .containsEntry(p + "ssl.truststore.type", "PEM")
+                    .containsEntry(p + "ssl.truststore.certificates", "${strimzisecrets:" + Chart.NAMESPACE + "/" + trusted + ":ca.crt}")
+                    .containsEntry(p + "sasl.jaas.config", "${strimzisecrets:" + Chart.NAMESPACE + "/"
+                            + ((KafkaClientAuthenticationScramSha512) connect.getSpec().getAuthentication()).getPasswordSecret().getSecretName()
+                            + ":sasl.jaas.config}");
+        }
+        assertThat(cfg.get("schema.history.internal.kafka.bootstrap.servers")).isEqualTo(connect.getSpec().getBootstrapServers());
+    }
+
+    @ParameterizedTest
+    @EnumSource(Region.class)
+    void everySecretTheConnectorReadsIsGrantedToConnectsServiceAccountAndNothingMore(Region region) {
+        List<HasMetadata> cdc = KafkaCellChart.objects(region.code());
+        KafkaConnect connect = single(cdc, KafkaConnect.class);
+        Set<String> referenced = new TreeSet<>();
+        connector(region).getSpec().getConfig().values().forEach(v -> {
+            Matcher ref = PROVIDER_REF.matcher(String.valueOf(v));
+            while (ref.find()) {
+                assertThat(ref.group(1)).as("a Secret of the release namespace").isEqualTo(Chart.NAMESPACE);
+                referenced.add(ref.group(2));
+            }
+        });
+        assertThat(referenced).hasSize(3);
+        Role role = single(cdc, Role.class);
+        assertThat(role.getRules()).singleElement().satisfies(r -> {
+            assertThat(r.getVerbs()).containsExactly("get");
+            assertThat(r.getResources()).containsExactly("secrets");
+            assertThat(new TreeSet<>(r.getResourceNames())).isEqualTo(referenced);
+        });
+        assertThat(single(cdc, RoleBinding.class).getSubjects()).singleElement()
+                .satisfies(s -> assertThat(s.getName()).isEqualTo(connect.getMetadata().getName() + "-connect"));
+    }
+
+    @ParameterizedTest
+    @EnumSource(Region.class)
+    void theConnectorCapturesOnlyTheFilesTableAndOnlyTheColumnsTheDispatcherReads(Region region) {
+        Map<String, Object> cfg = connector(region).getSpec().getConfig();
+        assertThat(cfg).containsEntry("database.include.list", region.database())
+                .containsEntry("table.include.list", region.database() + ".files");
+        Set<String> read = new TreeSet<>();
+        Matcher m = Pattern.compile("(?:after|before)\\.(?:get|path|has|hasNonNull)\\(\"([a-z_]+)\"\\)")
+                .matcher(Repo.read(Repo.path("operator/src/main/java/io/fileconv/operator/dispatch/FileChange.java")));
+        while (m.find()) {
+            read.add(m.group(1));
+        }
+        assertThat(read).contains("id", "status");
+        Pattern include = Pattern.compile((String) cfg.get("column.include.list"));
+        Set<String> columns = new TreeSet<>(Arrays.asList("id", "user_id", "original_name", "detected_type", "size_bytes", "sha256",
+                "input_key", "output_key", "status", "failure_class", "failure_reason", "attempts", "request_id", "conversion_ms",
+                "created_at", "updated_at", "queued_at", "started_at", "finished_at"));
+        Set<String> included = columns.stream().filter(c -> include.matcher(region.database() + ".files." + c).matches())
+                .collect(Collectors.toCollection(TreeSet::new));
+        assertThat(included).as("columns Debezium puts into Kafka").isEqualTo(read);
+        assertThat(included).doesNotContain("original_name", "failure_reason", "input_key", "output_key");
     }
 
     @Test
-    void oneConnectorPerRegionCapturingOnlyTheFilesTableIntoTheRegionsTopic() {
-        List<KafkaConnector> connectors = all(KafkaConnector.class);
-        assertThat(connectors).hasSize(Region.values().length);
-        Set<String> secretsReferenced = new HashSet<>();
+    void eachCellHasItsOwnBinlogClientIdAndRoutesDebeziumsTopicToTheDispatchersTopic() {
         Set<Object> serverIds = new HashSet<>();
         for (Region region : Region.values()) {
-            KafkaConnector c = connectors.stream()
-                    .filter(k -> region.database().equals(k.getSpec().getConfig().get("database.include.list")))
-                    .collect(Collectors.collectingAndThen(Collectors.toList(), l -> {
-                        assertThat(l).as(region.code()).hasSize(1);
-                        return l.get(0);
-                    }));
-            Map<String, Object> cfg = c.getSpec().getConfig();
-            assertThat(c.getSpec().getClassName()).isEqualTo("io.debezium.connector.mysql.MySqlConnector");
-            assertThat(c.getSpec().getTasksMax()).isEqualTo(1);
-            assertThat(cfg).containsEntry("table.include.list", region.database() + ".files")
-                    .containsEntry("include.schema.changes", false)
-                    .containsEntry("key.converter", "org.apache.kafka.connect.json.JsonConverter")
-                    .containsEntry("value.converter", "org.apache.kafka.connect.json.JsonConverter")
-                    .containsEntry("key.converter.schemas.enable", false)
-                    .containsEntry("value.converter.schemas.enable", false)
-                    .containsEntry("transforms.route.type", "org.apache.kafka.connect.transforms.RegexRouter");
+            Map<String, Object> cfg = connector(region).getSpec().getConfig();
+            assertThat(connector(region).getSpec().getClassName()).isEqualTo("io.debezium.connector.mysql.MySqlConnector");
+            assertThat(connector(region).getSpec().getTasksMax()).isEqualTo(1);
             assertThat(serverIds.add(cfg.get("database.server.id"))).as("unique database.server.id").isTrue();
-
-            // RegexRouter semantics: the whole topic must match; the replacement is then applied.
             String debeziumTopic = cfg.get("topic.prefix") + "." + region.database() + ".files";
             Matcher route = Pattern.compile((String) cfg.get("transforms.route.regex")).matcher(debeziumTopic);
             assertThat(route.matches()).as("router regex matches %s", debeziumTopic).isTrue();
             assertThat(route.replaceFirst((String) cfg.get("transforms.route.replacement"))).isEqualTo(region.filesTopic());
-
-            for (String key : List.of("database.hostname", "database.port", "database.user", "database.password")) {
-                Matcher ref = SECRET_REF.matcher(String.valueOf(cfg.get(key)));
-                assertThat(ref.matches()).as("%s of %s comes from a Secret", key, region).isTrue();
-                assertThat(ref.group(1)).isEqualTo("kafka");
-                secretsReferenced.add(ref.group(2));
-            }
-
-            String history = (String) cfg.get("schema.history.internal.kafka.topic");
-            KafkaTopic historyTopic = all(KafkaTopic.class).stream().filter(t -> t.getSpec().getTopicName().equals(history)).findFirst().orElseThrow();
-            assertThat(historyTopic.getSpec().getPartitions()).isEqualTo(1);
-            assertThat(historyTopic.getSpec().getConfig()).containsEntry("retention.ms", -1);
-            assertThat(cfg.get("schema.history.internal.kafka.bootstrap.servers")).isEqualTo(connect.getSpec().getBootstrapServers());
-            String caPath = "/opt/kafka/connect-certs/" + connect.getSpec().getTls().getTrustedCertificates().get(0).getSecretName() + "/ca.crt";
-            assertThat(cfg).containsEntry("schema.history.internal.producer.ssl.truststore.location", caPath)
-                    .containsEntry("schema.history.internal.consumer.ssl.truststore.location", caPath);
         }
-        // The Connect ServiceAccount may read exactly the referenced Secrets.
-        Role role = single(Role.class);
-        assertThat(role.getRules()).singleElement().satisfies(r -> {
-            assertThat(r.getVerbs()).containsExactly("get");
-            assertThat(r.getResources()).containsExactly("secrets");
-            assertThat(r.getResourceNames()).containsExactlyInAnyOrderElementsOf(secretsReferenced);
-        });
-        RoleBinding binding = single(RoleBinding.class);
-        assertThat(binding.getSubjects()).singleElement()
-                .satisfies(s -> assertThat(s.getName()).isEqualTo(connect.getMetadata().getName() + "-connect"));
+    }
+
+    @ParameterizedTest
+    @EnumSource(Region.class)
+    void argoCdAppliesKafkaBeforeConnectBeforeFileconvAndNeverPrunesData(Region region) {
+        for (HasMetadata o : KafkaCellChart.objects(region.code())) {
+            Map<String, String> ann = o.getMetadata().getAnnotations();
+            int wave = Integer.parseInt(ann.get("argocd.argoproj.io/sync-wave"));
+            boolean connectSide = o instanceof KafkaConnect || o instanceof KafkaConnector;
+            assertThat(wave).as("%s/%s", o.getKind(), o.getMetadata().getName()).isEqualTo(connectSide ? -1 : -2);
+            if (o instanceof Kafka || o instanceof KafkaNodePool || o instanceof KafkaTopic) {
+                assertThat(ann).containsEntry("argocd.argoproj.io/sync-options", "Prune=false,Delete=false");
+            }
+        }
     }
 }
