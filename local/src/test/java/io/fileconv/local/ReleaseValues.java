@@ -57,6 +57,8 @@ record ReleaseValues(String imageTag, String dbUrl, String kafkaBootstrap, Strin
                   existingSecret: %6$s
                 kafka:
                   bootstrapServers: %7$s
+                  # The test's Kafka is a plain broker container, not the strimzi/ chart's TLS + SCRAM listener.
+                  securityProtocol: PLAINTEXT
                 api:
                   enabled: false
                 operator:
@@ -79,8 +81,16 @@ record ReleaseValues(String imageTag, String dbUrl, String kafkaBootstrap, Strin
                     ports: [%8$d]
                     cidrs:
                       - cidr: %9$s
+                  # The operator reaches the test's Kafka container (no Strimzi pod labels to select) on its port.
+                  kafka:
+                    ports: [%11$s]
+                    to:
+                      - ipBlock: {cidr: 10.0.0.0/8}
+                      - ipBlock: {cidr: 172.16.0.0/12}
+                      - ipBlock: {cidr: 192.168.0.0/16}
                 """.formatted(imageTag, io.fileconv.core.Region.IN.defaultBucket(), dbUrl, DB_SECRET, s3Endpoint,
-                S3_SECRET, kafkaBootstrap, s3Port, s3Cidr, io.fileconv.core.Region.UK.defaultBucket());
+                S3_SECRET, kafkaBootstrap, s3Port, s3Cidr, io.fileconv.core.Region.UK.defaultBucket(),
+                kafkaBootstrap.substring(kafkaBootstrap.lastIndexOf(':') + 1));
     }
 
     Path write(Path dir) throws IOException {

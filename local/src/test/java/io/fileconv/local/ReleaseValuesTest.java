@@ -47,8 +47,13 @@ class ReleaseValuesTest {
                 .containsEntry("FILECONV_MIGRATION_DRAIN_TIMEOUT_SECONDS", "1800")
                 .containsEntry("FILECONV_CONVERTER_S3_SECRET", ReleaseValues.S3_SECRET);
 
+        assertThat(env).containsEntry("FILECONV_KAFKA_SECURITY_PROTOCOL", "PLAINTEXT").doesNotContainKey("FILECONV_KAFKA_PASSWORD");
         NetworkPolicy policy = objects.stream().filter(NetworkPolicy.class::isInstance).map(NetworkPolicy.class::cast)
-                .findFirst().orElseThrow();
+                .filter(p -> p.getMetadata().getName().endsWith("-converter")).findFirst().orElseThrow();
+        NetworkPolicy operatorPolicy = objects.stream().filter(NetworkPolicy.class::isInstance).map(NetworkPolicy.class::cast)
+                .filter(p -> p.getMetadata().getName().endsWith("-operator")).findFirst().orElseThrow();
+        assertThat(operatorPolicy.getSpec().getEgress()).anySatisfy(r -> assertThat(r.getPorts())
+                .anySatisfy(p -> assertThat(p.getPort().getIntVal()).isEqualTo(19092)));
         NetworkPolicyEgressRule s3 = policy.getSpec().getEgress().stream()
                 .filter(r -> r.getTo().stream().anyMatch(p -> p.getIpBlock() != null)).findFirst().orElseThrow();
         assertThat(s3.getTo()).singleElement().satisfies(p -> {
