@@ -1,0 +1,108 @@
+package io.fileconv.manifests;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.networknt.schema.Schema;
+import com.networknt.schema.SchemaLocation;
+import com.networknt.schema.SchemaRegistry;
+import com.networknt.schema.SpecificationVersion;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Every schema the manifests are checked against, in one draft-07 document so that CRD and Argo CD schemas can
+ * refer to Kubernetes' ObjectMeta and LabelSelector: Kubernetes' OpenAPI (incl. monitoring.coreos.com), Strimzi's
+ * CRDs, fileconv's CRDs and the project's Argo CD schema. Loaded once per JVM (about a second).
+ */
+final class SchemaCatalog {
+    static final String ARGOCD_RESOURCE = "/schemas/argocd-v3.5.1.yaml";
+    private static final String DOCUMENT = "https://fileconv.io/schemas/manifests.json";
+
+    enum Family { KUBERNETES, STRIMZI, FILECONV, ARGOCD }
+
+    record Entry(String key, Family family) {
+    }
+
+    private static volatile SchemaCatalog instance;
+
+    private final Map<String, Entry> kinds;
+    private final SchemaRegistry registry;
+    private final Map<String, Schema> compiled = new ConcurrentHashMap<>();
+    final CrdSchemas strimzi;
+
+    private SchemaCatalog(Map<String, Entry> kinds, SchemaRegistry registry, CrdSchemas strimzi) {
+        this.kinds = kinds;
+        this.registry = registry;
+        this.strimzi = strimzi;
+    }
+
+    static SchemaCatalog get() {
+        if (instance == null) {
+            synchronized (SchemaCatalog.class) {
+                if (instance == null) {
+                    instance = load();
+                }
+            }
+        }
+        return instance;
+    }
+
+    static String ref(String definition) {
+        return "#/definitions/" + definition;
+    }
+
+    /** The entry for "group/version/Kind" ("v1/Kind" for the core group), if any schema covers it. */
+    Optional<Entry> entry(String apiVersion, String kind) {
+        return Optional.ofNullable(kinds.get(apiVersion + "/" + kind));
+    }
+
+    Schema schema(Entry entry) {
+        return compiled.computeIfAbsent(entry.key(),
+                key -> registry.getSchema(SchemaLocation.of(DOCUMENT + "#/definitions/" + key)));
+    }
+
+    private static SchemaCatalog load() {
+        ObjectNode definitions = JsonNodeFactory.instance.objectNode();
+        Map<String, Entry> kinds = new LinkedHashMap<>();
+        KubernetesOpenApi kubernetes = KubernetesOpenApi.load();
+        definitions.setAll(kubernetes.definitions);
+        kubernetes.kinds.forEach((gvk, key) -> kinds.put(gvk, new Entry(key, Family.KUBERNETES)));
+        CrdSchemas strimzi = CrdSchemas.strimzi();
+        add(strimzi, Family.STRIMZI, definitions, kinds);
+        add(CrdSchemas.fileconv(), Family.FILECONV, definitions, kinds);
+        JsonNode argocd = argocd();
+        argocd.path("definitions").fields().forEachRemaining(
+                d -> definitions.set(d.getKey(), StrictSchema.convert(d.getValue(), StrictSchema.Dialect.CRD)));
+        argocd.path("kinds").fields().forEachRemaining(
+                k -> kinds.put(k.getKey(), new Entry(k.getValue().asText(), Family.ARGOCD)));
+
+        ObjectNode document = JsonNodeFactory.instance.objectNode();
+        document.put("$schema", "http://json-schema.org/draft-07/schema#");
+        document.set("definitions", definitions);
+        SchemaRegistry registry = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_7,
+                builder -> builder.schemas(Map.of(DOCUMENT, document.toString())));
+        return new SchemaCatalog(kinds, registry, strimzi);
+    }
+
+    private static void add(CrdSchemas crds, Family family, ObjectNode definitions, Map<String, Entry> kinds) {
+        definitions.setAll(crds.definitions);
+        crds.kinds.forEach((gvk, key) -> kinds.put(gvk, new Entry(key, family)));
+    }
+
+    private static JsonNode argocd() {
+        try (InputStream in = SchemaCatalog.class.getResourceAsStream(ARGOCD_RESOURCE)) {
+            if (in == null) {
+                throw new IllegalStateException(ARGOCD_RESOURCE + " missing from the test resources");
+            }
+            return Repo.YAML.readTree(in);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
