@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.networknt.schema.Schema;
 import com.networknt.schema.SchemaLocation;
 import com.networknt.schema.SchemaRegistry;
+import com.networknt.schema.SchemaRegistryConfig;
 import com.networknt.schema.SpecificationVersion;
 import java.io.IOException;
 import java.io.InputStream;
@@ -85,8 +86,11 @@ final class SchemaCatalog {
         ObjectNode document = JsonNodeFactory.instance.objectNode();
         document.put("$schema", "http://json-schema.org/draft-07/schema#");
         document.set("definitions", definitions);
+        // Compile lazily: an object touches a small part of PodSpec or Kafka's schema, and eager preloading of every
+        // reachable definition costs seconds per kind.
+        SchemaRegistryConfig config = SchemaRegistryConfig.builder().preloadSchema(false).cacheRefs(true).build();
         SchemaRegistry registry = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_7,
-                builder -> builder.schemas(Map.of(DOCUMENT, document.toString())));
+                builder -> builder.schemas(Map.of(DOCUMENT, document.toString())).schemaRegistryConfig(config));
         return new SchemaCatalog(kinds, registry, strimzi);
     }
 
