@@ -35,6 +35,11 @@ final class ManifestSchemas {
         return out;
     }
 
+    /** Every document of a (multi-document) YAML string. */
+    static List<String> violationsInYaml(String yaml) {
+        return violations(Repo.yamlDocuments(yaml));
+    }
+
     /** One object: a JsonNode, or a Map as a YAML library parses it. */
     static List<String> violations(Object object) {
         JsonNode node = object instanceof JsonNode json ? json : Repo.YAML.valueToTree(object);

@@ -178,7 +178,7 @@ class ManifestSchemasTest {
                 "kafka.strimzi.io/v1/KafkaConnect", "kafka.strimzi.io/v1/KafkaConnector", "kafka.strimzi.io/v1/KafkaTopic",
                 "kafka.strimzi.io/v1/KafkaUser", "kafka.strimzi.io/v1/KafkaRebalance")
                 .allMatch(k -> k.startsWith("kafka.strimzi.io/v1/") || k.startsWith("core.strimzi.io/v1/"));
-        assertThat(strimzi.sources.values()).allMatch(s -> s.contains("/io/strimzi/api/0.51.0/api-0.51.0-tests.jar!/crds/v1/"),
+        assertThat(strimzi.sources.values()).allMatch(s -> s.contains("api-0.51.0-tests.jar!/crds/v1/"),
                 "read from io.strimzi:api:0.51.0:tests");
     }
 
@@ -305,5 +305,23 @@ class ManifestSchemasTest {
                 kind: Widget
                 metadata: {name: w}
                 """)).containsExactly("Widget/w: no schema for example.com/v1 Widget");
+    }
+
+    @Test
+    void everyBuiltInGroupMapsToItsDefinition() {
+        SchemaCatalog catalog = SchemaCatalog.get();
+        List.of("v1/ConfigMap", "v1/Secret", "v1/ServiceAccount", "apps/v1/StatefulSet", "batch/v1/CronJob", "batch/v1/Job",
+                "policy/v1/PodDisruptionBudget", "autoscaling/v2/HorizontalPodAutoscaler", "networking.k8s.io/v1/Ingress",
+                "rbac.authorization.k8s.io/v1/ClusterRoleBinding", "coordination.k8s.io/v1/Lease",
+                "storage.k8s.io/v1/StorageClass", "scheduling.k8s.io/v1/PriorityClass",
+                "admissionregistration.k8s.io/v1/ValidatingWebhookConfiguration",
+                "flowcontrol.apiserver.k8s.io/v1/FlowSchema", "monitoring.coreos.com/v1/PodMonitor",
+                "kafka.strimzi.io/v1/KafkaUser", "kafka.strimzi.io/v1/KafkaRebalance", "fileconv.io/v1alpha1/FileConversion",
+                "argoproj.io/v1alpha1/AppProject").forEach(gvk -> {
+                    int slash = gvk.lastIndexOf('/');
+                    assertThat(catalog.entry(gvk.substring(0, slash), gvk.substring(slash + 1))).as(gvk).isPresent();
+                });
+        assertThat(catalog.entry("apps/v1", "Pod")).as("core kinds are not under apps").isEmpty();
+        assertThat(catalog.entry("v1", "Deployment")).isEmpty();
     }
 }

@@ -17,7 +17,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Every object this repository deploys, validated by ManifestSchemas: the chart rendered with its default values and
- * with each values-*.yaml beside it, and every YAML document under strimzi/ and deploy/argocd/ (found recursively).
+ * with each values-*.yaml beside it (and each values*.yaml under deploy/), and every YAML document under strimzi/
+ * and deploy/argocd/ (found recursively).
  * One test per source, failing with all of that source's violations.
  */
 class RepositoryManifestSchemasTest {
@@ -28,7 +29,7 @@ class RepositoryManifestSchemasTest {
         out.add(Arguments.of("chart with default values", (Supplier<List<JsonNode>>) () ->
                 Repo.yamlDocuments(Chart.render(t -> t))));
         for (Path values : chartValuesFiles()) {
-            out.add(Arguments.of("chart with " + values.getFileName(), (Supplier<List<JsonNode>>) () ->
+            out.add(Arguments.of("chart with " + Repo.root().relativize(values), (Supplier<List<JsonNode>>) () ->
                     Repo.yamlDocuments(Chart.render(t -> t.withValuesFile(values)))));
         }
         for (Path file : manifestFiles()) {
@@ -54,10 +55,16 @@ class RepositoryManifestSchemasTest {
         assertThat(chartValuesFiles()).contains(Chart.threeRegionValues());
     }
 
+    /** The chart's values-*.yaml, and any values*.yaml under deploy/ (per-cell values an Argo CD source may name). */
     private static List<Path> chartValuesFiles() throws IOException {
+        List<Path> out = new ArrayList<>();
         try (Stream<Path> files = Files.list(Chart.dir())) {
-            return files.filter(p -> p.getFileName().toString().matches("values-.*\\.ya?ml")).sorted().toList();
+            files.filter(p -> p.getFileName().toString().matches("values-.*\\.ya?ml")).sorted().forEach(out::add);
         }
+        try (Stream<Path> files = Files.walk(Repo.path("deploy"))) {
+            files.filter(p -> p.getFileName().toString().matches("values.*\\.ya?ml")).sorted().forEach(out::add);
+        }
+        return out;
     }
 
     /** YAML files under the manifest directories; Helm templates ({{ ... }}) are not YAML until rendered. */
