@@ -7,6 +7,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URL;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -49,8 +51,8 @@ final class CrdSchemas {
     /** The fileconv CRDs the build generates into crds/ (FileConversion, RegionMigration). */
     static CrdSchemas fileconv() {
         CrdSchemas out = new CrdSchemas();
-        List<java.nio.file.Path> files = new ArrayList<>();
-        try (var s = java.nio.file.Files.list(Repo.path("crds"))) {
+        List<Path> files = new ArrayList<>();
+        try (var s = Files.list(Repo.path("crds"))) {
             s.filter(p -> p.toString().endsWith(".yml") || p.toString().endsWith(".yaml")).sorted().forEach(files::add);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -79,7 +81,7 @@ final class CrdSchemas {
                 throw new IllegalArgumentException(source + " " + kind + " " + name + " has no openAPIV3Schema");
             }
             ObjectNode schema = StrictSchema.convert(openApi, StrictSchema.Dialect.CRD);
-            ObjectNode properties = schema.with("properties");
+            ObjectNode properties = schema.withObjectProperty("properties");
             properties.putObject("metadata").put("$ref", SchemaCatalog.ref(KubernetesOpenApi.OBJECT_META));
             properties.putObject("apiVersion").put("const", group + "/" + name);
             properties.putObject("kind").put("const", kind);

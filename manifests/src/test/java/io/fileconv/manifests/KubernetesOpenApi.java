@@ -50,7 +50,7 @@ final class KubernetesOpenApi {
         }
         ObjectNode definitions = JsonNodeFactory.instance.objectNode();
         Map<String, String> kinds = new LinkedHashMap<>();
-        swagger.path("definitions").fields().forEachRemaining(def -> {
+        swagger.path("definitions").properties().forEach(def -> {
             definitions.set(def.getKey(), StrictSchema.convert(def.getValue(), StrictSchema.Dialect.KUBERNETES_OPENAPI));
             String gvk = groupVersionKind(def.getKey(), def.getValue());
             if (gvk != null) {

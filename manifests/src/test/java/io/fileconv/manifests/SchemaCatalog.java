@@ -78,9 +78,9 @@ final class SchemaCatalog {
         add(strimzi, Family.STRIMZI, definitions, kinds);
         add(CrdSchemas.fileconv(), Family.FILECONV, definitions, kinds);
         JsonNode argocd = argocd();
-        argocd.path("definitions").fields().forEachRemaining(
+        argocd.path("definitions").properties().forEach(
                 d -> definitions.set(d.getKey(), StrictSchema.convert(d.getValue(), StrictSchema.Dialect.CRD)));
-        argocd.path("kinds").fields().forEachRemaining(
+        argocd.path("kinds").properties().forEach(
                 k -> kinds.put(k.getKey(), new Entry(k.getValue().asText(), Family.ARGOCD)));
 
         ObjectNode document = JsonNodeFactory.instance.objectNode();

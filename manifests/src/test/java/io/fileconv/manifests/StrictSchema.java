@@ -44,12 +44,12 @@ final class StrictSchema {
             return out;
         }
         boolean preserveUnknown = schema.path("x-kubernetes-preserve-unknown-fields").asBoolean(false);
-        schema.fields().forEachRemaining(field -> {
+        for (var field : schema.properties()) {
             String key = field.getKey();
             JsonNode value = field.getValue();
             if (key.equals("properties") || key.equals("definitions")) {
                 ObjectNode props = out.putObject(key);
-                value.fields().forEachRemaining(p -> props.set(p.getKey(), convert(p.getValue(), dialect)));
+                value.properties().forEach(p -> props.set(p.getKey(), convert(p.getValue(), dialect)));
             } else if (key.equals("items") || key.equals("not")) {
                 out.set(key, value.isArray() ? convertAll(value, dialect) : convert(value, dialect));
             } else if (key.equals("additionalProperties")) {
@@ -59,7 +59,7 @@ final class StrictSchema {
             } else if (COPIED.contains(key)) {
                 out.set(key, value.deepCopy());
             }
-        });
+        }
         if (schema.path("nullable").asBoolean(false) && out.path("type").isTextual()) {
             out.set("type", JSON.arrayNode().add(out.get("type").asText()).add("null"));
         }
