@@ -19,18 +19,15 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Every schema the manifests are checked against, in one draft-07 document so that CRD and Argo CD schemas can
  * refer to Kubernetes' ObjectMeta and LabelSelector: Kubernetes' OpenAPI (incl. monitoring.coreos.com), Strimzi's
- * CRDs, fileconv's CRDs and the project's Argo CD schema. Loaded once per JVM (about a second).
+ * CRDs, fileconv's CRDs and the project's Argo CD schema. Loaded once per JVM (a few seconds).
  */
 final class SchemaCatalog {
     static final String ARGOCD_RESOURCE = "/schemas/argocd-v3.5.1.yaml";
     private static final String DOCUMENT = "https://fileconv.io/schemas/manifests.json";
 
-    enum Family { KUBERNETES, STRIMZI, FILECONV, ARGOCD }
-
-    record Entry(String key, Family family) {
+    /** A definition of the combined document that some apiVersion/kind is validated against. */
+    record Entry(String key) {
     }
-
-    private static volatile SchemaCatalog instance;
 
     private final Map<String, Entry> kinds;
     private final SchemaRegistry registry;
@@ -43,15 +40,13 @@ final class SchemaCatalog {
         this.strimzi = strimzi;
     }
 
+    /** Loaded on first use, once per JVM (the class loader's lazy holder idiom). */
+    private static final class Holder {
+        static final SchemaCatalog INSTANCE = load();
+    }
+
     static SchemaCatalog get() {
-        if (instance == null) {
-            synchronized (SchemaCatalog.class) {
-                if (instance == null) {
-                    instance = load();
-                }
-            }
-        }
-        return instance;
+        return Holder.INSTANCE;
     }
 
     static String ref(String definition) {
@@ -73,15 +68,15 @@ final class SchemaCatalog {
         Map<String, Entry> kinds = new LinkedHashMap<>();
         KubernetesOpenApi kubernetes = KubernetesOpenApi.load();
         definitions.setAll(kubernetes.definitions);
-        kubernetes.kinds.forEach((gvk, key) -> kinds.put(gvk, new Entry(key, Family.KUBERNETES)));
+        kubernetes.kinds.forEach((gvk, key) -> kinds.put(gvk, new Entry(key)));
         CrdSchemas strimzi = CrdSchemas.strimzi();
-        add(strimzi, Family.STRIMZI, definitions, kinds);
-        add(CrdSchemas.fileconv(), Family.FILECONV, definitions, kinds);
+        add(strimzi, definitions, kinds);
+        add(CrdSchemas.fileconv(), definitions, kinds);
         JsonNode argocd = argocd();
         argocd.path("definitions").properties().forEach(
                 d -> definitions.set(d.getKey(), StrictSchema.convert(d.getValue(), StrictSchema.Dialect.CRD)));
         argocd.path("kinds").properties().forEach(
-                k -> kinds.put(k.getKey(), new Entry(k.getValue().asText(), Family.ARGOCD)));
+                k -> kinds.put(k.getKey(), new Entry(k.getValue().asText())));
 
         ObjectNode document = JsonNodeFactory.instance.objectNode();
         document.put("$schema", "http://json-schema.org/draft-07/schema#");
@@ -94,9 +89,9 @@ final class SchemaCatalog {
         return new SchemaCatalog(kinds, registry, strimzi);
     }
 
-    private static void add(CrdSchemas crds, Family family, ObjectNode definitions, Map<String, Entry> kinds) {
+    private static void add(CrdSchemas crds, ObjectNode definitions, Map<String, Entry> kinds) {
         definitions.setAll(crds.definitions);
-        crds.kinds.forEach((gvk, key) -> kinds.put(gvk, new Entry(key, family)));
+        crds.kinds.forEach((gvk, key) -> kinds.put(gvk, new Entry(key)));
     }
 
     private static JsonNode argocd() {
