@@ -17,8 +17,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Every object this repository deploys, validated by ManifestSchemas: the chart rendered with its default values and
- * with each values-*.yaml beside it (and each values*.yaml under deploy/), and every YAML document under strimzi/
- * and deploy/argocd/ (found recursively).
+ * with each values-*.yaml beside it (and each values*.yaml under deploy/), the chart as each Argo CD Application (or
+ * list-generated ApplicationSet element) in deploy/argocd/ renders it, and every YAML document under strimzi/ and
+ * deploy/argocd/ (found recursively).
  * One test per source, failing with all of that source's violations.
  */
 class RepositoryManifestSchemasTest {
@@ -32,9 +33,19 @@ class RepositoryManifestSchemasTest {
             out.add(Arguments.of("chart with " + Repo.root().relativize(values), (Supplier<List<JsonNode>>) () ->
                     Repo.yamlDocuments(Chart.render(t -> t.withValuesFile(values)))));
         }
+        List<JsonNode> argoObjects = new ArrayList<>();
         for (Path file : manifestFiles()) {
             out.add(Arguments.of(Repo.root().relativize(file).toString(), (Supplier<List<JsonNode>>) () -> objectsIn(file)));
+            if (file.startsWith(Repo.path("deploy/argocd"))) {
+                argoObjects.addAll(objectsIn(file));
+            }
         }
+        List<String> skipped = new ArrayList<>();
+        for (var release : ArgoCdChartReleases.of(argoObjects, skipped)) {
+            out.add(Arguments.of("chart as " + release.label() + " renders it", (Supplier<List<JsonNode>>) () ->
+                    Repo.yamlDocuments(release.render())));
+        }
+        skipped.forEach(reason -> System.out.println("[SKIPPED] chart release of " + reason));
         return out.stream();
     }
 
