@@ -18,8 +18,9 @@ import java.util.Map;
  * a violation too ("no schema"), so nothing passes unchecked.
  *
  * <p>Usage: {@code ManifestSchemas.violations(objects)} with objects as parsed YAML (JsonNode or Map); each
- * violation reads {@code Kind/name: $.json.path: problem}. Null-valued fields are dropped first: the API server
- * treats an explicit null like an absent field (a required field left null is still reported as missing).
+ * violation reads {@code Kind/name: /json/pointer: problem}, e.g.
+ * {@code Deployment/api: /spec/replicas: string found, integer expected}. Null-valued fields are dropped first: the
+ * API server treats an explicit null like an absent field (a required field left null is still reported missing).
  */
 final class ManifestSchemas {
     private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
