@@ -58,6 +58,10 @@ final class Chart {
      * hooks apart), so a copy of the chart is rendered whose hook annotation is renamed to {@link #HOOK_MARKER}.
      */
     static List<HasMetadata> renderWithHooks(List<Path> valuesFiles) {
+        return objects(renderWithHooksYaml(valuesFiles));
+    }
+
+    static String renderWithHooksYaml(List<Path> valuesFiles) {
         try {
             Path copy = java.nio.file.Files.createTempDirectory("fileconv-chart");
             try (var files = java.nio.file.Files.walk(dir())) {
@@ -78,7 +82,7 @@ final class Chart {
             for (Path v : valuesFiles) {
                 cmd = cmd.withValuesFile(v);
             }
-            return objects(cmd.call());
+            return cmd.call();
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
