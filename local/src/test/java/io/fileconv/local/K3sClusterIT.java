@@ -125,9 +125,8 @@ class K3sClusterIT {
         Path work = Path.of("target", "k3s-it").toAbsolutePath();
         EmbeddedStack.deleteTree(work);
 
-        String converterImage = ClusterImages.build(repo, "converter-image", "fileconv-converter.jar",
-                "fileconv/converter", TAG);
-        String operatorImage = ClusterImages.build(repo, "operator", "fileconv-operator.jar", "fileconv/operator", TAG);
+        String converterImage = ClusterImages.build(repo, Deployable.CONVERTER, TAG);
+        String operatorImage = ClusterImages.build(repo, Deployable.OPERATOR, TAG);
         Path converterTar = ClusterImages.save(converterImage, work);
         Path operatorTar = ClusterImages.save(operatorImage, work);
 
