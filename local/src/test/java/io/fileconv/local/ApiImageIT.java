@@ -96,6 +96,8 @@ class ApiImageIT {
             String metrics = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics"))
                     .build(), HttpResponse.BodyHandlers.ofString()).body();
             assertThat(metrics).contains("fileconv_http");
+            assertThat(Files.readString(dir.resolve("api.log"))).as("every library's logging reaches logback")
+                    .doesNotContain("could not find a logging provider");
             try (var files = Files.list(podTmp)) {
                 assertThat(files.toList()).as("the API writes its scratch files to the pod's /tmp").isNotEmpty();
             }
