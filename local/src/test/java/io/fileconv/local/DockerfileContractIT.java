@@ -1,8 +1,11 @@
 package io.fileconv.local;
 
+import com.marcnuri.helm.Helm;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.batch.v1.CronJob;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -188,12 +191,34 @@ class DockerfileContractIT {
         assertThat(installs.get(0)).contains("--no-install-recommends");
     }
 
+    /**
+     * The chart runs the images images/build names (its defaults, with the API on), each Deployment with the image's own
+     * entry point (no command or args), and gives the operator the converter image for its Jobs.
+     */
+    @Test
+    void theChartRunsTheseImagesWithTheirEntryPoints() throws Exception {
+        List<HasMetadata> release = render();
+        for (Deployable d : List.of(Deployable.API, Deployable.OPERATOR)) {
+            Deployment deployment = release.stream().filter(Deployment.class::isInstance).map(Deployment.class::cast)
+                    .filter(x -> x.getMetadata().getLabels().get("app.kubernetes.io/name").equals("fileconv-" + d.target))
+                    .findFirst().orElseThrow(() -> new AssertionError("no Deployment of " + d.target));
+            Container container = deployment.getSpec().getTemplate().getSpec().getContainers().get(0);
+            assertThat(container.getImage()).as("%s image", d.target).matches(".*/" + d.repository() + ":[^:/]+");
+            assertThat(container.getCommand()).as("%s command", d.target).isNullOrEmpty();
+            assertThat(container.getArgs()).as("%s args", d.target).isNullOrEmpty();
+            if (d == Deployable.OPERATOR) {
+                assertThat(container.getEnv()).anySatisfy(e -> {
+                    assertThat(e.getName()).isEqualTo("FILECONV_CONVERTER_IMAGE");
+                    assertThat(e.getValue()).matches(".*/" + Deployable.CONVERTER.repository() + ":[^:/]+");
+                });
+            }
+        }
+    }
+
     /** The chart runs the retry job as a command of the operator image; the class must be in the jar it names. */
     @Test
     void theChartsRetryCommandRunsRetryMainFromTheOperatorJar() throws Exception {
-        Path dir = Path.of("target", "dockerfile-contract-it").toAbsolutePath();
-        List<HasMetadata> release = new ReleaseValues("contract", "jdbc:mariadb://mariadb:3306/", "kafka:9092",
-                "http://s3:9000", "127.0.0.1/32", 9000).render(dir);
+        List<HasMetadata> release = render();
         CronJob retry = release.stream().filter(CronJob.class::isInstance).map(CronJob.class::cast).findFirst()
                 .orElseThrow(() -> new AssertionError("the chart renders no retry CronJob"));
         Container container = retry.getSpec().getJobTemplate().getSpec().getTemplate().getSpec().getContainers().get(0);
@@ -207,6 +232,20 @@ class DockerfileContractIT {
             assertThat(file.getEntry(command.get(3).replace('.', '/') + ".class")).as("%s in %s", command.get(3), jar)
                     .isNotNull();
         }
+    }
+
+    /** The chart with the tests' release values and the API on (ReleaseValues installs the operator only). */
+    private static List<HasMetadata> render() throws IOException {
+        Path dir = Path.of("target", "dockerfile-contract-it").toAbsolutePath();
+        ReleaseValues values = new ReleaseValues("contract", "jdbc:mariadb://mariadb:3306/", "kafka:9092",
+                "http://s3:9000", "127.0.0.1/32", 9000);
+        String rendered = new Helm(ReleaseValues.chart()).template().withName(ReleaseValues.RELEASE)
+                .withNamespace(ReleaseValues.NAMESPACE).withKubeVersion("1.31.4").withValuesFile(values.write(dir))
+                .set("api.enabled", "true").call();
+        KubernetesSerialization serialization = new KubernetesSerialization();
+        return Arrays.stream(rendered.split("(?m)^---\\s*$"))
+                .filter(doc -> doc.lines().anyMatch(l -> l.startsWith("kind:")))
+                .map(doc -> (HasMetadata) serialization.unmarshal(doc)).toList();
     }
 
     private static ImageDockerfile.Copy copyTo(ImageDockerfile.Stage stage, String destination) {
