@@ -34,6 +34,8 @@ final class ClusterImages {
         String image = deployable.repository() + ":" + tag;
         ImageFromDockerfile build = new ImageFromDockerfile(image, false)
                 .withFileFromPath("images/Dockerfile", dockerfile.file())
+                // withDockerfilePath, not withDockerfile(Path): the latter has Testcontainers parse the FROM lines to
+                // pre-pull them, and its DockerImageName (2.0.5) rejects `name:tag@sha256:...`; the engine pulls them.
                 .withDockerfilePath("images/Dockerfile")
                 .withTarget(deployable.target);
         for (ImageDockerfile.Copy copy : dockerfile.stage(ImageDockerfile.BUILD_STAGE).copies()) {
