@@ -14,35 +14,37 @@ import java.nio.file.StandardCopyOption;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The project's images for the k3s test: built by the Docker engine from the committed Dockerfiles and the jars this
- * build packaged, then preloaded into k3s' own containerd (a cluster node cannot see the engine's image store), so pods
- * run exactly what `docker build` documents in converter-image/README.md and operator/README.md.
+ * The project's images for the k3s test: built by the Docker engine from images/Dockerfile (as images/build does), then
+ * preloaded into k3s' own containerd (a cluster node cannot see the engine's image store), so pods run exactly what
+ * images/README.md documents.
  */
 final class ClusterImages {
     private ClusterImages() {
     }
 
     /**
-     * Builds {@code <module>/Dockerfile} with the repository root as context, sending only the Dockerfile and what it
-     * copies (target/lib and the runnable jar), not the whole checkout.
+     * Builds one target of images/Dockerfile as images/build does, from the sources: the context holds the Dockerfile
+     * and exactly what its build stage COPYs from this checkout (poms, sources, the Maven wrapper), nothing of target/.
+     * The engine runs the build stage once; the other targets reuse it from its cache.
      *
      * @return the image name, {@code repository:tag}
      */
-    static String build(Path repoRoot, String module, String jar, String repository, String tag) {
-        Path target = repoRoot.resolve(module).resolve("target");
-        for (Path needed : new Path[]{target.resolve(jar), target.resolve("lib")}) {
-            if (!Files.exists(needed)) {
-                throw new IllegalStateException(needed + " is missing: the k3s test runs in the integration-test phase,"
-                        + " after `mvn package` built " + module + " (run it through `mvn verify`)");
+    static String build(Path repoRoot, Deployable deployable, String tag) throws IOException {
+        ImageDockerfile dockerfile = ImageDockerfile.read(repoRoot);
+        String image = deployable.repository() + ":" + tag;
+        ImageFromDockerfile build = new ImageFromDockerfile(image, false)
+                .withFileFromPath("images/Dockerfile", dockerfile.file())
+                // withDockerfilePath, not withDockerfile(Path): the latter has Testcontainers parse the FROM lines to
+                // pre-pull them, and its DockerImageName (2.0.5) rejects `name:tag@sha256:...`; the engine pulls them.
+                .withDockerfilePath("images/Dockerfile")
+                .withTarget(deployable.target);
+        for (ImageDockerfile.Copy copy : dockerfile.stage(ImageDockerfile.BUILD_STAGE).copies()) {
+            for (String source : copy.sources()) {
+                String relative = source.replaceAll("/+$", "");
+                build.withFileFromPath(relative, repoRoot.resolve(relative));
             }
         }
-        String image = repository + ":" + tag;
-        new ImageFromDockerfile(image, false)
-                .withFileFromPath(module + "/Dockerfile", repoRoot.resolve(module).resolve("Dockerfile"))
-                .withFileFromPath(module + "/target/lib", target.resolve("lib"))
-                .withFileFromPath(module + "/target/" + jar, target.resolve(jar))
-                .withDockerfilePath(module + "/Dockerfile")
-                .get();
+        build.get();
         return image;
     }
 
