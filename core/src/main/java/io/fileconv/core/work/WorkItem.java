@@ -1,0 +1,21 @@
+package io.fileconv.core.work;
+
+import java.net.URI;
+
+/**
+ * One attempt of one file handed to a converter worker: everything the worker needs and nothing more. The input
+ * and output are reached through short-lived presigned URLs scoped to exactly those two objects, so a pooled
+ * converter pod holds no storage credentials, and the lease id is its only handle on the work.
+ *
+ * @param leaseId        identifies this hand-out; heartbeats and the outcome name it
+ * @param fileId         for logs only (the worker never builds keys or URLs itself)
+ * @param attempt        for logs only
+ * @param detectedType   the media type the API detected (decides the import filter)
+ * @param sourceUrl      presigned GET of the uploaded input
+ * @param targetUrl      presigned PUT of the PDF (content type application/pdf)
+ * @param timeoutSeconds the document's conversion time limit, office (re)starts excluded
+ * @param leaseSeconds   heartbeat at least this often or the work is given to another worker
+ */
+public record WorkItem(String leaseId, String fileId, int attempt, String detectedType, URI sourceUrl, URI targetUrl,
+                       int timeoutSeconds, int leaseSeconds) {
+}

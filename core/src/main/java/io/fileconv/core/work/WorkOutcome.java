@@ -1,0 +1,21 @@
+package io.fileconv.core.work;
+
+import io.fileconv.core.FailureClass;
+
+/**
+ * What a worker reports for a {@link WorkItem}: converted (the PDF is at the target URL) or failed with a class
+ * and a reason in our own words.
+ *
+ * @param failureClass null when converted
+ * @param reason       null when converted
+ * @param conversionMs LibreOffice time only, without transfers (0 when failed before converting)
+ */
+public record WorkOutcome(boolean converted, FailureClass failureClass, String reason, long conversionMs) {
+    public static WorkOutcome converted(long conversionMs) {
+        return new WorkOutcome(true, null, null, conversionMs);
+    }
+
+    public static WorkOutcome failed(FailureClass failureClass, String reason, long conversionMs) {
+        return new WorkOutcome(false, failureClass, reason, conversionMs);
+    }
+}
