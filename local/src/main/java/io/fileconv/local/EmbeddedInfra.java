@@ -124,7 +124,7 @@ public final class EmbeddedInfra implements AutoCloseable {
     }
 
     public String jdbcBase() {
-        return "jdbc:mariadb://127.0.0.1:" + dbPort + "/";
+        return EmbeddedMariaDb.jdbcBase(dbPort);
     }
 
     public String kafkaBootstrap() {
