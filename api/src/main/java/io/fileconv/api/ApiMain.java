@@ -45,7 +45,6 @@ public final class ApiMain {
         PrometheusMeterRegistry metrics = FileconvMetrics.create("fileconv-api");
         HikariDataSource directoryDs = Databases.pool(env.directoryDatabase(), Databases.DIRECTORY, 4, metrics);
         List<SchemaTarget> schemas = new ArrayList<>();
-        schemas.add(new SchemaTarget(Databases.DIRECTORY, SchemaKind.DIRECTORY, directoryDs));
         Map<Region, RegionStore> stores = new EnumMap<>(Region.class);
         for (Region r : regions) {
             HikariDataSource ds = Databases.pool(env.regionalDatabase(), r.database(),
@@ -53,6 +52,7 @@ public final class ApiMain {
             schemas.add(new SchemaTarget(r.database(), SchemaKind.REGION, ds));
             stores.put(r, new RegionStore(r, new FileRepository(r, ds), env.bucket(r)));
         }
+        schemas.add(new SchemaTarget(Databases.DIRECTORY, SchemaKind.DIRECTORY, directoryDs));
         // Serves /healthz at once; /readyz says which schema is missing until the gate opens (migrated here with
         // FILECONV_DB_MIGRATE=true, by the migration Job otherwise).
         SchemaGate schemaGate = new SchemaGate(env.migrateAtStart(), schemas);

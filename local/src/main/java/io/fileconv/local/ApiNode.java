@@ -73,7 +73,6 @@ public final class ApiNode implements AutoCloseable {
                 "api-fileconv_directory"));
         UserDirectory directory = new UserDirectory(directoryDs);
         List<SchemaTarget> schemas = new ArrayList<>();
-        schemas.add(new SchemaTarget(Databases.DIRECTORY, SchemaKind.DIRECTORY, directoryDs));
         Map<Region, RegionStore> stores = new EnumMap<>(Region.class);
         for (Region r : regions) {
             HikariDataSource ds = push(Databases.pool(env.regionalDatabase(), r.database(), 8, metrics,
@@ -81,6 +80,7 @@ public final class ApiNode implements AutoCloseable {
             schemas.add(new SchemaTarget(r.database(), SchemaKind.REGION, ds));
             stores.put(r, new RegionStore(r, new FileRepository(r, ds), env.bucket(r)));
         }
+        schemas.add(new SchemaTarget(Databases.DIRECTORY, SchemaKind.DIRECTORY, directoryDs));
         schemaGate = push(new SchemaGate(env.migrateAtStart(), schemas));
         ObjectStore store = push(new ObjectStore(env.objectStore(), metrics));
         CallerResolver callers = new CallerResolver(new JwtVerifier(issuer.keySource(), issuer.issuer(),

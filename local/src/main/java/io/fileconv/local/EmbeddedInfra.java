@@ -136,7 +136,7 @@ public final class EmbeddedInfra implements AutoCloseable {
     }
 
     /** MariaDB binaries are unpacked once per machine, not once per data directory. */
-    private static Path mariaDbBinaries() {
+    static Path mariaDbBinaries() {
         String override = System.getenv("FILECONV_MARIADB_BASEDIR");
         if (override != null && !override.isBlank()) {
             return Path.of(override);

@@ -53,10 +53,10 @@ public final class OperatorMain implements AutoCloseable {
     private final PrometheusMeterRegistry metrics = FileconvMetrics.create("fileconv-operator");
 
     private volatile boolean started;
-    private HealthServer health;
+    private volatile HealthServer health;
 
     /** Components started beside the reconciler, on every replica (see DispatcherCompanion for why). */
-    static List<Companion> companions(Env env, MeterRegistry registry) {
+    public static List<Companion> companions(Env env, MeterRegistry registry) {
         return List.of(new DispatcherCompanion(env, registry));
     }
 
@@ -82,7 +82,7 @@ public final class OperatorMain implements AutoCloseable {
      * Starts everything on {@code client}; {@link #close()} stops it in reverse order. Blocks until the schemas are
      * usable (FILECONV_DB_MIGRATE): no reconciler and no Kafka consumer runs against an empty or old schema.
      */
-    void start(KubernetesClient client, OperatorEnvironment env, List<Companion> companions) throws Exception {
+    public void start(KubernetesClient client, OperatorEnvironment env, List<Companion> companions) throws Exception {
         start(client, env, companions, null);
     }
 
@@ -147,9 +147,10 @@ public final class OperatorMain implements AutoCloseable {
         return new RegionMove.Side(region, files, env.bucket(region));
     }
 
-    /** Port of /healthz and /readyz (0 in tests: any free port). */
-    int healthPort() {
-        return health.port();
+    /** Port of /healthz and /readyz (FILECONV_PORT=0 in tests: any free port); 0 before start has bound it. */
+    public int healthPort() {
+        HealthServer h = health;
+        return h == null ? 0 : h.port();
     }
 
     /** Another replica took the Lease: stop now, or two replicas would reconcile. Kubernetes restarts the pod. */

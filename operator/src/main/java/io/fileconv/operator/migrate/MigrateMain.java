@@ -89,7 +89,8 @@ public final class MigrateMain {
                     return;
                 }
             }
-            st.execute("CREATE DATABASE `" + schema + "` CHARACTER SET utf8mb4 COLLATE utf8mb4_bin");
+            // IF NOT EXISTS: another cell's migration Job may create it between the check and here.
+            st.execute("CREATE DATABASE IF NOT EXISTS `" + schema + "` CHARACTER SET utf8mb4 COLLATE utf8mb4_bin");
             LOG.info("created schema {}", schema);
         }
     }
