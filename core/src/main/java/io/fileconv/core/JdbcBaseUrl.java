@@ -86,6 +86,22 @@ public final class JdbcBaseUrl {
         return server + "/" + (options.isEmpty() ? "" : "?" + options);
     }
 
+    /** The same server with {@code extra} options (k=v&k=v) after the given ones. */
+    public JdbcBaseUrl withOptions(String extra) {
+        return new JdbcBaseUrl(server, options.isEmpty() ? extra : options + "&" + extra);
+    }
+
+    /** True when the query string sets {@code name} (Connector/J option names are case-insensitive). */
+    public boolean hasOption(String name) {
+        for (String kv : options.split("&")) {
+            String k = kv.contains("=") ? kv.substring(0, kv.indexOf('=')) : kv;
+            if (k.equalsIgnoreCase(name)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** The driver options of the query string, without '?' (empty if none). */
     public String options() {
         return options;
