@@ -7,7 +7,11 @@ import io.fileconv.core.Env;
 import io.fileconv.core.FileRepository;
 import io.fileconv.core.DownloadLinks;
 import io.fileconv.core.ObjectStore;
+import io.fileconv.core.ReadinessProbe;
 import io.fileconv.core.Region;
+import io.fileconv.core.schema.SchemaGate;
+import io.fileconv.core.schema.SchemaKind;
+import io.fileconv.core.schema.SchemaTarget;
 import io.fileconv.core.metrics.FileconvMetrics;
 import io.fileconv.core.metrics.PipelineMetrics;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -17,6 +21,7 @@ import org.slf4j.LoggerFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -28,21 +33,29 @@ public final class ApiMain {
     private ApiMain() {
     }
 
+    /** Not ready while the gate is closed, with its reason. */
+    public static ReadinessProbe schemaReadiness(SchemaGate gate) {
+        return gate::reason;
+    }
+
     public static void main(String[] args) throws Exception {
         Env env = Env.system();
         ApiSettings settings = ApiSettings.from(env);
         List<Region> regions = env.regions();
         PrometheusMeterRegistry metrics = FileconvMetrics.create("fileconv-api");
-        HikariDataSource directoryDs = Databases.pool(env.dbUrl(), Databases.DIRECTORY, env.dbUser(), env.dbPassword(), 4,
-                metrics);
-        Databases.migrateDirectory(directoryDs);
+        HikariDataSource directoryDs = Databases.pool(env.directoryDatabase(), Databases.DIRECTORY, 4, metrics);
+        List<SchemaTarget> schemas = new ArrayList<>();
         Map<Region, RegionStore> stores = new EnumMap<>(Region.class);
         for (Region r : regions) {
-            HikariDataSource ds = Databases.pool(env.dbUrl(), r.database(), env.dbUser(), env.dbPassword(),
+            HikariDataSource ds = Databases.pool(env.regionalDatabase(), r.database(),
                     env.getInt("FILECONV_DB_POOL_SIZE", 16), metrics);
-            Databases.migrateRegion(ds);
+            schemas.add(new SchemaTarget(r.database(), SchemaKind.REGION, ds));
             stores.put(r, new RegionStore(r, new FileRepository(r, ds), env.bucket(r)));
         }
+        schemas.add(new SchemaTarget(Databases.DIRECTORY, SchemaKind.DIRECTORY, directoryDs));
+        // Serves /healthz at once; /readyz says which schema is missing until the gate opens (migrated here with
+        // FILECONV_DB_MIGRATE=true, by the migration Job otherwise).
+        SchemaGate schemaGate = new SchemaGate(env.migrateAtStart(), schemas);
         ObjectStore store = new ObjectStore(env.objectStore(), metrics);
         DevTokenIssuer devIssuer = null;
         JwtVerifier verifier;
@@ -64,8 +77,9 @@ public final class ApiMain {
                 new PipelineMetrics(metrics), links);
         Path multipart = Files.createDirectories(Path.of(env.get("FILECONV_MULTIPART_DIR",
                 System.getProperty("java.io.tmpdir") + "/fileconv-multipart")));
-        ApiServer server = new ApiServer(settings, files, devIssuer, directory, regions, new ReadinessCheck(stores.values(), store),
-                multipart, metrics).start();
+        ApiServer server = new ApiServer(settings, files, devIssuer, directory, regions, schemaReadiness(schemaGate)
+                .and(new ReadinessCheck(stores.values(), store)), multipart, metrics).start();
+        schemaGate.openInBackground(() -> LOG.info("schemas ready; serving"));
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             server.close();
             if (links != null) {

@@ -2,6 +2,7 @@ package io.fileconv.api;
 
 import io.fileconv.core.UserDirectory;
 import io.fileconv.core.LogContext;
+import io.fileconv.core.ReadinessProbe;
 import io.fileconv.core.Region;
 import io.fileconv.core.SupportedTypes;
 import io.fileconv.core.UserIds;
@@ -45,6 +46,14 @@ public final class ApiServer implements AutoCloseable {
      */
     public ApiServer(ApiSettings settings, FilesController files, DevTokenIssuer devIssuer, UserDirectory directory,
                      List<Region> servedRegions, BooleanSupplier ready, Path multipartDir, MeterRegistry registry) {
+        this(settings, files, devIssuer, directory, servedRegions, (ReadinessProbe) () -> ready.getAsBoolean() ? null
+                : "starting", multipartDir, registry);
+    }
+
+    /** @param readiness /readyz answers 503 with its reason (e.g. a schema not migrated yet) until it has none */
+    public ApiServer(ApiSettings settings, FilesController files, DevTokenIssuer devIssuer, UserDirectory directory,
+                     List<Region> servedRegions, ReadinessProbe readiness, Path multipartDir,
+                     MeterRegistry registry) {
         this.app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.jetty.port = settings.port();
@@ -69,8 +78,9 @@ public final class ApiServer implements AutoCloseable {
             config.routes.get("/healthz", ctx -> ctx.json(Map.of("status", "ok")));
             config.routes.get("/openapi.json", ctx -> ctx.contentType("application/json").result(openApi()));
             config.routes.get("/readyz", ctx -> {
-                boolean ok = ready.getAsBoolean();
-                ctx.status(ok ? 200 : 503).json(Map.of("status", ok ? "ready" : "starting"));
+                String reason = readiness.notReadyReason();
+                ctx.status(reason == null ? 200 : 503).json(reason == null ? Map.of("status", "ready")
+                        : Map.of("status", "not ready", "reason", reason));
             });
             config.routes.get("/api/v1/config", ctx -> ctx.json(clientConfig(settings, devIssuer != null, servedRegions)));
             config.routes.post("/api/v1/files", files::upload);

@@ -17,10 +17,20 @@ public final class Databases {
     }
 
     /**
-     * @param jdbcBase e.g. {@code jdbc:mariadb://127.0.0.1:3306/} (the schema name is appended)
+     * @param jdbcBase e.g. {@code jdbc:mysql://127.0.0.1:3306/?sslMode=DISABLED} (the schema goes into the path)
      */
     public static HikariDataSource pool(String jdbcBase, String schema, String user, String password, int size) {
         return pool(jdbcBase, schema, user, password, size, null);
+    }
+
+    /** A pool of {@code schema} on the server {@code db} describes, named {@code poolName} in metrics. */
+    public static HikariDataSource pool(DatabaseSettings db, String schema, int size, MeterRegistry registry,
+                                        String poolName) {
+        return pool(db.url().forSchema(schema), db.user(), db.password(), size, registry, poolName);
+    }
+
+    public static HikariDataSource pool(DatabaseSettings db, String schema, int size, MeterRegistry registry) {
+        return pool(db, schema, size, registry, "fileconv-" + schema);
     }
 
     /**
@@ -36,9 +46,18 @@ public final class Databases {
     /** As above with an explicit pool name: two pools of one schema in one process need distinct metric tags. */
     public static HikariDataSource pool(String jdbcBase, String schema, String user, String password, int size,
                                         MeterRegistry registry, String poolName) {
+        return pool(JdbcBaseUrl.parse("FILECONV_DB_URL", jdbcBase).forSchema(schema), user, password, size, registry,
+                poolName);
+    }
+
+    private static HikariDataSource pool(String jdbcUrl, String user, String password, int size,
+                                         MeterRegistry registry, String poolName) {
         HikariConfig cfg = new HikariConfig();
         cfg.setPoolName(poolName);
-        cfg.setJdbcUrl(jdbcBase + schema);
+        // Connector/J by name: with Debezium's MariaDB driver also on the classpath (embedded stack), DriverManager
+        // must not pick by registration order. The MariaDB driver only accepts jdbc:mysql: with permitMysqlScheme.
+        cfg.setDriverClassName("com.mysql.cj.jdbc.Driver");
+        cfg.setJdbcUrl(jdbcUrl);
         cfg.setUsername(user);
         cfg.setPassword(password);
         cfg.setMaximumPoolSize(size);

@@ -70,7 +70,59 @@ public final class Env {
     }
 
     public String dbUrl() {
-        return get("FILECONV_DB_URL", "jdbc:mariadb://127.0.0.1:3306/");
+        return get("FILECONV_DB_URL", "jdbc:mysql://127.0.0.1:3306/");
+    }
+
+    /** The region's database server (FILECONV_DB_URL, _USER, _PASSWORD); the URL is checked here. */
+    public DatabaseSettings regionalDatabase() {
+        return new DatabaseSettings(withCa("FILECONV_DB_CA_FILE", get("FILECONV_DB_CA_FILE", null),
+                JdbcBaseUrl.parse("FILECONV_DB_URL", dbUrl())), dbUser(), dbPassword());
+    }
+
+    /**
+     * The global user directory's server: FILECONV_DIRECTORY_DB_URL, _USER, _PASSWORD, each defaulting to the
+     * regional value (one server holds both in the embedded stack and in a single-cluster install).
+     */
+    public DatabaseSettings directoryDatabase() {
+        return new DatabaseSettings(withCa("FILECONV_DIRECTORY_DB_CA_FILE",
+                get("FILECONV_DIRECTORY_DB_CA_FILE", get("FILECONV_DB_CA_FILE", null)),
+                JdbcBaseUrl.parse("FILECONV_DIRECTORY_DB_URL", get("FILECONV_DIRECTORY_DB_URL", dbUrl()))),
+                get("FILECONV_DIRECTORY_DB_USER", dbUser()), get("FILECONV_DIRECTORY_DB_PASSWORD", dbPassword()));
+    }
+
+    /**
+     * A PEM CA file (a mounted Secret's ca.crt) becomes Connector/J's trust store; without an sslMode in the URL the
+     * server's certificate and host name are then verified (VERIFY_IDENTITY).
+     */
+    private static JdbcBaseUrl withCa(String setting, String caFile, JdbcBaseUrl url) {
+        if (caFile == null) {
+            return url;
+        }
+        if (url.hasOption("trustCertificateKeyStoreUrl")) {
+            throw new IllegalStateException(setting + " and trustCertificateKeyStoreUrl in the database URL both name"
+                    + " the server's CA: keep one");
+        }
+        java.nio.file.Path store = PemTrustStore.toPkcs12(setting, java.nio.file.Path.of(caFile));
+        return url.withOptions((url.hasOption("sslMode") ? "" : "sslMode=VERIFY_IDENTITY&")
+                + "trustCertificateKeyStoreUrl=" + store.toUri() + "&trustCertificateKeyStoreType=PKCS12"
+                + "&trustCertificateKeyStorePassword=" + PemTrustStore.PASSWORD);
+    }
+
+    /** FILECONV_DB_MIGRATE: migrate the schemas at start (default) or wait until MigrateMain has. */
+    public boolean migrateAtStart() {
+        return strictBool("FILECONV_DB_MIGRATE", true);
+    }
+
+    /** true/false only: a typo must not silently turn migrations off or on. */
+    public boolean strictBool(String name, boolean def) {
+        String v = get(name, null);
+        if (v == null) {
+            return def;
+        }
+        if (v.equalsIgnoreCase("true") || v.equalsIgnoreCase("false")) {
+            return Boolean.parseBoolean(v);
+        }
+        throw new IllegalStateException(name + " must be true or false, got '" + v + "'");
     }
 
     public String dbUser() {

@@ -5,7 +5,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
@@ -274,12 +273,13 @@ public class FileRepository {
                 instant(rs, "queued_at"), instant(rs, "started_at"), instant(rs, "finished_at"));
     }
 
+    /**
+     * Every DATETIME is written as UTC_TIMESTAMP(3) by the server, so it is read as the wall-clock value it stores and
+     * taken as UTC, whatever the JVM's or the session's time zone: a java.sql.Timestamp would go through the JVM's
+     * zone (Connector/J and the MariaDB driver both do that) and shift a value inside a daylight-saving gap.
+     */
     private static Instant instant(ResultSet rs, String col) throws SQLException {
-        Timestamp ts = rs.getTimestamp(col);
-        if (ts == null) {
-            return null;
-        }
-        LocalDateTime ldt = ts.toLocalDateTime();
-        return ldt.toInstant(ZoneOffset.UTC);
+        LocalDateTime ldt = rs.getObject(col, LocalDateTime.class);
+        return ldt == null ? null : ldt.toInstant(ZoneOffset.UTC);
     }
 }

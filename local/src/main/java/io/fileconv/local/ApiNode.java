@@ -1,6 +1,7 @@
 package io.fileconv.local;
 
 import com.zaxxer.hikari.HikariDataSource;
+import io.fileconv.api.ApiMain;
 import io.fileconv.api.ApiServer;
 import io.fileconv.api.ApiSettings;
 import io.fileconv.api.ArchiveInspector;
@@ -17,7 +18,11 @@ import io.fileconv.core.DownloadLinks;
 import io.fileconv.core.Env;
 import io.fileconv.core.FileRepository;
 import io.fileconv.core.ObjectStore;
+import io.fileconv.core.ReadinessProbe;
 import io.fileconv.core.Region;
+import io.fileconv.core.schema.SchemaGate;
+import io.fileconv.core.schema.SchemaKind;
+import io.fileconv.core.schema.SchemaTarget;
 import io.fileconv.core.metrics.FileconvMetrics;
 import io.fileconv.core.metrics.PipelineMetrics;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -26,6 +31,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.EnumMap;
 import java.util.List;
@@ -36,6 +42,7 @@ import java.util.function.BooleanSupplier;
 public final class ApiNode implements AutoCloseable {
     private final Deque<AutoCloseable> toClose = new ArrayDeque<>();
     private ApiServer server;
+    private SchemaGate schemaGate;
 
     public static ApiNode start(Env env, Path dataDir, int port, long maxUploadBytes, BooleanSupplier ready)
             throws Exception {
@@ -62,15 +69,19 @@ public final class ApiNode implements AutoCloseable {
         // The key lives with the data, so tokens stay valid across restarts of the API process.
         DevTokenIssuer issuer = new DevTokenIssuer(dataDir.resolve("keys").resolve("dev-issuer.jwk.json"),
                 settings.issuer(), settings.audience(), Duration.ofHours(8));
-        HikariDataSource directoryDs = push(Databases.pool(env.dbUrl(), Databases.DIRECTORY, env.dbUser(),
-                env.dbPassword(), 4, metrics, "api-fileconv_directory"));
+        HikariDataSource directoryDs = push(Databases.pool(env.directoryDatabase(), Databases.DIRECTORY, 4, metrics,
+                "api-fileconv_directory"));
         UserDirectory directory = new UserDirectory(directoryDs);
+        List<SchemaTarget> schemas = new ArrayList<>();
         Map<Region, RegionStore> stores = new EnumMap<>(Region.class);
         for (Region r : regions) {
-            HikariDataSource ds = push(Databases.pool(env.dbUrl(), r.database(), env.dbUser(), env.dbPassword(), 8,
-                    metrics, "api-" + r.database()));
+            HikariDataSource ds = push(Databases.pool(env.regionalDatabase(), r.database(), 8, metrics,
+                    "api-" + r.database()));
+            schemas.add(new SchemaTarget(r.database(), SchemaKind.REGION, ds));
             stores.put(r, new RegionStore(r, new FileRepository(r, ds), env.bucket(r)));
         }
+        schemas.add(new SchemaTarget(Databases.DIRECTORY, SchemaKind.DIRECTORY, directoryDs));
+        schemaGate = push(new SchemaGate(env.migrateAtStart(), schemas));
         ObjectStore store = push(new ObjectStore(env.objectStore(), metrics));
         CallerResolver callers = new CallerResolver(new JwtVerifier(issuer.keySource(), issuer.issuer(),
                 issuer.audience()), directory, stores, Map.of());
@@ -81,15 +92,22 @@ public final class ApiNode implements AutoCloseable {
         FilesController files = new FilesController(callers, store, new TypeDetector(),
                 new ArchiveInspector(ArchiveInspector.Limits.defaults()), maxUploadBytes, new PipelineMetrics(metrics),
                 links);
-        ReadinessCheck storage = new ReadinessCheck(stores.values(), store);
-        BooleanSupplier readiness = () -> ready.getAsBoolean() && storage.getAsBoolean();
+        ReadinessProbe readiness = ApiMain.schemaReadiness(schemaGate)
+                .and(() -> ready.getAsBoolean() ? null : "starting")
+                .and(new ReadinessCheck(stores.values(), store));
         server = push(new ApiServer(settings, files, issuer, directory, regions, readiness,
                 Files.createDirectories(dataDir.resolve("multipart")), metrics).start());
+        schemaGate.openInBackground(() -> { });
     }
 
     private <T extends AutoCloseable> T push(T c) {
         toClose.push(c);
         return c;
+    }
+
+    /** Open once every schema this API uses is at the version it ships (FILECONV_DB_MIGRATE). */
+    public SchemaGate schemaGate() {
+        return schemaGate;
     }
 
     public int port() {

@@ -124,7 +124,7 @@ public final class EmbeddedInfra implements AutoCloseable {
     }
 
     public String jdbcBase() {
-        return "jdbc:mariadb://127.0.0.1:" + dbPort + "/";
+        return EmbeddedMariaDb.jdbcBase(dbPort);
     }
 
     public String kafkaBootstrap() {
@@ -136,7 +136,7 @@ public final class EmbeddedInfra implements AutoCloseable {
     }
 
     /** MariaDB binaries are unpacked once per machine, not once per data directory. */
-    private static Path mariaDbBinaries() {
+    static Path mariaDbBinaries() {
         String override = System.getenv("FILECONV_MARIADB_BASEDIR");
         if (override != null && !override.isBlank()) {
             return Path.of(override);

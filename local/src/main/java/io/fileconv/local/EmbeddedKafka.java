@@ -35,6 +35,14 @@ final class EmbeddedKafka implements AutoCloseable {
     }
 
     static EmbeddedKafka start(Path dir, int port, int controllerPort) throws Exception {
+        return start(dir, port, controllerPort, new Properties());
+    }
+
+    /**
+     * @param overrides broker settings on top of the defaults below (tests add a SASL listener and an authorizer);
+     *                  {@link #bootstrap()} stays the PLAINTEXT listener on {@code port}
+     */
+    static EmbeddedKafka start(Path dir, int port, int controllerPort, Properties overrides) throws Exception {
         Files.createDirectories(dir);
         String logDir = dir.toAbsolutePath().toString();
         Properties p = new Properties();
@@ -57,6 +65,7 @@ final class EmbeddedKafka implements AutoCloseable {
         p.put("group.initial.rebalance.delay.ms", "0");
         p.put("auto.create.topics.enable", "false");
         p.put("log.retention.hours", "168");
+        p.putAll(overrides);
         if (!Files.exists(dir.resolve("meta.properties"))) {
             new Formatter()
                     .setPrintStream(new PrintStream(OutputStream.nullOutputStream()))
@@ -90,6 +99,13 @@ final class EmbeddedKafka implements AutoCloseable {
                     }
                 }
             }
+        }
+    }
+
+    /** One record, acknowledged by the broker (tests that write change events by hand). */
+    void produce(String topic, String key, String value) throws Exception {
+        try (org.apache.kafka.clients.producer.KafkaProducer<String, String> p = EmbeddedInfra.producer(bootstrap)) {
+            p.send(new org.apache.kafka.clients.producer.ProducerRecord<>(topic, key, value)).get();
         }
     }
 

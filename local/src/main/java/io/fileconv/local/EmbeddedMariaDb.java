@@ -63,7 +63,15 @@ final class EmbeddedMariaDb implements AutoCloseable {
     }
 
     String jdbcBase() {
-        return "jdbc:mariadb://127.0.0.1:" + port + "/";
+        return jdbcBase(port);
+    }
+
+    /**
+     * MySQL Connector/J, as in a cluster. No TLS on loopback (MariaDB 11.4 would offer its self-signed certificate);
+     * the embedded server runs without grant tables, so no password exchange happens either.
+     */
+    static String jdbcBase(int port) {
+        return "jdbc:mysql://127.0.0.1:" + port + "/?sslMode=DISABLED";
     }
 
     void createDatabases(Iterable<String> names) throws Exception {

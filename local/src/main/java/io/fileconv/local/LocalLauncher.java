@@ -10,6 +10,7 @@ import io.fileconv.core.FileStatus;
 import io.fileconv.core.LogContext;
 import io.fileconv.core.ObjectStore;
 import io.fileconv.core.Region;
+import io.fileconv.core.S3Keys;
 import io.fileconv.core.metrics.MetricNames;
 import io.fileconv.core.metrics.PipelineMetrics;
 import org.slf4j.Logger;
@@ -133,8 +134,9 @@ public final class LocalLauncher implements ConversionLauncher {
         for (FileRepository repo : repositories.values()) {
             for (FileRecord f : repo.findInStatus(EnumSet.of(FileStatus.QUEUED, FileStatus.CONVERTING))) {
                 LOG.info("resuming file={} attempt={} status={}", f.id(), f.attempts(), f.status());
-                launch(new ConversionRequest(f.id(), f.userId(), f.region(), bucketOf(f.region()), f.inputKey(),
-                        f.outputKey(), f.attempts(), f.detectedType(), f.requestId()));
+                launch(new ConversionRequest(f.id(), f.userId(), f.region(), bucketOf(f.region()),
+                        S3Keys.input(f.userId(), f.id()), S3Keys.output(f.userId(), f.id()), f.attempts(),
+                        f.detectedType(), f.requestId()));
             }
         }
     }

@@ -23,10 +23,9 @@ final class LocalMigration {
     }
 
     static int run(Env env, String userId, Region from, Region to) throws Exception {
-        try (HikariDataSource source = Databases.pool(env.dbUrl(), from.database(), env.dbUser(), env.dbPassword(), 2);
-             HikariDataSource target = Databases.pool(env.dbUrl(), to.database(), env.dbUser(), env.dbPassword(), 2);
-             HikariDataSource users = Databases.pool(env.dbUrl(), Databases.DIRECTORY, env.dbUser(),
-                     env.dbPassword(), 2);
+        try (HikariDataSource source = Databases.pool(env.regionalDatabase(), from.database(), 2, null);
+             HikariDataSource target = Databases.pool(env.regionalDatabase(), to.database(), 2, null);
+             HikariDataSource users = Databases.pool(env.directoryDatabase(), Databases.DIRECTORY, 2, null);
              ObjectStore store = new ObjectStore(env.objectStore())) {
             // The same id on every run of the same move, so a rerun resumes it instead of being refused.
             String migrationId = "local:" + userId + ":" + from.code() + ":" + to.code();

@@ -7,6 +7,10 @@ import io.fileconv.core.ConsumerOffsetStore;
 import io.fileconv.core.Databases;
 import io.fileconv.core.Env;
 import io.fileconv.core.FileRepository;
+import io.fileconv.core.KafkaClientSettings;
+import io.fileconv.core.schema.SchemaGate;
+import io.fileconv.core.schema.SchemaKind;
+import io.fileconv.core.schema.SchemaTarget;
 import io.fileconv.core.ObjectStore;
 import io.fileconv.core.Region;
 import io.fileconv.core.metrics.FileconvMetrics;
@@ -54,10 +58,17 @@ public final class WorkerNode implements AutoCloseable {
     private void boot(Env env, Path workDir, int officeProcesses, Duration taskTimeout, MeterRegistry metrics)
             throws Exception {
         List<Region> regions = env.regions();
+        KafkaClientSettings kafka = KafkaClientSettings.from(env);
+        List<SchemaTarget> schemas = new java.util.ArrayList<>();
         for (Region r : regions) {
-            HikariDataSource ds = push(Databases.pool(env.dbUrl(), r.database(), env.dbUser(), env.dbPassword(), 6,
-                    metrics, "worker-" + r.database()));
+            HikariDataSource ds = push(Databases.pool(env.regionalDatabase(), r.database(), 6, metrics,
+                    "worker-" + r.database()));
             repositories.put(r, new FileRepository(r, ds));
+            schemas.add(new SchemaTarget(r.database(), SchemaKind.REGION, ds));
+        }
+        // As the operator does: no consumer and no resumed work before the schemas are what this code needs.
+        try (SchemaGate gate = new SchemaGate(env.migrateAtStart(), schemas)) {
+            gate.awaitOpen(() -> true);
         }
         ObjectStore store = push(new ObjectStore(env.objectStore(), metrics));
         conversionLog = new ConversionLog(workDir.resolve("conversions.log"));
@@ -84,7 +95,7 @@ public final class WorkerNode implements AutoCloseable {
         launcher.resumeInterrupted();
         List<RegionContext> contexts = regions.stream().map(r -> new RegionContext(r, repositories.get(r),
                 new ConsumerOffsetStore(repositories.get(r).dataSource()), env.bucket(r))).toList();
-        dispatcher = push(new Dispatcher(env.kafkaBootstrap(), contexts, launcher, metrics));
+        dispatcher = push(new Dispatcher(kafka, Dispatcher.GROUP, contexts, launcher, metrics));
         dispatcher.start();
     }
 

@@ -153,7 +153,7 @@ class K3sClusterIT {
             ClusterImages.awaitImported(k3s, converterImage);
             ClusterImages.awaitImported(k3s, operatorImage);
 
-            String jdbcBase = "jdbc:mariadb://" + mariadb.getHost() + ":" + mariadb.getMappedPort(3306) + "/";
+            String jdbcBase = "jdbc:mysql://" + mariadb.getHost() + ":" + mariadb.getMappedPort(3306) + "/";
             Env env = new Env(Map.of(
                     "FILECONV_REGIONS", REGION.code() + "," + TARGET.code(),
                     "FILECONV_DB_URL", jdbcBase,

@@ -29,7 +29,7 @@ record ReleaseValues(String imageTag, String dbUrl, String kafkaBootstrap, Strin
 
     /** The k3s test's view: Services in front of the containers, egress to the S3 container's address only. */
     static ReleaseValues inCluster(String imageTag, String s3Address, int s3Port, int kafkaPort) {
-        return new ReleaseValues(imageTag, "jdbc:mariadb://mariadb:3306/", "kafka:" + kafkaPort,
+        return new ReleaseValues(imageTag, "jdbc:mysql://mariadb:3306/", "kafka:" + kafkaPort,
                 "http://s3:" + s3Port, s3Address + "/32", s3Port);
     }
 

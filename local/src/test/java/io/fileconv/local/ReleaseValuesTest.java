@@ -37,7 +37,7 @@ class ReleaseValuesTest {
         operator.getEnv().forEach(e -> env.put(e.getName(), e.getValue()));
         assertThat(env).containsEntry("FILECONV_REGIONS", "in,uk")
                 .containsEntry("FILECONV_S3_BUCKET_UK", "fileconv-uk")
-                .containsEntry("FILECONV_DB_URL", "jdbc:mariadb://mariadb:3306/")
+                .containsEntry("FILECONV_DB_URL", "jdbc:mysql://mariadb:3306/")
                 .containsEntry("FILECONV_KAFKA_BOOTSTRAP", "kafka:19092")
                 .containsEntry("FILECONV_S3_ENDPOINT", "http://s3:9000")
                 .containsEntry("FILECONV_S3_BUCKET_IN", "fileconv-in")

@@ -2,6 +2,7 @@ package io.fileconv.operator;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.fileconv.core.ReadinessProbe;
 import io.fileconv.core.metrics.FileconvMetrics;
 import io.micrometer.core.instrument.MeterRegistry;
 
@@ -17,20 +18,23 @@ import java.util.function.BooleanSupplier;
  * finished); a standby replica is ready too, since it dispatches and waits for the Lease.
  */
 final class HealthServer implements AutoCloseable {
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
     private final HttpServer server;
 
     HealthServer(int port, BooleanSupplier ready) throws IOException {
-        this(port, ready, FileconvMetrics.none());
+        this(port, () -> ready.getAsBoolean() ? null : "starting", FileconvMetrics.none());
     }
 
-    HealthServer(int port, BooleanSupplier ready, MeterRegistry registry) throws IOException {
+    /** @param readiness null when ready; otherwise the reason /readyz gives with its 503 */
+    HealthServer(int port, ReadinessProbe readiness, MeterRegistry registry) throws IOException {
         server = HttpServer.create(new InetSocketAddress(port), 0);
         server.createContext("/metrics", ex -> respond(ex, 200, FileconvMetrics.CONTENT_TYPE,
                 FileconvMetrics.scrape(registry)));
         server.createContext("/healthz", ex -> respond(ex, 200, "{\"status\":\"ok\"}"));
         server.createContext("/readyz", ex -> {
-            boolean up = ready.getAsBoolean();
-            respond(ex, up ? 200 : 503, up ? "{\"status\":\"ready\"}" : "{\"status\":\"starting\"}");
+            String reason = readiness.notReadyReason();
+            respond(ex, reason == null ? 200 : 503, reason == null ? "{\"status\":\"ready\"}"
+                    : JSON.writeValueAsString(java.util.Map.of("status", "not ready", "reason", reason)));
         });
         server.start();
     }

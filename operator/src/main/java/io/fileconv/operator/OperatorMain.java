@@ -11,6 +11,9 @@ import io.fileconv.core.ObjectStore;
 import io.fileconv.core.UserDirectory;
 import io.fileconv.core.migration.RegionMove;
 import io.fileconv.core.Region;
+import io.fileconv.core.schema.SchemaGate;
+import io.fileconv.core.schema.SchemaKind;
+import io.fileconv.core.schema.SchemaTarget;
 import io.fileconv.core.metrics.FileconvMetrics;
 import io.fileconv.core.metrics.MigrationMetrics;
 import io.fileconv.core.metrics.PipelineMetrics;
@@ -28,6 +31,7 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.EnumMap;
 import java.util.List;
@@ -49,10 +53,10 @@ public final class OperatorMain implements AutoCloseable {
     private final PrometheusMeterRegistry metrics = FileconvMetrics.create("fileconv-operator");
 
     private volatile boolean started;
-    private HealthServer health;
+    private volatile HealthServer health;
 
     /** Components started beside the reconciler, on every replica (see DispatcherCompanion for why). */
-    static List<Companion> companions(Env env, MeterRegistry registry) {
+    public static List<Companion> companions(Env env, MeterRegistry registry) {
         return List.of(new DispatcherCompanion(env, registry));
     }
 
@@ -74,25 +78,44 @@ public final class OperatorMain implements AutoCloseable {
         stopped.await();
     }
 
-    /** Starts everything on {@code client}; {@link #close()} stops it in reverse order. */
-    void start(KubernetesClient client, OperatorEnvironment env, List<Companion> companions) throws Exception {
-        OperatorSettings settings = env.settings(client.getNamespace());
-        // First, so the startup probe sees a live process while informers sync; /readyz says 503 until the end.
-        health = new HealthServer(env.port(), () -> started && !stopping.get(), metrics);
-        running.push(health);
+    /**
+     * Starts everything on {@code client}; {@link #close()} stops it in reverse order. Blocks until the schemas are
+     * usable (FILECONV_DB_MIGRATE): no reconciler and no Kafka consumer runs against an empty or old schema.
+     */
+    public void start(KubernetesClient client, OperatorEnvironment env, List<Companion> companions) throws Exception {
+        start(client, env, companions, null);
+    }
 
+    /** @param gate null: the gate over this operator's schemas; tests of the wiring without a database pass one */
+    void start(KubernetesClient client, OperatorEnvironment env, List<Companion> companions, SchemaGate gate)
+            throws Exception {
+        OperatorSettings settings = env.settings(client.getNamespace());
+        Env common = env.common();
         Map<Region, FileRepository> repositories = new EnumMap<>(Region.class);
+        List<SchemaTarget> schemas = new ArrayList<>();
         for (Region region : env.regions()) {
-            HikariDataSource pool = Databases.pool(env.dbUrl(), region.database(), env.dbUser(), env.dbPassword(), 4,
-                    metrics);
+            HikariDataSource pool = Databases.pool(common.regionalDatabase(), region.database(), 4, metrics);
             running.push(pool);
             repositories.put(region, new FileRepository(region, pool));
+            schemas.add(new SchemaTarget(region.database(), SchemaKind.REGION, pool));
+        }
+        HikariDataSource directoryPool = Databases.pool(common.directoryDatabase(), Databases.DIRECTORY, 2, metrics);
+        running.push(directoryPool);
+        schemas.add(new SchemaTarget(Databases.DIRECTORY, SchemaKind.DIRECTORY, directoryPool));
+        SchemaGate schemaGate = gate != null ? gate : new SchemaGate(common.migrateAtStart(), schemas);
+        running.push(schemaGate);
+
+        // Before the wait, so the startup probe sees a live process; /readyz says 503 (with the schema gate's
+        // reason while it is closed) until the end of start.
+        health = new HealthServer(env.port(), () -> {
+            String reason = schemaGate.reason();
+            return reason != null ? reason : started && !stopping.get() ? null : "starting";
+        }, metrics);
+        running.push(health);
+        if (!schemaGate.awaitOpen(() -> !stopping.get())) {
+            return;
         }
 
-        HikariDataSource directoryPool = Databases.pool(env.dbUrl(), Databases.DIRECTORY, env.dbUser(),
-                env.dbPassword(), 2, metrics);
-        running.push(directoryPool);
-        Env common = env.common();
         ObjectStore store = new ObjectStore(common.objectStore(), metrics);
         running.push(store);
         UserDirectory directory = new UserDirectory(directoryPool);
@@ -124,9 +147,10 @@ public final class OperatorMain implements AutoCloseable {
         return new RegionMove.Side(region, files, env.bucket(region));
     }
 
-    /** Port of /healthz and /readyz (0 in tests: any free port). */
-    int healthPort() {
-        return health.port();
+    /** Port of /healthz and /readyz (FILECONV_PORT=0 in tests: any free port); 0 before start has bound it. */
+    public int healthPort() {
+        HealthServer h = health;
+        return h == null ? 0 : h.port();
     }
 
     /** Another replica took the Lease: stop now, or two replicas would reconcile. Kubernetes restarts the pod. */

@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fileconv.core.ConversionLauncher;
 import io.fileconv.core.Region;
+import io.fileconv.core.schema.SchemaGate;
 import io.fileconv.operator.k8s.OperatorEnvironment;
 import io.fileconv.operator.k8s.OperatorTestSupport;
 import io.fileconv.core.ConversionRequest;
@@ -40,7 +41,7 @@ class OperatorMainTest {
                 "FILECONV_REGIONS", "in,uk",
                 "FILECONV_PORT", "0",
                 // Never reached in this test: the pools connect lazily.
-                "FILECONV_DB_URL", "jdbc:mariadb://127.0.0.1:1/"));
+                "FILECONV_DB_URL", "jdbc:mysql://127.0.0.1:1/"));
         AtomicReference<ConversionLauncher> launcherSeen = new AtomicReference<>();
         AtomicReference<Set<Region>> regionsSeen = new AtomicReference<>();
         AtomicBoolean companionClosed = new AtomicBoolean();
@@ -51,7 +52,8 @@ class OperatorMainTest {
         };
 
         try (OperatorMain main = new OperatorMain()) {
-            main.start(client, env, List.of(dispatcherStandIn));
+            // The schema gate against a real database: SchemaGateTest (local); here an open one.
+            main.start(client, env, List.of(dispatcherStandIn), SchemaGate.open());
             assertThat(get(main.healthPort(), "/healthz")).isEqualTo(200);
             assertThat(get(main.healthPort(), "/readyz")).isEqualTo(200);
             assertThat(get(main.healthPort(), "/readyz/x")).isEqualTo(404);

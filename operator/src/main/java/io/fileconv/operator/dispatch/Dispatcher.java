@@ -2,6 +2,10 @@ package io.fileconv.operator.dispatch;
 
 import io.fileconv.core.ConversionLauncher;
 import io.fileconv.core.ConversionRequest;
+import io.fileconv.core.Env;
+import io.fileconv.core.FileRecord;
+import io.fileconv.core.KafkaClientSettings;
+import io.fileconv.core.S3Keys;
 import io.fileconv.core.LogContext;
 import io.fileconv.core.Region;
 import io.fileconv.core.metrics.ConsumerLag;
@@ -15,6 +19,8 @@ import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.errors.AuthenticationException;
+import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.slf4j.Logger;
@@ -28,6 +34,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -49,6 +56,9 @@ public final class Dispatcher implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Dispatcher.class);
 
     private final Map<Region, RegionContext> regions;
+    private final KafkaClientSettings kafka;
+    private final String group;
+    private volatile String failure;
     private final ConversionLauncher launcher;
     private final KafkaConsumer<String, String> consumer;
     private final AtomicBoolean running = new AtomicBoolean(true);
@@ -66,22 +76,51 @@ public final class Dispatcher implements AutoCloseable {
     /** @param registry gets fileconv_kafka_consumer_lag and fileconv_cdc_delay_seconds */
     public Dispatcher(String bootstrap, Collection<RegionContext> regions, ConversionLauncher launcher,
                       MeterRegistry registry) {
+        this(KafkaClientSettings.from(new Env(Map.of("FILECONV_KAFKA_BOOTSTRAP", bootstrap))), GROUP, regions,
+                launcher, registry);
+    }
+
+    /**
+     * @param kafka brokers and credentials (FILECONV_KAFKA_*)
+     * @param group the consumer group, also the key of the offsets stored in MySQL ({@link #GROUP} in production)
+     */
+    public Dispatcher(KafkaClientSettings kafka, String group, Collection<RegionContext> regions,
+                      ConversionLauncher launcher, MeterRegistry registry) {
         this.lag = new ConsumerLag(registry);
         this.metrics = new PipelineMetrics(registry);
         this.regions = new HashMap<>();
         regions.forEach(r -> this.regions.put(r.region(), r));
         this.launcher = launcher;
+        this.kafka = kafka;
+        this.group = group;
+        this.consumer = new KafkaConsumer<>(consumerProperties(kafka, group));
+        this.thread = new Thread(this::loop, "dispatcher");
+    }
+
+    /**
+     * The consumer's configuration. Offsets are never committed to Kafka (they live in MySQL), so the group is used
+     * for partition assignment only: the Kafka principal needs READ on the group and READ (which includes DESCRIBE,
+     * used by endOffsets for the lag gauge) on each region's files topic, nothing else.
+     */
+    public static Properties consumerProperties(KafkaClientSettings kafka, String group) {
         Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        p.put(ConsumerConfig.GROUP_ID_CONFIG, GROUP);
+        p.putAll(kafka.clientProperties());
+        p.put(ConsumerConfig.GROUP_ID_CONFIG, group);
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "100");
         p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
         p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
         p.put(ConsumerConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, "2000");
-        this.consumer = new KafkaConsumer<>(p);
-        this.thread = new Thread(this::loop, "dispatcher");
+        return p;
+    }
+
+    /**
+     * Why the brokers refuse this consumer (wrong credentials, missing ACL), or null. The dispatcher keeps trying
+     * (a rotated password or a new ACL takes effect without a restart) and logs the same sentence.
+     */
+    public String failure() {
+        return failure;
     }
 
     public void start() {
@@ -103,7 +142,14 @@ public final class Dispatcher implements AutoCloseable {
         consumer.subscribe(topics, new SeekToStoredOffsets());
         try {
             while (running.get()) {
-                ConsumerRecords<String, String> batch = consumer.poll(Duration.ofMillis(200));
+                ConsumerRecords<String, String> batch;
+                try {
+                    batch = consumer.poll(Duration.ofMillis(200));
+                    failure = null;
+                } catch (AuthenticationException | AuthorizationException e) {
+                    refused(e);
+                    continue;
+                }
                 Map<TopicPartition, Long> skipped = new HashMap<>();
                 for (TopicPartition tp : batch.partitions()) {
                     for (ConsumerRecord<String, String> rec : batch.records(tp)) {
@@ -134,6 +180,17 @@ public final class Dispatcher implements AutoCloseable {
         } finally {
             consumer.close(Duration.ofSeconds(2));
         }
+    }
+
+    private void refused(KafkaException e) {
+        String who = kafka.username() == null ? "the brokers" : "the brokers (" + kafka.securityProtocol() + " "
+                + kafka.saslMechanism() + " as user " + kafka.username() + ")";
+        failure = (e instanceof AuthenticationException ? "Kafka authentication failed: " + who
+                + " refused FILECONV_KAFKA_USERNAME/FILECONV_KAFKA_PASSWORD or the TLS settings"
+                : "Kafka authorization failed: the ACLs of " + who + " do not allow READ on the files topics and"
+                + " on group " + group) + " (" + e.getMessage() + ")";
+        LOG.error("{}; retrying in 5 s", failure);
+        sleep(5_000);
     }
 
     /**
@@ -178,34 +235,50 @@ public final class Dispatcher implements AutoCloseable {
         if (change.sourceTsMs() > 0) {
             metrics.changeEventRead(ctx.region(), Instant.ofEpochMilli(change.sourceTsMs()));
         }
-        try (LogContext ignored = LogContext.forFile(change.fileId(), change.userId(), ctx.region(),
-                change.attempts(), change.requestId())) {
-            return apply(rec, ctx, change);
-        }
-    }
-
-    private boolean apply(ConsumerRecord<String, String> rec, RegionContext ctx, FileChange change) throws Exception {
         if (change.isNewAttempt()) {
-            ConversionRequest req = new ConversionRequest(change.fileId(), change.userId(), ctx.region(), ctx.bucket(),
-                    change.inputKey(), change.outputKey(), change.attempts(), change.detectedType(),
-                    change.requestId());
-            launcher.launch(req);
-            inTransaction(ctx, c -> {
-                boolean queued = ctx.files().markQueued(c, change.fileId(), change.attempts());
-                ctx.offsets().save(c, GROUP, rec.topic(), rec.partition(), rec.offset() + 1);
-                LOG.info("dispatched file={} attempt={} region={} queued={}", change.fileId(), change.attempts(),
-                        ctx.region().code(), queued);
-            });
-            eventsApplied++;
-            return true;
+            // Owner, type and request id come from the row, keys from the ids: nothing of the event but the id,
+            // status and attempt decides what is converted.
+            Optional<FileRecord> row = ctx.files().find(change.fileId());
+            try (LogContext ignored = LogContext.forFile(change.fileId(), row.map(FileRecord::userId).orElse(null),
+                    ctx.region(), change.attempts(), row.map(FileRecord::requestId).orElse(null))) {
+                if (row.isEmpty()) {
+                    LOG.info("file={} is not in region {} (deleted or moved): nothing to dispatch", change.fileId(),
+                            ctx.region().code());
+                    return false;
+                }
+                return dispatch(rec, ctx, change, row.get());
+            }
         }
         if (change.isCancellation()) {
-            launcher.cancel(ctx.region(), change.fileId(), change.attempts());
-            inTransaction(ctx, c -> ctx.offsets().save(c, GROUP, rec.topic(), rec.partition(), rec.offset() + 1));
-            eventsApplied++;
-            return true;
+            try (LogContext ignored = LogContext.forFile(change.fileId(), null, ctx.region(), change.attempts(),
+                    null)) {
+                launcher.cancel(ctx.region(), change.fileId(), change.attempts());
+                inTransaction(ctx, c -> ctx.offsets().save(c, group, rec.topic(), rec.partition(), rec.offset() + 1));
+                eventsApplied++;
+                return true;
+            }
         }
         return false;
+    }
+
+    private boolean dispatch(ConsumerRecord<String, String> rec, RegionContext ctx, FileChange change, FileRecord row)
+            throws Exception {
+        launcher.launch(request(ctx, change, row));
+        inTransaction(ctx, c -> {
+            boolean queued = ctx.files().markQueued(c, change.fileId(), change.attempts());
+            ctx.offsets().save(c, group, rec.topic(), rec.partition(), rec.offset() + 1);
+            LOG.info("dispatched file={} attempt={} region={} queued={}", change.fileId(), change.attempts(),
+                    ctx.region().code(), queued);
+        });
+        eventsApplied++;
+        return true;
+    }
+
+    /** The launch of the event's attempt of {@code row}; the object keys are derived from the ids, never read. */
+    static ConversionRequest request(RegionContext ctx, FileChange change, FileRecord row) {
+        return new ConversionRequest(row.id(), row.userId(), ctx.region(), ctx.bucket(),
+                S3Keys.input(row.userId(), row.id()), S3Keys.output(row.userId(), row.id()), change.attempts(),
+                row.detectedType(), row.requestId());
     }
 
     /** Events without effect still move the stored offset, once per partition and batch. */
@@ -213,7 +286,7 @@ public final class Dispatcher implements AutoCloseable {
         skipped.forEach((tp, next) -> {
             RegionContext ctx = regions.get(Region.fromTopic(tp.topic()));
             try {
-                inTransaction(ctx, c -> ctx.offsets().save(c, GROUP, tp.topic(), tp.partition(), next));
+                inTransaction(ctx, c -> ctx.offsets().save(c, group, tp.topic(), tp.partition(), next));
             } catch (SQLException e) {
                 LOG.debug("offset of skipped events not saved (they will be skipped again): {}", e.toString());
             }
@@ -238,8 +311,12 @@ public final class Dispatcher implements AutoCloseable {
     }
 
     private void backoff() {
+        sleep(1000);
+    }
+
+    private void sleep(long millis) {
         try {
-            Thread.sleep(1000);
+            Thread.sleep(millis);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -252,7 +329,7 @@ public final class Dispatcher implements AutoCloseable {
                 RegionContext ctx = regions.get(Region.fromTopic(tp.topic()));
                 while (running.get()) {
                     try {
-                        OptionalLong next = ctx.offsets().nextOffset(GROUP, tp.topic(), tp.partition());
+                        OptionalLong next = ctx.offsets().nextOffset(group, tp.topic(), tp.partition());
                         if (next.isPresent()) {
                             consumer.seek(tp, next.getAsLong());
                         } else {

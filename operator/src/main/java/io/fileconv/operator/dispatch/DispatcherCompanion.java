@@ -4,6 +4,7 @@ import io.fileconv.core.ConsumerOffsetStore;
 import io.fileconv.core.ConversionLauncher;
 import io.fileconv.core.Env;
 import io.fileconv.core.FileRepository;
+import io.fileconv.core.KafkaClientSettings;
 import io.fileconv.core.Region;
 import io.fileconv.core.metrics.FileconvMetrics;
 import io.fileconv.operator.Companion;
@@ -21,6 +22,7 @@ import java.util.Map;
  */
 public final class DispatcherCompanion implements Companion {
     private final Env env;
+    private final KafkaClientSettings kafka;
     private final MeterRegistry registry;
 
     public DispatcherCompanion(Env env) {
@@ -29,12 +31,14 @@ public final class DispatcherCompanion implements Companion {
 
     public DispatcherCompanion(Env env, MeterRegistry registry) {
         this.env = env;
+        // Read now, so that a wrong FILECONV_KAFKA_* combination stops the process at start with its reason.
+        this.kafka = KafkaClientSettings.from(env);
         this.registry = registry;
     }
 
     @Override
     public AutoCloseable start(ConversionLauncher launcher, Map<Region, FileRepository> repositories) {
-        Dispatcher dispatcher = new Dispatcher(env.kafkaBootstrap(), regionContexts(env, repositories), launcher,
+        Dispatcher dispatcher = new Dispatcher(kafka, Dispatcher.GROUP, regionContexts(env, repositories), launcher,
                 registry);
         dispatcher.start();
         return dispatcher;

@@ -6,9 +6,13 @@ import io.fileconv.core.Env;
 import io.fileconv.core.FileRepository;
 import io.fileconv.core.Region;
 import io.fileconv.core.UserDirectory;
+import io.fileconv.core.schema.SchemaGate;
+import io.fileconv.core.schema.SchemaKind;
+import io.fileconv.core.schema.SchemaTarget;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Map;
@@ -34,15 +38,36 @@ public final class RetryMain {
 
     /** One retry pass over every served region; returns the process exit code. */
     public static int run(Env env) {
+        try {
+            return runPass(env);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 1;
+        }
+    }
+
+    private static int runPass(Env env) throws InterruptedException {
         int maxAttempts = maxAttempts(env);
         List<String> parts = new ArrayList<>();
         boolean failed = false;
-        try (HikariDataSource users = Databases.pool(env.dbUrl(), Databases.DIRECTORY, env.dbUser(),
-                env.dbPassword(), 1)) {
+        long deadline = System.nanoTime() + SCHEMA_WAIT.toNanos();
+        try (HikariDataSource users = Databases.pool(env.directoryDatabase(), Databases.DIRECTORY, 1, null)) {
+            String directoryMissing = awaitSchema(env, new SchemaTarget(Databases.DIRECTORY, SchemaKind.DIRECTORY,
+                    users), deadline);
+            if (directoryMissing != null) {
+                System.out.println("retry: not run, " + directoryMissing);
+                return 1;
+            }
             UserDirectory directory = new UserDirectory(users);
             for (Region region : env.regions()) {
-                try (HikariDataSource pool = Databases.pool(env.dbUrl(), region.database(), env.dbUser(),
-                        env.dbPassword(), 2)) {
+                try (HikariDataSource pool = Databases.pool(env.regionalDatabase(), region.database(), 2, null)) {
+                    String missing = awaitSchema(env, new SchemaTarget(region.database(), SchemaKind.REGION, pool),
+                            deadline);
+                    if (missing != null) {
+                        parts.add(region.code() + ": not run, " + missing);
+                        failed = true;
+                        continue;
+                    }
                     FileRepository files = new FileRepository(region, pool);
                     RetryPass.Result r = new RetryPass(PAGE_SIZE).run(new RetryCandidates(pool, maxAttempts),
                             livesHere(directory, region), files::requeueForRetry);
@@ -56,6 +81,16 @@ public final class RetryMain {
         }
         System.out.println("retry (max attempts " + maxAttempts + "): " + String.join("; ", parts));
         return failed ? 1 : 0;
+    }
+
+    /** How long one run waits for its schemas (FILECONV_DB_MIGRATE) before it gives up on them. */
+    static final Duration SCHEMA_WAIT = Duration.ofMinutes(5);
+
+    /** Null once the schema is usable; the reason otherwise, after waiting until {@code deadline}. */
+    private static String awaitSchema(Env env, SchemaTarget target, long deadline) throws InterruptedException {
+        try (SchemaGate gate = new SchemaGate(env.migrateAtStart(), List.of(target))) {
+            return gate.awaitOpen(() -> System.nanoTime() - deadline < 0) ? null : gate.reason();
+        }
     }
 
     /**

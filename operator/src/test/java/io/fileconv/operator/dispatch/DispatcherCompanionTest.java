@@ -7,7 +7,7 @@ import io.fileconv.core.FileRepository;
 import io.fileconv.core.Region;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.mariadb.jdbc.MariaDbDataSource;
+import com.mysql.cj.jdbc.MysqlDataSource;
 
 import java.util.EnumMap;
 import java.util.Map;
@@ -23,7 +23,9 @@ class DispatcherCompanionTest {
         Map<Region, FileRepository> out = new EnumMap<>(Region.class);
         for (Region r : regions) {
             // Never connected to: nothing here reaches a database.
-            out.put(r, new FileRepository(r, new MariaDbDataSource("jdbc:mariadb://127.0.0.1:1/" + r.database())));
+            MysqlDataSource ds = new MysqlDataSource();
+            ds.setUrl("jdbc:mysql://127.0.0.1:1/" + r.database());
+            out.put(r, new FileRepository(r, ds));
         }
         return out;
     }
