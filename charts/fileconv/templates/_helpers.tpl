@@ -85,6 +85,14 @@ imagePullSecrets:
 - name: FILECONV_DIRECTORY_DB_URL
   value: {{ . | quote }}
 {{- end }}
+{{- if $db.caSecret }}
+- name: FILECONV_DB_CA_FILE
+  value: /etc/fileconv/db-ca/ca.crt
+{{- end }}
+{{- if $dir.caSecret }}
+- name: FILECONV_DIRECTORY_DB_CA_FILE
+  value: /etc/fileconv/directory-ca/ca.crt
+{{- end }}
 {{- with $dirSecret }}
 - name: FILECONV_DIRECTORY_DB_USER
   valueFrom:
@@ -202,4 +210,32 @@ readinessProbe:
     {{- range .Values.networkPolicy.database.ports }}
     - {protocol: TCP, port: {{ . }}}
     {{- end }}
+{{- end -}}
+
+
+{{/* Mounts and volumes of the database CAs (database.caSecret, directory.caSecret), for every pod with dbEnv. */}}
+{{- define "fileconv.dbCaMounts" -}}
+{{- if .Values.database.caSecret }}
+- {name: db-ca, mountPath: /etc/fileconv/db-ca, readOnly: true}
+{{- end }}
+{{- if .Values.directory.caSecret }}
+- {name: directory-ca, mountPath: /etc/fileconv/directory-ca, readOnly: true}
+{{- end }}
+{{- end -}}
+
+{{- define "fileconv.dbCaVolumes" -}}
+{{- if .Values.database.caSecret }}
+- name: db-ca
+  secret:
+    secretName: {{ .Values.database.caSecret }}
+    items:
+      - {key: ca.crt, path: ca.crt}
+{{- end }}
+{{- if .Values.directory.caSecret }}
+- name: directory-ca
+  secret:
+    secretName: {{ .Values.directory.caSecret }}
+    items:
+      - {key: ca.crt, path: ca.crt}
+{{- end }}
 {{- end -}}

@@ -109,8 +109,7 @@ class EnvContractTest {
 
     @Test
     void everyVariableTheChartSetsIsInTheContract() {
-        for (List<HasMetadata> objects : List.of(Chart.renderObjects(t -> t),
-                Chart.renderObjects(t -> t.withValuesFile(Chart.threeRegionValues())))) {
+        for (List<HasMetadata> objects : renders()) {
             Chart.podSpecs(objects).forEach((owner, pod) -> {
                 Container c = pod.getContainers().get(0);
                 if (owner.contains("-api-")) {
@@ -126,7 +125,20 @@ class EnvContractTest {
                     throw new AssertionError("workload without a contract section: " + owner);
                 }
             });
+            Chart.ofType(objects, io.fabric8.kubernetes.api.model.batch.v1.Job.class).forEach(job -> assertContainerHonoursContract(
+                    job.getMetadata().getName(), job.getSpec().getTemplate().getSpec().getContainers().get(0), "Migration job",
+                    Set.of("FILECONV_REGIONS", "FILECONV_DB_URL", "FILECONV_DB_USER", "FILECONV_DB_PASSWORD")));
         }
+    }
+
+    /** Default values, the three-region test values and each cell, with the Helm hooks. */
+    private static List<List<HasMetadata>> renders() {
+        List<List<HasMetadata>> out = new ArrayList<>(List.of(Chart.renderWithHooks(List.of()),
+                Chart.renderWithHooks(List.of(Chart.threeRegionValues()))));
+        for (io.fileconv.core.Region region : io.fileconv.core.Region.values()) {
+            out.add(Chart.renderWithHooks(Chart.cellValues(region.code())));
+        }
+        return out;
     }
 
     /** The reverse direction: what the code reads is set by the chart or has a documented default. */

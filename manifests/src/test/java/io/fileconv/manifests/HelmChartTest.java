@@ -411,6 +411,35 @@ class HelmChartTest {
         assertThat(api.get("FILECONV_DIRECTORY_DB_URL")).startsWith("jdbc:mysql://directory.fileconv.internal:3306/");
     }
 
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.EnumSource(Region.class)
+    void everyFileAVariableNamesIsMountedReadOnlyFromASecretInThatPod(Region region) {
+        List<HasMetadata> cell = Chart.renderWithHooks(Chart.cellValues(region.code()));
+        var pods = new java.util.LinkedHashMap<>(Chart.podSpecs(cell));
+        Chart.ofType(cell, io.fabric8.kubernetes.api.model.batch.v1.Job.class)
+                .forEach(j -> pods.put(j.getMetadata().getName(), j.getSpec().getTemplate().getSpec()));
+        int files = 0;
+        for (Map.Entry<String, PodSpec> e : pods.entrySet()) {
+            Container c = e.getValue().getContainers().get(0);
+            for (Map.Entry<String, String> v : Chart.env(c).entrySet()) {
+                if (v.getValue() == null || !v.getKey().endsWith("_FILE")) {
+                    continue;
+                }
+                files++;
+                var mount = c.getVolumeMounts().stream().filter(m -> v.getValue().startsWith(m.getMountPath() + "/"))
+                        .collect(singleton());
+                assertThat(mount.getReadOnly()).as("%s %s", e.getKey(), v.getKey()).isTrue();
+                var volume = e.getValue().getVolumes().stream().filter(vol -> vol.getName().equals(mount.getName()))
+                        .collect(singleton());
+                String file = v.getValue().substring(mount.getMountPath().length() + 1);
+                assertThat(volume.getSecret().getItems()).as("%s %s", e.getKey(), v.getKey())
+                        .anySatisfy(i -> assertThat(i.getPath()).isEqualTo(file));
+            }
+        }
+        // The operator's Kafka CA and the database CAs of API, operator, retry job and migration Job.
+        assertThat(files).isGreaterThanOrEqualTo(9);
+    }
+
     @Test
     void ingressExposesOnlyTheApiOverTls() {
         List<Ingress> ingresses = Chart.ofType(threeRegions, Ingress.class);
