@@ -94,7 +94,7 @@ public final class Env {
      * A PEM CA file (a mounted Secret's ca.crt) becomes Connector/J's trust store; without an sslMode in the URL the
      * server's certificate and host name are then verified (VERIFY_IDENTITY).
      */
-    private static JdbcBaseUrl withCa(String setting, String caFile, JdbcBaseUrl url) {
+    public static JdbcBaseUrl withCa(String setting, String caFile, JdbcBaseUrl url) {
         if (caFile == null) {
             return url;
         }

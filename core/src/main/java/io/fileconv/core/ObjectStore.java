@@ -54,6 +54,9 @@ public class ObjectStore implements AutoCloseable {
                 .forcePathStyle(cfg.pathStyle());
         if (cfg.endpoint() != null) {
             b.endpointOverride(cfg.endpoint());
+        } else {
+            // AWS: a region move copies into a bucket of another region (another cell); follow S3's redirects.
+            b.crossRegionAccessEnabled(true);
         }
         if (registry != null) {
             b.overrideConfiguration(o -> o.addExecutionInterceptor(new S3RequestMetrics(registry)));

@@ -23,6 +23,8 @@ import io.fileconv.operator.k8s.KubernetesLauncher;
 import io.fileconv.operator.k8s.OperatorEnvironment;
 import io.fileconv.operator.k8s.OperatorSettings;
 import io.fileconv.operator.k8s.reconciler.FileRepositoryStatusSink;
+import io.fileconv.operator.k8s.reconciler.MigrationTargetSecrets;
+import io.fileconv.operator.k8s.reconciler.MoveSides;
 import io.fileconv.operator.k8s.reconciler.RegionMigrationReconciler;
 import org.slf4j.Logger;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -119,9 +121,12 @@ public final class OperatorMain implements AutoCloseable {
         ObjectStore store = new ObjectStore(common.objectStore(), metrics);
         running.push(store);
         UserDirectory directory = new UserDirectory(directoryPool);
+        MoveSides sides = new MoveSides(repositories, common::bucket,
+                new MigrationTargetSecrets(client, settings.namespace())::find, metrics);
+        running.push(sides);
         RegionMigrationReconciler.RegionMoves moves = (migrationId, userId, from, to) -> new RegionMove(userId,
-                migrationId, side(repositories, common, from), side(repositories, common, to), directory, store,
-                RegionMove.Settings.from(common), Clock.systemUTC());
+                migrationId, sides.from(from), sides.to(to), directory, store, RegionMove.Settings.from(common),
+                Clock.systemUTC());
         FileconvOperator operator = new FileconvOperator(client, settings, new FileRepositoryStatusSink(repositories,
                 new PipelineMetrics(metrics)), new RegionMigrationReconciler(moves, new MigrationMetrics(metrics),
                 Clock.systemUTC()), this::lostLeadership);
@@ -135,16 +140,6 @@ public final class OperatorMain implements AutoCloseable {
         started = true;
         log.info("operator started in namespace {} for regions {} (leader election {})", settings.namespace(),
                 repositories.keySet(), settings.leaderElection() == null ? "off" : "on");
-    }
-
-    /** A region this operator serves, as one end of a move; a migration to or from another region fails. */
-    private static RegionMove.Side side(Map<Region, FileRepository> repositories, Env env, Region region) {
-        FileRepository files = repositories.get(region);
-        if (files == null) {
-            throw new IllegalArgumentException("region " + region.code() + " is not served by this operator"
-                    + " (FILECONV_REGIONS)");
-        }
-        return new RegionMove.Side(region, files, env.bucket(region));
     }
 
     /** Port of /healthz and /readyz (FILECONV_PORT=0 in tests: any free port); 0 before start has bound it. */
