@@ -33,6 +33,7 @@ import io.fileconv.operator.k8s.OperatorSettings;
 import io.fileconv.operator.k8s.crd.FileConversion;
 import io.fileconv.operator.k8s.crd.FileConversionPhase;
 import io.fileconv.operator.k8s.crd.RegionMigration;
+import io.fileconv.operator.k8s.reconciler.MigrationTargetSecrets;
 import io.fileconv.operator.k8s.crd.RegionMigrationSpec;
 import io.fileconv.operator.k8s.crd.RegionMigrationStatus;
 import io.fileconv.core.migration.MigrationPhase;
@@ -271,6 +272,11 @@ class K3sClusterIT {
      */
     private static void moveTheUser(KubernetesClient kube, K3sContainer k3s, ApiClient client, String token,
                                     String id, HikariDataSource sourcePool) throws Exception {
+        // The UK as another cell: the platform team gives its database and bucket for this move only.
+        kube.secrets().inNamespace(NS).resource(new io.fabric8.kubernetes.api.model.SecretBuilder().withNewMetadata()
+                .withName(MigrationTargetSecrets.secretName(TARGET)).endMetadata()
+                .addToStringData("url", "jdbc:mysql://mariadb:3306/").addToStringData("username", "root")
+                .addToStringData("password", "").addToStringData("bucket", TARGET.defaultBucket()).build()).create();
         RegionMigration rm = new RegionMigration();
         rm.getMetadata().setName("move-k3s-user");
         RegionMigrationSpec spec = new RegionMigrationSpec();

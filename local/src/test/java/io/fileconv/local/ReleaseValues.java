@@ -14,8 +14,8 @@ import java.util.List;
 
 /**
  * Helm values that install charts/fileconv for the tests that run the packaged operator: the images built from this
- * checkout (never pulled), the operator only (the API runs beside the test) for India and the UK (the k3s test moves
- * a user between them), and where the infrastructure is as the
+ * checkout (never pulled), the operator only (the API runs beside the test) of one cell, India (the k3s test moves a
+ * user into the UK as into another cell, through a migration target Secret), and where the infrastructure is as the
  * operator's pods see it. In the k3s cluster ({@link #inCluster}) that is selector-less Services named
  * {@code mariadb}, {@code kafka} and {@code s3} in front of containers, and the converters' NetworkPolicy is the
  * chart's own narrowed to the S3 container's address, so the test exercises it on a CNI that enforces it.
@@ -40,12 +40,10 @@ record ReleaseValues(String imageTag, String dbUrl, String kafkaBootstrap, Strin
                   tag: %1$s
                   # Imported into k3s' containerd by the test; a pull would fail.
                   pullPolicy: Never
+                # One cell: India. The UK is another cell, reached only by the RegionMigration's target Secret.
                 regions:
                   - code: in
                     bucket: %2$s
-                    replicas: 1
-                  - code: uk
-                    bucket: %10$s
                     replicas: 1
                 database:
                   url: %3$s
@@ -83,13 +81,13 @@ record ReleaseValues(String imageTag, String dbUrl, String kafkaBootstrap, Strin
                       - cidr: %9$s
                   # The operator reaches the test's Kafka container (no Strimzi pod labels to select) on its port.
                   kafka:
-                    ports: [%11$s]
+                    ports: [%10$s]
                     to:
                       - ipBlock: {cidr: 10.0.0.0/8}
                       - ipBlock: {cidr: 172.16.0.0/12}
                       - ipBlock: {cidr: 192.168.0.0/16}
                 """.formatted(imageTag, io.fileconv.core.Region.IN.defaultBucket(), dbUrl, DB_SECRET, s3Endpoint,
-                S3_SECRET, kafkaBootstrap, s3Port, s3Cidr, io.fileconv.core.Region.UK.defaultBucket(),
+                S3_SECRET, kafkaBootstrap, s3Port, s3Cidr,
                 kafkaBootstrap.substring(kafkaBootstrap.lastIndexOf(':') + 1));
     }
 
