@@ -3,6 +3,7 @@ package io.fileconv.local;
 import io.debezium.engine.ChangeEvent;
 import io.debezium.engine.DebeziumEngine;
 import io.debezium.engine.format.Json;
+import io.fileconv.core.ChangeEvents;
 import io.fileconv.core.Region;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -55,6 +56,7 @@ final class CdcStream implements AutoCloseable {
         p.setProperty("topic.prefix", "fileconv-" + region.code() + "-" + instance);
         p.setProperty("database.include.list", region.database());
         p.setProperty("table.include.list", region.database() + ".files");
+        p.setProperty("column.include.list", ChangeEvents.columnIncludeList(region));
         p.setProperty("include.schema.changes", "false");
         p.setProperty("tombstones.on.delete", "false");
         p.setProperty("snapshot.mode", "initial");

@@ -123,9 +123,12 @@ class StrimziManifestsTest {
                 // The User Operator writes a SCRAM user's password into a Secret of the user's name, key "password".
                 .containsEntry("FILECONV_KAFKA_PASSWORD", "secret:" + dispatcher.getMetadata().getName() + "/password");
         assertThat(dispatcher.getSpec().getAuthentication()).isInstanceOf(KafkaUserScramSha512ClientAuthentication.class);
+        String caFile = env.get("FILECONV_KAFKA_TRUSTSTORE_FILE");
+        var caMount = operator.getSpec().getTemplate().getSpec().getContainers().get(0).getVolumeMounts().stream()
+                .filter(m -> caFile.startsWith(m.getMountPath() + "/")).findFirst().orElseThrow();
         String caSecret = operator.getSpec().getTemplate().getSpec().getVolumes().stream()
-                .filter(v -> v.getSecret() != null).map(v -> v.getSecret().getSecretName()).findFirst().orElseThrow();
-        assertThat(caSecret).isEqualTo(kafka.getMetadata().getName() + "-cluster-ca-cert");
+                .filter(v -> v.getName().equals(caMount.getName())).findFirst().orElseThrow().getSecret().getSecretName();
+        assertThat(caSecret).as("the CA of the brokers' certificates").isEqualTo(kafka.getMetadata().getName() + "-cluster-ca-cert");
 
         // The listener lets the operator pods in (their template labels match a peer) ...
         Map<String, String> podLabels = operator.getSpec().getTemplate().getMetadata().getLabels();
@@ -269,6 +272,8 @@ class StrimziManifestsTest {
         Set<String> included = columns.stream().filter(c -> include.matcher(region.database() + ".files." + c).matches())
                 .collect(Collectors.toCollection(TreeSet::new));
         assertThat(included).as("columns Debezium puts into Kafka").isEqualTo(read);
+        assertThat(cfg.get("column.include.list")).as("the embedded stack's connector uses the same list")
+                .isEqualTo(io.fileconv.core.ChangeEvents.columnIncludeList(region));
         assertThat(included).doesNotContain("original_name", "failure_reason", "input_key", "output_key");
     }
 
