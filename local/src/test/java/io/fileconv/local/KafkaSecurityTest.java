@@ -15,6 +15,7 @@ import io.fileconv.core.Region;
 import io.fileconv.core.S3Keys;
 import io.fileconv.core.metrics.FileconvMetrics;
 import io.fileconv.operator.dispatch.Dispatcher;
+import io.fileconv.operator.dispatch.DispatcherCompanion;
 import io.fileconv.operator.dispatch.RegionContext;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -175,6 +176,29 @@ class KafkaSecurityTest {
                     .contains("FILECONV_KAFKA_USERNAME/FILECONV_KAFKA_PASSWORD");
         }
         assertThat(launched).isEmpty();
+    }
+
+    @Test
+    void refusedCredentialsMakeTheOperatorsDispatcherNotReady() throws Exception {
+        Env env = new Env(Map.of("FILECONV_KAFKA_BOOTSTRAP", "127.0.0.1:" + saslPort,
+                "FILECONV_KAFKA_SECURITY_PROTOCOL", "SASL_PLAINTEXT", "FILECONV_KAFKA_USERNAME", USER,
+                "FILECONV_KAFKA_PASSWORD", "wrong"));
+        DispatcherCompanion companion = new DispatcherCompanion(env);
+        assertThat(companion.notReadyReason()).isNull();
+        try (AutoCloseable running = companion.start(new ConversionLauncher() {
+            @Override
+            public void launch(ConversionRequest request) {
+                throw new AssertionError("nothing may be launched");
+            }
+
+            @Override
+            public void cancel(Region region, String fileId, int attempt) {
+                throw new AssertionError("nothing may be cancelled");
+            }
+        }, Map.of(Region.IN, files))) {
+            await().atMost(Duration.ofSeconds(60)).until(() -> companion.notReadyReason() != null);
+            assertThat(companion.notReadyReason()).startsWith("Kafka authentication failed");
+        }
     }
 
     @Test

@@ -16,4 +16,9 @@ public interface Companion {
 
     /** Starts the component; closing the result stops it. */
     AutoCloseable start(ConversionLauncher launcher, Map<Region, FileRepository> repositories) throws Exception;
+
+    /** Why the component cannot work (the operator's /readyz answers 503 with it), or null. */
+    default String notReadyReason() {
+        return null;
+    }
 }

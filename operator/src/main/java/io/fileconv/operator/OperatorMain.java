@@ -111,7 +111,13 @@ public final class OperatorMain implements AutoCloseable {
         // reason while it is closed) until the end of start.
         health = new HealthServer(env.port(), () -> {
             String reason = schemaGate.reason();
-            return reason != null ? reason : started && !stopping.get() ? null : "starting";
+            if (reason == null && !(started && !stopping.get())) {
+                reason = "starting";
+            }
+            for (int i = 0; reason == null && i < companions.size(); i++) {
+                reason = companions.get(i).notReadyReason();
+            }
+            return reason;
         }, metrics);
         running.push(health);
         if (!schemaGate.awaitOpen(() -> !stopping.get())) {

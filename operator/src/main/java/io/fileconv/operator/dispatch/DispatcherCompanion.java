@@ -36,11 +36,24 @@ public final class DispatcherCompanion implements Companion {
         this.registry = registry;
     }
 
+    private volatile Dispatcher dispatcher;
+
+    /**
+     * Refused Kafka credentials or ACLs: the replica is not ready, so a rollout with a wrong Secret stops at the first
+     * new pod instead of replacing working ones with pods that dispatch nothing.
+     */
+    @Override
+    public String notReadyReason() {
+        Dispatcher d = dispatcher;
+        return d == null ? null : d.failure();
+    }
+
     @Override
     public AutoCloseable start(ConversionLauncher launcher, Map<Region, FileRepository> repositories) {
         Dispatcher dispatcher = new Dispatcher(kafka, Dispatcher.GROUP, regionContexts(env, repositories), launcher,
                 registry);
         dispatcher.start();
+        this.dispatcher = dispatcher;
         return dispatcher;
     }
 
