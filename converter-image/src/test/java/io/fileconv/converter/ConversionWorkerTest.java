@@ -130,6 +130,26 @@ class ConversionWorkerTest {
         assertThat(pdfText(next)).contains(txt.sentence());
     }
 
+    /** A document that hangs LibreOffice (a frozen process: hangs on any machine) times out alone, at its own limit. */
+    @Test
+    void aHangingDocumentTimesOutAndTheNextOneConverts() throws Exception {
+        QueueWorkSource source = new QueueWorkSource();
+        WorkItem hanging = WorkItems.withTimeout(items.upload("never finishes".getBytes(), TXT), 3);
+        SampleDocuments.Doc txt = SampleDocuments.txt();
+        WorkItem next = items.upload(txt.bytes(), TXT);
+        List<ProcessHandle> frozen = OfficeProcesses.freeze(officeDir);
+        source.queue.addAll(List.of(hanging, next));
+
+        assertThat(worker(source, Duration.ofSeconds(2)).run()).isEqualTo(ConversionWorker.EXIT_IDLE);
+
+        WorkOutcome timedOut = source.outcomes.get(hanging.leaseId());
+        assertThat(timedOut.failureClass()).isEqualTo(FailureClass.TIMEOUT);
+        assertThat(timedOut.reason()).contains("3 s");
+        assertThat(frozen).noneMatch(ProcessHandle::isAlive);
+        assertThat(source.outcomes.get(next.leaseId()).converted()).isTrue();
+        assertThat(pdfText(next)).contains(txt.sentence());
+    }
+
     @Test
     void anExpiredOrAlteredPresignedUrlIsAStorageError() throws Exception {
         QueueWorkSource source = new QueueWorkSource();

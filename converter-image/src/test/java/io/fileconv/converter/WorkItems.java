@@ -42,6 +42,11 @@ final class WorkItems {
                 w.leaseSeconds());
     }
 
+    static WorkItem withTimeout(WorkItem w, int timeoutSeconds) {
+        return new WorkItem(w.leaseId(), w.fileId(), w.attempt(), w.detectedType(), w.sourceUrl(), w.targetUrl(),
+                timeoutSeconds, w.leaseSeconds());
+    }
+
     /** The same URL with its signature's last hex digit changed. */
     static URI tampered(URI url) {
         String s = url.toString();
