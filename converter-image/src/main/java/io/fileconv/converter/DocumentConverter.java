@@ -13,17 +13,34 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.BooleanSupplier;
 import java.util.concurrent.TimeoutException;
 
-/** Converts one local file to PDF on the warm pool, mapping every way it can fail to a {@link FailureClass}. */
+/**
+ * Converts one local file to PDF on the warm pool, mapping every way it can fail to a {@link FailureClass}. A
+ * document's time limit counts only the time its office process works on it ({@link TimedRun}), never a wait for
+ * a free or (re)starting process.
+ */
 public final class DocumentConverter {
     private static final int OFFICE_RESTART_RETRIES = 3;
-    private final LocalConverter converter;
+    /** Fires the time limits of all conversions; the work it does (killing a process) is short. */
+    private static final ScheduledExecutorService CLOCK = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "office-time-limit");
+        t.setDaemon(true);
+        return t;
+    });
+
+    private final OfficePool pool;
+    private final Map<String, Object> load;
 
     public DocumentConverter(OfficePool pool) {
+        this.pool = pool;
         Map<String, Object> load = new HashMap<>();
         load.put("Hidden", true);
         load.put("ReadOnly", true);
@@ -32,8 +49,12 @@ public final class DocumentConverter {
         load.put("MacroExecutionMode", MacroExecMode.NEVER_EXECUTE);
         // An empty password makes protected documents fail at once instead of waiting for an interaction.
         load.put("Password", "");
-        this.converter = LocalConverter.builder()
-                .officeManager(pool.manager())
+        this.load = Map.copyOf(load);
+    }
+
+    private LocalConverter converterFor(TimedRun run) {
+        return LocalConverter.builder()
+                .officeManager(run)
                 .applyDefaultLoadProperties(false)
                 .loadProperties(load)
                 // JODConverter's default chain refreshes the document (fields, indexes, links) before export; that
@@ -48,14 +69,28 @@ public final class DocumentConverter {
      * @return conversion time in milliseconds
      */
     public long convert(Path input, Path output) throws ConversionFailure {
-        return convert(input, output, () -> false);
+        return convert(input, output, new Cancellation());
     }
 
     /**
      * @param cancelled checked before each retry: a conversion whose office process was killed because the user
      *                  cancelled it must not be started again on the fresh process
      */
-    public long convert(Path input, Path output, java.util.function.BooleanSupplier cancelled) throws ConversionFailure {
+    public long convert(Path input, Path output, BooleanSupplier cancelled) throws ConversionFailure {
+        return convert(input, output, new Cancellation(cancelled));
+    }
+
+    /** @param cancellation stops this conversion (its office process is killed) when cancelled from another thread */
+    public long convert(Path input, Path output, Cancellation cancellation) throws ConversionFailure {
+        return convert(input, output, cancellation, null);
+    }
+
+    /**
+     * @param limit this document's time limit, or null for the pool's; JODConverter's backstop (the pool's limit
+     *              plus a whole office start) still applies above it
+     */
+    public long convert(Path input, Path output, Cancellation cancellation, Duration limit) throws ConversionFailure {
+        Duration timeLimit = limit == null ? pool.config().taskTimeout() : limit;
         try {
             if (Files.size(input) == 0) {
                 throw new ConversionFailure(FailureClass.BAD_INPUT, "the file is empty");
@@ -67,32 +102,61 @@ public final class DocumentConverter {
         } catch (IOException e) {
             throw new ConversionFailure(FailureClass.INTERNAL, "could not read the input: " + e.getMessage(), e);
         }
-        long t0 = System.nanoTime();
-        for (int attempt = 1; ; attempt++) {
-            try {
-                converter.convert(input.toFile()).to(output.toFile()).as(DefaultDocumentFormatRegistry.PDF).execute();
-                break;
-            } catch (OfficeException | CancellationException e) {
-                ConversionFailure f = e instanceof OfficeException oe ? classify(oe)
-                        : new ConversionFailure(FailureClass.OFFICE_CRASHED, "the office process was restarted", e);
-                // After a timeout or crash JODConverter restarts the process and fails the next task once: that is
-                // the pool's state, not this document's, so try again on the fresh process.
-                if (f.failureClass() != FailureClass.OFFICE_CRASHED || attempt >= OFFICE_RESTART_RETRIES
-                        || Thread.currentThread().isInterrupted() || cancelled.getAsBoolean()) {
-                    throw f;
-                }
-                t0 = System.nanoTime();
-            }
+        OfficeProcess office;
+        try {
+            office = pool.acquire();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ConversionFailure(FailureClass.INTERNAL, "interrupted while waiting for an office process", e);
         }
-        verifyPdf(output);
-        return (System.nanoTime() - t0) / 1_000_000;
+        try {
+            long ms = convertOn(office, input, output, cancellation, timeLimit);
+            verifyPdf(output);
+            return ms;
+        } finally {
+            cancellation.whileRunning(null);
+            pool.release(office);
+        }
     }
 
-    private static ConversionFailure classify(OfficeException e) {
+    private long convertOn(OfficeProcess office, Path input, Path output, Cancellation cancellation, Duration limit)
+            throws ConversionFailure {
+        for (int attempt = 1; ; attempt++) {
+            if (cancellation.isCancelled()) {
+                throw new ConversionFailure(FailureClass.OFFICE_CRASHED, "the conversion was cancelled");
+            }
+            TimedRun run = new TimedRun(office, limit, CLOCK);
+            cancellation.whileRunning(run::cancel);
+            long t0 = System.nanoTime();
+            try {
+                converterFor(run).convert(input.toFile()).to(output.toFile()).as(DefaultDocumentFormatRegistry.PDF)
+                        .execute();
+                return (System.nanoTime() - t0) / 1_000_000;
+            } catch (OfficeException | CancellationException e) {
+                if (run.timedOut()) {
+                    throw new ConversionFailure(FailureClass.TIMEOUT, "conversion took longer than the time limit ("
+                            + limit.toSeconds() + " s)", e);
+                }
+                ConversionFailure f = e instanceof OfficeException oe ? classify(oe, run.started())
+                        : new ConversionFailure(FailureClass.OFFICE_CRASHED, "the office process was restarted", e);
+                // A crash (or a restart racing with this task) is the pool's state, not this document's: JODConverter
+                // restarts the process, so try again on the fresh one.
+                if (f.failureClass() != FailureClass.OFFICE_CRASHED || attempt >= OFFICE_RESTART_RETRIES
+                        || Thread.currentThread().isInterrupted() || cancellation.isCancelled()) {
+                    throw f;
+                }
+            }
+        }
+    }
+
+    /** @param started whether the office process began working on the document (else its time never ran) */
+    private static ConversionFailure classify(OfficeException e, boolean started) {
         StringBuilder chain = new StringBuilder();
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof TimeoutException || String.valueOf(t.getMessage()).contains("did not complete within timeout")) {
-                return new ConversionFailure(FailureClass.TIMEOUT, "conversion took longer than the time limit", e);
+                // JODConverter's backstop (limit + a whole office start) passed: only the document's fault if it ran.
+                return started ? new ConversionFailure(FailureClass.TIMEOUT, "conversion took longer than the time limit", e)
+                        : new ConversionFailure(FailureClass.OFFICE_CRASHED, "no office process became available", e);
             }
             if (t instanceof CancellationException || String.valueOf(t.getMessage()).contains("Task was cancelled")) {
                 return new ConversionFailure(FailureClass.OFFICE_CRASHED, "the office process was restarted", e);

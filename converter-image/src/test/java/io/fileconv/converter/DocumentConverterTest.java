@@ -13,11 +13,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 /** Conversion outcomes and failure classes on a real LibreOffice. */
 class DocumentConverterTest {
@@ -82,25 +84,33 @@ class DocumentConverterTest {
         assertFailure(in, FailureClass.PASSWORD_PROTECTED, "password");
     }
 
+    /**
+     * A hanging document is a TIMEOUT, and the next document's limit does not include the office restart that
+     * follows, even where that restart takes longer than the limit (issue 14: soffice needs ~4 s on slow machines).
+     * Nothing here depends on the machine's speed: the hang is a frozen (SIGSTOP) process, and every restart is made
+     * slower than the limit by a launch prefix, so without the fix the second document always fails.
+     */
     @Test
-    void passingTheTimeLimitIsATimeoutAndThePoolRecovers() throws Exception {
-        Path in = work.resolve("big.csv");
-        StringBuilder sb = new StringBuilder();
-        for (int i = 0; i < 300_000; i++) {
-            sb.append(i).append(",row ").append(i).append(",").append(i * 31 % 977).append('\n');
-        }
-        Files.writeString(in, sb);
-        try (OfficePool quick = OfficePool.start(new OfficePoolConfig(FreePorts.take(1), 50, Duration.ofMillis(2500),
-                work.resolve("office-quick")))) {
+    void passingTheTimeLimitIsATimeoutAndTheRestartDoesNotCountAgainstTheNextDocument() throws Exception {
+        Duration limit = Duration.ofSeconds(8);
+        Path officeDir = work.resolve("office-limit");
+        Path slowStarts = work.resolve("slow-starts");
+        List<String> prefix = OfficeProcesses.slowStartPrefix(work, slowStarts, limit.toSeconds() + 4);
+        try (OfficePool quick = OfficePool.start(new OfficePoolConfig(FreePorts.take(1), 50, limit, officeDir, prefix))) {
             DocumentConverter c = new DocumentConverter(quick);
-            assertThatThrownBy(() -> c.convert(in, work.resolve("big.pdf")))
+            Path hangs = work.resolve("hangs.txt");
+            Files.writeString(hangs, "this document never finishes");
+            List<ProcessHandle> frozen = OfficeProcesses.freeze(officeDir);
+            Files.createFile(slowStarts);
+            assertThatThrownBy(() -> c.convert(hangs, work.resolve("hangs.pdf")))
                     .isInstanceOfSatisfying(ConversionFailure.class,
                             f -> assertThat(f.failureClass()).isEqualTo(FailureClass.TIMEOUT));
-            // The office process was killed and restarted; the next document converts on the fresh process.
+            await().atMost(Duration.ofSeconds(30)).until(() -> frozen.stream().noneMatch(ProcessHandle::isAlive));
+            // The process is restarting (longer than the limit); this document waits for it, then gets its full limit.
             Path small = work.resolve("after.txt");
-            Files.writeString(small, "still alive");
+            Files.writeString(small, "still alive after the restart");
             c.convert(small, work.resolve("after.pdf"));
-            assertThat(DocumentIsolationTest.text(work.resolve("after.pdf"))).contains("still alive");
+            assertThat(DocumentIsolationTest.text(work.resolve("after.pdf"))).contains("still alive after the restart");
         }
     }
 

@@ -1,0 +1,255 @@
+package io.fileconv.converter;
+
+import io.fileconv.core.ConversionFailure;
+import io.fileconv.core.FailureClass;
+import io.fileconv.core.LogContext;
+import io.fileconv.core.SupportedTypes;
+import io.fileconv.core.work.WorkItem;
+import io.fileconv.core.work.WorkOutcome;
+import io.fileconv.core.work.WorkSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.net.http.HttpClient;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * The pooled converter's loop ("Job with a work queue"): claim a document from the {@link WorkSource} (long poll),
+ * read it through its presigned GET, convert it on the warm office process, write the PDF through its presigned PUT
+ * and report the outcome, heartbeating the lease meanwhile. A lost lease (cancelled, expired) stops that
+ * conversion (its office process is killed and restarts) and nothing is reported. A document that fails, crashes or
+ * hangs LibreOffice fails only itself. {@link #run()} returns when the source had no work for the idle limit (the
+ * Job completes), or with a non-zero code when the source refuses the worker or stays unreachable.
+ */
+public final class ConversionWorker {
+    private static final Logger LOG = LoggerFactory.getLogger(ConversionWorker.class);
+
+    /** The source had no work for the idle limit. */
+    public static final int EXIT_IDLE = 0;
+    /** The source refused the worker's token. */
+    public static final int EXIT_REFUSED = 3;
+    /** The source could not be reached (or was not ready) for longer than {@link Settings#giveUpAfter()}. */
+    public static final int EXIT_SOURCE_UNREACHABLE = 4;
+
+    private static final Duration MIN_BACKOFF = Duration.ofMillis(250);
+    private static final Duration MAX_BACKOFF = Duration.ofSeconds(10);
+
+    /**
+     * @param idleLimit     end when no work came for this long
+     * @param maxClaimWait  longest single long poll (kept below proxies' idle timeouts)
+     * @param maxInputBytes larger inputs fail as BAD_INPUT without being read further
+     * @param giveUpAfter   end (non-zero) when talking to the source keeps failing for this long
+     */
+    public record Settings(Duration idleLimit, Duration maxClaimWait, long maxInputBytes, Duration giveUpAfter) {
+        public static Settings idleAfter(Duration idleLimit) {
+            return new Settings(idleLimit, Duration.ofSeconds(20), 100L * 1024 * 1024, Duration.ofMinutes(2));
+        }
+    }
+
+    private final WorkSource source;
+    private final DocumentConverter converter;
+    private final Path scratch;
+    private final Settings settings;
+    private final PresignedTransfers transfers;
+    private volatile boolean stopRequested;
+    private volatile boolean refused;
+
+    public ConversionWorker(WorkSource source, DocumentConverter converter, Path scratch, Settings settings) {
+        this(source, converter, scratch, settings, PresignedTransfers.defaultClient());
+    }
+
+    public ConversionWorker(WorkSource source, DocumentConverter converter, Path scratch, Settings settings,
+                            HttpClient storageClient) {
+        this.source = source;
+        this.converter = converter;
+        this.scratch = scratch;
+        this.settings = settings;
+        this.transfers = new PresignedTransfers(storageClient, settings.maxInputBytes(), Duration.ofMinutes(10));
+    }
+
+    /** Asks the loop to end after the current document and long poll (for an in-process host shutting down). */
+    public void stop() {
+        stopRequested = true;
+    }
+
+    /** @return {@link #EXIT_IDLE}, {@link #EXIT_REFUSED} or {@link #EXIT_SOURCE_UNREACHABLE} */
+    public int run() {
+        ScheduledExecutorService heartbeats = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "lease-heartbeat");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            long idleSince = System.nanoTime();
+            while (!stopRequested) {
+                Duration idle = Duration.ofNanos(System.nanoTime() - idleSince);
+                Duration left = settings.idleLimit().minus(idle);
+                if (left.isNegative() || left.isZero()) {
+                    LOG.info("no work for {} s: the worker ends", settings.idleLimit().toSeconds());
+                    return EXIT_IDLE;
+                }
+                Duration wait = left.compareTo(settings.maxClaimWait()) < 0 ? left : settings.maxClaimWait();
+                Optional<WorkItem> item = withRetry("claim work", () -> source.claim(wait));
+                if (item.isPresent()) {
+                    process(item.get(), heartbeats);
+                    idleSince = System.nanoTime();
+                }
+            }
+            return EXIT_IDLE;
+        } catch (WorkerEnd end) {
+            return end.code;
+        } finally {
+            heartbeats.shutdownNow();
+        }
+    }
+
+    private void process(WorkItem item, ScheduledExecutorService heartbeats) throws WorkerEnd {
+        try (LogContext ignored = LogContext.forFile(item.fileId(), null, null, item.attempt(), null)) {
+            Cancellation lease = new Cancellation();
+            long period = Math.max(1000L, item.leaseSeconds() * 1000L / 3);
+            ScheduledFuture<?> beat = heartbeats.scheduleAtFixedRate(() -> heartbeat(item, lease), period, period,
+                    TimeUnit.MILLISECONDS);
+            WorkOutcome outcome;
+            try {
+                outcome = work(item, lease);
+            } finally {
+                beat.cancel(false);
+            }
+            if (refused) {
+                throw new WorkerEnd(EXIT_REFUSED);
+            }
+            if (lease.isCancelled()) {
+                LOG.info("{\"event\":\"lease-lost\",\"file\":\"{}\",\"attempt\":{}}", item.fileId(), item.attempt());
+                return;
+            }
+            if (outcome.converted()) {
+                LOG.info("{\"event\":\"converted\",\"file\":\"{}\",\"attempt\":{},\"ms\":{}}", item.fileId(),
+                        item.attempt(), outcome.conversionMs());
+            } else {
+                LOG.warn("{\"event\":\"failed\",\"file\":\"{}\",\"attempt\":{},\"class\":\"{}\",\"reason\":\"{}\"}",
+                        item.fileId(), item.attempt(), outcome.failureClass(),
+                        String.valueOf(outcome.reason()).replace('"', '\''));
+            }
+            withRetry("report the outcome", () -> {
+                source.report(item.leaseId(), outcome);
+                return null;
+            });
+        }
+    }
+
+    private void heartbeat(WorkItem item, Cancellation lease) {
+        try {
+            if (!source.heartbeat(item.leaseId())) {
+                LOG.info("lease {} is gone: stopping its conversion", item.leaseId());
+                lease.cancel();
+            }
+        } catch (WorkSourceRefusedException e) {
+            LOG.error("the work source refuses this worker: {}", e.getMessage());
+            refused = true;
+            lease.cancel();
+        } catch (Exception e) {
+            // The source decides when a lease expires; a missed beat is retried at the next period.
+            LOG.warn("heartbeat of lease {} failed: {}", item.leaseId(), e.toString());
+        }
+    }
+
+    /** Download, convert, upload; every failure becomes an outcome of this document only. */
+    private WorkOutcome work(WorkItem item, Cancellation lease) {
+        Optional<SupportedTypes.Type> type = SupportedTypes.byMediaType(item.detectedType());
+        if (type.isEmpty()) {
+            return WorkOutcome.failed(FailureClass.UNSUPPORTED, "type " + item.detectedType() + " is not convertible", 0);
+        }
+        Path dir;
+        try {
+            dir = Files.createTempDirectory(Files.createDirectories(scratch), "work-");
+        } catch (IOException e) {
+            return WorkOutcome.failed(FailureClass.INTERNAL, "no scratch space: " + e.getMessage(), 0);
+        }
+        long started = 0;
+        try {
+            Path input = dir.resolve("document." + type.get().canonicalExtension());
+            Path output = dir.resolve("document.pdf");
+            transfers.download(item.sourceUrl(), input);
+            started = System.nanoTime();
+            Duration limit = item.timeoutSeconds() > 0 ? Duration.ofSeconds(item.timeoutSeconds()) : null;
+            long ms = converter.convert(input, output, lease, limit);
+            if (lease.isCancelled()) {
+                return null;
+            }
+            transfers.upload(output, item.targetUrl());
+            return WorkOutcome.converted(ms);
+        } catch (ConversionFailure f) {
+            long ms = started == 0 ? 0 : (System.nanoTime() - started) / 1_000_000;
+            return WorkOutcome.failed(f.failureClass(), f.getMessage(), ms);
+        } catch (RuntimeException e) {
+            LOG.error("unexpected failure converting {}", item.fileId(), e);
+            return WorkOutcome.failed(FailureClass.INTERNAL, "converter error: " + e, 0);
+        } finally {
+            deleteQuietly(dir);
+        }
+    }
+
+    private interface SourceCall<T> {
+        T call() throws Exception;
+    }
+
+    /** Retries transport failures with back-off; ends the worker when refused or past the give-up bound. */
+    private <T> T withRetry(String what, SourceCall<T> call) throws WorkerEnd {
+        long firstFailure = 0;
+        Duration backoff = MIN_BACKOFF;
+        while (true) {
+            try {
+                return call.call();
+            } catch (WorkSourceRefusedException e) {
+                LOG.error("the work source refuses this worker ({}): {}", what, e.getMessage());
+                throw new WorkerEnd(EXIT_REFUSED);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new WorkerEnd(EXIT_SOURCE_UNREACHABLE);
+            } catch (Exception e) {
+                long now = System.nanoTime();
+                firstFailure = firstFailure == 0 ? now : firstFailure;
+                if (Duration.ofNanos(now - firstFailure).compareTo(settings.giveUpAfter()) >= 0) {
+                    LOG.error("could not {} for {} s, giving up: {}", what, settings.giveUpAfter().toSeconds(),
+                            e.toString());
+                    throw new WorkerEnd(EXIT_SOURCE_UNREACHABLE);
+                }
+                LOG.warn("could not {} ({}); retrying in {} ms", what, e.toString(), backoff.toMillis());
+                try {
+                    Thread.sleep(backoff.toMillis());
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    throw new WorkerEnd(EXIT_SOURCE_UNREACHABLE);
+                }
+                backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
+            }
+        }
+    }
+
+    private static final class WorkerEnd extends Exception {
+        private final int code;
+
+        WorkerEnd(int code) {
+            super(null, null, false, false);
+            this.code = code;
+        }
+    }
+
+    private static void deleteQuietly(Path dir) {
+        try (Stream<Path> walk = Files.walk(dir)) {
+            walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            LOG.warn("could not clean {}", dir, e);
+        }
+    }
+}

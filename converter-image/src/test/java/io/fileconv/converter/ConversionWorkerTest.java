@@ -1,0 +1,201 @@
+package io.fileconv.converter;
+
+import io.fileconv.core.FailureClass;
+import io.fileconv.core.FreePorts;
+import io.fileconv.core.work.WorkItem;
+import io.fileconv.core.work.WorkOutcome;
+import io.fileconv.testkit.SampleDocuments;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** The pooled worker on a real LibreOffice, reading and writing a real S3 API through real presigned URLs. */
+class ConversionWorkerTest {
+    static final String TXT = "text/plain";
+    static final String DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
+    static final String RTF = "application/rtf";
+
+    @TempDir
+    static Path work;
+    static PresigningS3 s3;
+    static WorkItems items;
+    static OfficePool pool;
+    static DocumentConverter converter;
+    static Path officeDir;
+
+    @BeforeAll
+    static void start() throws Exception {
+        s3 = PresigningS3.start(work.resolve("s3"));
+        items = new WorkItems(s3);
+        officeDir = work.resolve("office");
+        pool = OfficePool.start(new OfficePoolConfig(FreePorts.take(1), 200, Duration.ofSeconds(60), officeDir));
+        converter = new DocumentConverter(pool);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (pool != null) {
+            pool.close();
+        }
+        if (s3 != null) {
+            s3.close();
+        }
+    }
+
+    private static ConversionWorker worker(QueueWorkSource source, Duration idle) {
+        return new ConversionWorker(source, converter, work.resolve("scratch"), ConversionWorker.Settings.idleAfter(idle));
+    }
+
+    @Test
+    void oneWarmOfficeProcessConvertsDocumentAfterDocumentThenTheWorkerEndsWhenIdle() throws Exception {
+        QueueWorkSource source = new QueueWorkSource();
+        SampleDocuments.Doc docx = SampleDocuments.docx();
+        SampleDocuments.Doc txt = SampleDocuments.txt();
+        SampleDocuments.Doc rtf = SampleDocuments.rtf();
+        WorkItem a = items.upload(docx.bytes(), DOCX);
+        WorkItem b = items.upload(txt.bytes(), TXT);
+        WorkItem c = items.upload(rtf.bytes(), RTF);
+        source.queue.addAll(List.of(a, b, c));
+        List<Long> officeBefore = pids();
+
+        assertThat(worker(source, Duration.ofSeconds(2)).run()).isEqualTo(ConversionWorker.EXIT_IDLE);
+
+        assertThat(source.outcomes).containsOnlyKeys(a.leaseId(), b.leaseId(), c.leaseId());
+        assertThat(source.outcomes.values()).allMatch(WorkOutcome::converted);
+        assertThat(pdfText(a)).contains(docx.sentence());
+        assertThat(pdfText(b)).contains(txt.sentence());
+        assertThat(pdfText(c)).contains(rtf.sentence());
+        assertThat(s3.contentType(WorkItems.outputKey(a.fileId()))).isEqualTo("application/pdf");
+        assertThat(pids()).as("the same warm office process converted all three").isEqualTo(officeBefore);
+        assertThat(source.claims.get()).as("it asked for more work before ending").isGreaterThan(3);
+    }
+
+    @Test
+    void aBadDocumentFailsOnlyItself() throws Exception {
+        QueueWorkSource source = new QueueWorkSource();
+        byte[] docx = SampleDocuments.docx().bytes();
+        WorkItem truncated = items.upload(Arrays.copyOf(docx, docx.length / 2), DOCX);
+        WorkItem empty = items.upload(new byte[0], DOCX);
+        WorkItem unsupported = items.upload("x".getBytes(), "application/x-msdownload");
+        SampleDocuments.Doc txt = SampleDocuments.txt();
+        WorkItem good = items.upload(txt.bytes(), TXT);
+        source.queue.addAll(List.of(truncated, empty, unsupported, good));
+
+        assertThat(worker(source, Duration.ofSeconds(2)).run()).isEqualTo(ConversionWorker.EXIT_IDLE);
+
+        assertThat(source.outcomes.get(truncated.leaseId()).failureClass()).isEqualTo(FailureClass.BAD_INPUT);
+        assertThat(source.outcomes.get(empty.leaseId()).failureClass()).isEqualTo(FailureClass.BAD_INPUT);
+        assertThat(source.outcomes.get(unsupported.leaseId()).failureClass()).isEqualTo(FailureClass.UNSUPPORTED);
+        assertThat(source.outcomes.get(truncated.leaseId()).reason()).isNotBlank();
+        assertThat(source.outcomes.get(good.leaseId()).converted()).isTrue();
+        assertThat(pdfText(good)).contains(txt.sentence());
+        assertThat(s3.exists(WorkItems.outputKey(truncated.fileId()))).isFalse();
+    }
+
+    /**
+     * The lease of a document that hangs (its office process is frozen, so it hangs on any machine) is lost while it
+     * converts: the worker kills that process, reports nothing, and the next document converts on a fresh one.
+     */
+    @Test
+    void aLostLeaseStopsItsConversionAndTheNextDocumentConverts() throws Exception {
+        QueueWorkSource source = new QueueWorkSource();
+        WorkItem hanging = items.upload("this conversion is cancelled".getBytes(), TXT, 3);
+        SampleDocuments.Doc txt = SampleDocuments.txt();
+        WorkItem next = items.upload(txt.bytes(), TXT);
+        source.leaseGoneWhen(lease -> lease.equals(hanging.leaseId()) && officeIsConverting());
+        List<ProcessHandle> frozen = OfficeProcesses.freeze(officeDir);
+        source.queue.add(hanging);
+        ConversionWorker w = worker(source, Duration.ofSeconds(3));
+        CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(w::run);
+
+        await().atMost(Duration.ofSeconds(60)).until(() -> frozen.stream().noneMatch(ProcessHandle::isAlive));
+        source.queue.add(next);
+
+        assertThat(exit.get(5, TimeUnit.MINUTES)).isEqualTo(ConversionWorker.EXIT_IDLE);
+        assertThat(source.heartbeats.get(hanging.leaseId()).get()).isPositive();
+        assertThat(source.outcomes).as("nothing is reported for a lost lease").containsOnlyKeys(next.leaseId());
+        assertThat(s3.exists(WorkItems.outputKey(hanging.fileId()))).isFalse();
+        assertThat(pdfText(next)).contains(txt.sentence());
+    }
+
+    /** A document that hangs LibreOffice (a frozen process: hangs on any machine) times out alone, at its own limit. */
+    @Test
+    void aHangingDocumentTimesOutAndTheNextOneConverts() throws Exception {
+        QueueWorkSource source = new QueueWorkSource();
+        WorkItem hanging = WorkItems.withTimeout(items.upload("never finishes".getBytes(), TXT), 3);
+        SampleDocuments.Doc txt = SampleDocuments.txt();
+        WorkItem next = items.upload(txt.bytes(), TXT);
+        List<ProcessHandle> frozen = OfficeProcesses.freeze(officeDir);
+        source.queue.addAll(List.of(hanging, next));
+
+        assertThat(worker(source, Duration.ofSeconds(2)).run()).isEqualTo(ConversionWorker.EXIT_IDLE);
+
+        WorkOutcome timedOut = source.outcomes.get(hanging.leaseId());
+        assertThat(timedOut.failureClass()).isEqualTo(FailureClass.TIMEOUT);
+        assertThat(timedOut.reason()).contains("3 s");
+        assertThat(frozen).noneMatch(ProcessHandle::isAlive);
+        assertThat(source.outcomes.get(next.leaseId()).converted()).isTrue();
+        assertThat(pdfText(next)).contains(txt.sentence());
+    }
+
+    @Test
+    void anExpiredOrAlteredPresignedUrlIsAStorageError() throws Exception {
+        QueueWorkSource source = new QueueWorkSource();
+        byte[] txt = SampleDocuments.txt().bytes();
+        WorkItem base = items.upload(txt, TXT);
+        WorkItem alteredGet = WorkItems.withUrls(base, WorkItems.tampered(base.sourceUrl()), base.targetUrl());
+        WorkItem other = items.upload(txt, TXT);
+        WorkItem alteredPut = WorkItems.withUrls(other, other.sourceUrl(), WorkItems.tampered(other.targetUrl()));
+        WorkItem late = items.upload(txt, TXT);
+        WorkItem expired = WorkItems.withUrls(late, s3.presignGet(WorkItems.inputKey(late.fileId()), Duration.ofSeconds(1)),
+                late.targetUrl());
+        Thread.sleep(2_500); // let the 1 s signature expire
+        source.queue.addAll(List.of(alteredGet, alteredPut, expired));
+
+        assertThat(worker(source, Duration.ofSeconds(2)).run()).isEqualTo(ConversionWorker.EXIT_IDLE);
+
+        for (WorkItem w : List.of(alteredGet, alteredPut, expired)) {
+            WorkOutcome o = source.outcomes.get(w.leaseId());
+            assertThat(o.failureClass()).as(w.leaseId()).isEqualTo(FailureClass.STORAGE_ERROR);
+            assertThat(o.reason()).doesNotContain("X-Amz-Signature");
+        }
+        assertThat(source.outcomes.get(alteredGet.leaseId()).reason()).contains("could not read the upload", "403");
+        assertThat(source.outcomes.get(alteredPut.leaseId()).reason()).contains("could not write the PDF", "403");
+        assertThat(s3.exists(WorkItems.outputKey(other.fileId()))).isFalse();
+    }
+
+    @Test
+    void withNoWorkTheWorkerEndsAfterTheIdleLimit() {
+        QueueWorkSource source = new QueueWorkSource();
+        assertThat(worker(source, Duration.ofSeconds(1)).run()).isEqualTo(ConversionWorker.EXIT_IDLE);
+        assertThat(source.claims.get()).isPositive();
+        assertThat(source.outcomes).isEmpty();
+    }
+
+    private static String pdfText(WorkItem w) throws Exception {
+        Path pdf = s3.download(WorkItems.outputKey(w.fileId()), Files.createTempFile(work, "out", ".pdf"));
+        return DocumentIsolationTest.text(pdf);
+    }
+
+    private static List<Long> pids() {
+        return OfficeProcesses.of(officeDir).stream().map(ProcessHandle::pid).sorted().toList();
+    }
+
+    /** True while an office thread of this JVM is inside a conversion task: the document is being converted. */
+    static boolean officeIsConverting() {
+        return Thread.getAllStackTraces().values().stream().anyMatch(stack -> Arrays.stream(stack)
+                .anyMatch(f -> f.getClassName().equals("org.jodconverter.local.task.LocalConversionTask")));
+    }
+}

@@ -1,0 +1,99 @@
+package io.fileconv.converter;
+
+import io.fileconv.core.FreePorts;
+import io.fileconv.core.ObjectStore;
+import io.fileconv.core.ObjectStoreConfig;
+import org.gaul.s3proxy.AuthenticationType;
+import org.gaul.s3proxy.S3Proxy;
+import org.jclouds.ContextBuilder;
+import org.jclouds.blobstore.BlobStoreContext;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Configuration;
+import software.amazon.awssdk.services.s3.presigner.S3Presigner;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Properties;
+
+/**
+ * A real S3 API for the worker tests (S3Proxy over jclouds' filesystem backend, signature v4, as the embedded stack
+ * runs it) and a presigner with the keys the worker never sees: what the operator does for each work item.
+ */
+final class PresigningS3 implements AutoCloseable {
+    static final String BUCKET = "fileconv-test";
+    private static final String ACCESS_KEY = "test-access";
+    private static final String SECRET_KEY = "test-secret-key";
+
+    private final S3Proxy proxy;
+    private final BlobStoreContext context;
+    private final ObjectStore store;
+    private final S3Presigner presigner;
+
+    private PresigningS3(S3Proxy proxy, BlobStoreContext context, ObjectStore store, S3Presigner presigner) {
+        this.proxy = proxy;
+        this.context = context;
+        this.store = store;
+        this.presigner = presigner;
+    }
+
+    static PresigningS3 start(Path dir) throws Exception {
+        Files.createDirectories(dir);
+        Properties props = new Properties();
+        props.setProperty("jclouds.filesystem.basedir", dir.toAbsolutePath().toString());
+        BlobStoreContext ctx = ContextBuilder.newBuilder("filesystem").overrides(props).build(BlobStoreContext.class);
+        URI endpoint = URI.create("http://127.0.0.1:" + FreePorts.take());
+        S3Proxy proxy = S3Proxy.builder().blobStore(ctx.getBlobStore()).endpoint(endpoint)
+                .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, ACCESS_KEY, SECRET_KEY).build();
+        proxy.start();
+        while (!proxy.getState().equals("STARTED")) {
+            Thread.sleep(20);
+        }
+        ObjectStoreConfig cfg = new ObjectStoreConfig(endpoint, "us-east-1", ACCESS_KEY, SECRET_KEY, true);
+        ObjectStore store = new ObjectStore(cfg);
+        store.ensureBucket(BUCKET);
+        S3Presigner presigner = S3Presigner.builder().region(Region.US_EAST_1).endpointOverride(endpoint)
+                .credentialsProvider(cfg.credentialsProvider())
+                .serviceConfiguration(S3Configuration.builder().pathStyleAccessEnabled(true).build()).build();
+        return new PresigningS3(proxy, ctx, store, presigner);
+    }
+
+    void put(String key, byte[] bytes) throws IOException {
+        store.putStream(BUCKET, key, new ByteArrayInputStream(bytes), Long.MAX_VALUE, "application/octet-stream");
+    }
+
+    boolean exists(String key) {
+        return store.exists(BUCKET, key);
+    }
+
+    Path download(String key, Path target) throws IOException {
+        store.download(BUCKET, key, target);
+        return target;
+    }
+
+    String contentType(String key) {
+        return store.client().headObject(r -> r.bucket(BUCKET).key(key)).contentType();
+    }
+
+    URI presignGet(String key, Duration ttl) {
+        return URI.create(presigner.presignGetObject(p -> p.signatureDuration(ttl)
+                .getObjectRequest(g -> g.bucket(BUCKET).key(key))).url().toString());
+    }
+
+    /** Signed for {@code Content-Type: application/pdf}, which the worker sends. */
+    URI presignPut(String key, Duration ttl) {
+        return URI.create(presigner.presignPutObject(p -> p.signatureDuration(ttl)
+                .putObjectRequest(r -> r.bucket(BUCKET).key(key).contentType("application/pdf"))).url().toString());
+    }
+
+    @Override
+    public void close() throws Exception {
+        presigner.close();
+        store.close();
+        proxy.stop();
+        context.close();
+    }
+}
