@@ -33,6 +33,8 @@ public final class WorkQueue {
     private final Map<String, Settled> settled = new HashMap<>();
     /** Files waiting in a queue. */
     private final Map<String, WorkRequest> waiting = new HashMap<>();
+    /** Keys this leader has queued or leased since it started: only others may carry a predecessor's lease. */
+    private final Set<String> known = new HashSet<>();
     /** Cancelled keys: a take racing the cancel drops the item instead of leasing it. */
     private final Set<String> cancelled = new HashSet<>();
     private final Duration leaseTime;
@@ -63,6 +65,7 @@ public final class WorkQueue {
             return false;
         }
         waiting.put(r.key(), r);
+        known.add(r.key());
         return true;
     }
 
@@ -98,13 +101,14 @@ public final class WorkQueue {
 
     /**
      * Takes over a lease a previous leader handed out (read from the resource's status): it lives one lease time
-     * from now, so the pod that holds it keeps it by renewing, and it is given back when nobody does.
+     * from now, so the pod that holds it keeps it by renewing, and it is given back when nobody does. Refused for
+     * a file this leader has handled itself (the status then names a lease it ended).
      */
     public synchronized boolean adopt(String leaseId, WorkRequest r, String jobName, String podName, Instant started) {
-        if (leaseOfKey.containsKey(r.key()) || settled.containsKey(r.key()) || cancelled.contains(r.key())
-                || waiting.containsKey(r.key())) {
+        if (known.contains(r.key()) || settled.containsKey(r.key()) || cancelled.contains(r.key())) {
             return false;
         }
+        known.add(r.key());
         Lease lease = new Lease(leaseId, r, jobName, podName, started, clock.instant().plus(leaseTime));
         leases.put(leaseId, lease);
         leaseOfKey.put(r.key(), leaseId);
@@ -187,13 +191,14 @@ public final class WorkQueue {
         cancel(key);
         cancelled.remove(key);
         settled.remove(key);
+        known.remove(key);
     }
 
-    /** Keys of every file waiting, leased or settled (to drop those whose resource was deleted). */
+    /** Keys of every file this leader keeps anything about (to drop those whose resource was deleted). */
     synchronized Set<String> keys() {
-        Set<String> keys = new HashSet<>(leaseOfKey.keySet());
+        Set<String> keys = new HashSet<>(known);
         keys.addAll(settled.keySet());
-        keys.addAll(waiting.keySet());
+        keys.addAll(cancelled);
         return keys;
     }
 
