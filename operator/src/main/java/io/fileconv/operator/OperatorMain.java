@@ -130,8 +130,8 @@ public final class OperatorMain implements AutoCloseable {
                 RegionMove.Settings.from(common), Clock.systemUTC());
         FileRepositoryStatusSink sink = new FileRepositoryStatusSink(repositories, new PipelineMetrics(metrics));
         FileconvOperator operator = new FileconvOperator(client, settings, sink, new RegionMigrationReconciler(moves,
-                new MigrationMetrics(metrics), Clock.systemUTC()), pooled(client, settings, common, sink,
-                repositories), this::lostLeadership);
+                new MigrationMetrics(metrics), Clock.systemUTC()), pooled(client, settings, common,
+                env.converterS3Endpoint(), sink, repositories), this::lostLeadership);
         running.push(operator);
         operator.start();
 
@@ -146,13 +146,13 @@ public final class OperatorMain implements AutoCloseable {
 
     /** Pooled mode's work queue (null in perFile mode): links signed with this operator's S3 credentials. */
     private FileconvOperator.Pooled pooled(KubernetesClient client, OperatorSettings settings, Env common,
-                                           FileRepositoryStatusSink sink, Map<Region, FileRepository> repositories) {
+                                           String podEndpoint, FileRepositoryStatusSink sink,
+                                           Map<Region, FileRepository> repositories) {
         if (settings.pool() == null) {
             return null;
         }
         ObjectStoreConfig s3 = common.objectStore();
         // Converter pods may reach the object store under another address than the operator (the host is signed).
-        String podEndpoint = common.get("FILECONV_CONVERTER_S3_ENDPOINT", null);
         PresignedLinks links = new PresignedLinks(podEndpoint == null ? s3 : new ObjectStoreConfig(
                 java.net.URI.create(podEndpoint), s3.signingRegion(), s3.accessKey(), s3.secretKey(), s3.pathStyle()));
         running.push(links);

@@ -91,6 +91,14 @@ public final class OperatorEnvironment {
                 list("FILECONV_CONVERTER_PULL_SECRETS"));
     }
 
+    /**
+     * FILECONV_CONVERTER_S3_ENDPOINT: the S3 address converter pods use, when it is not the operator's own
+     * (presigned URLs sign the host); null = FILECONV_S3_ENDPOINT.
+     */
+    public String converterS3Endpoint() {
+        return get("FILECONV_CONVERTER_S3_ENDPOINT", null);
+    }
+
     /** The settings every deployable shares (database, regions, buckets, S3). */
     public Env common() {
         return common;
