@@ -23,8 +23,15 @@ import io.fileconv.operator.work.JobTokens;
 import io.fileconv.operator.work.PooledWork;
 import io.fileconv.operator.work.WorkQueue;
 import io.fileconv.testkit.WorkProtocolClient;
+import com.zaxxer.hikari.HikariDataSource;
+import io.fileconv.core.Databases;
+import io.fileconv.core.FreePorts;
+import io.fileconv.core.ObjectStore;
+import io.fileconv.core.ObjectStoreConfig;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
+import java.util.List;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -48,36 +55,68 @@ import static org.awaitility.Awaitility.await;
  * lives in the embedded MariaDB, and a test worker holding only its Job's token (read from the Job's Secret)
  * claims it over HTTP, downloads the input from the presigned GET and uploads a PDF with the presigned PUT against
  * the embedded S3Proxy, then reports: the row ends CONVERTED through FileRepositoryStatusSink, the resource
- * Succeeded with the pod recorded. The rows are inserted QUEUED (as the dispatcher leaves them), so the embedded
- * stack's own dispatcher and converter, which act on UPLOADED, leave them alone.
+ * Succeeded with the pod recorded. Only MariaDB and S3Proxy run (no Kafka, no embedded converter); the row is
+ * inserted QUEUED, as the dispatcher leaves it.
  */
-@ExtendWith(SharedStack.class)
 class PooledConversionTest {
     private static final String NS = "fileconv";
     private static final Region REGION = Region.UK;
     private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final Path DIR = Path.of("target", "pooled-conversion").toAbsolutePath(); // not under java.io.tmpdir
+
+    private static KubernetesMockServer server;
+    private static EmbeddedMariaDb mariaDb;
+    private static EmbeddedS3 s3;
+    private static HikariDataSource pool;
+    private static ObjectStore store;
+    private static ObjectStoreConfig s3Config;
+
+    @BeforeAll
+    static void start() throws Exception {
+        System.setProperty(FileconvOperator.EXIT_ON_INFORMER_ERROR, "false"); // many operators share test JVMs
+        server = MockCluster.start();
+        EmbeddedStack.deleteTree(DIR);
+        List<Integer> ports = FreePorts.take(2);
+        mariaDb = EmbeddedMariaDb.start(DIR.resolve("mariadb"), EmbeddedInfra.mariaDbBinaries(), ports.get(0));
+        mariaDb.createDatabases(List.of(REGION.database()));
+        pool = Databases.pool(EmbeddedMariaDb.jdbcBase(ports.get(0)), REGION.database(), "root", "", 4);
+        Databases.migrateRegion(pool);
+        s3 = EmbeddedS3.start(DIR.resolve("s3"), ports.get(1));
+        s3Config = new ObjectStoreConfig(s3.endpoint(), "us-east-1", EmbeddedS3.ACCESS_KEY, EmbeddedS3.SECRET_KEY, true);
+        store = new ObjectStore(s3Config);
+        store.ensureBucket(REGION.defaultBucket());
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        for (AutoCloseable c : new AutoCloseable[]{store, pool, s3, mariaDb}) {
+            if (c != null) {
+                c.close();
+            }
+        }
+        if (server != null) {
+            server.destroy();
+        }
+    }
 
     @Test
-    void aWorkerWithOnlyItsTokenConvertsThroughPresignedLinksAndTheRowEndsConverted(EmbeddedStack stack)
-            throws Exception {
-        System.setProperty(FileconvOperator.EXIT_ON_INFORMER_ERROR, "false"); // many operators share test JVMs
+    void aWorkerWithOnlyItsTokenConvertsThroughPresignedLinksAndTheRowEndsConverted() throws Exception {
         String user = "pooled-" + Ids.newId().substring(0, 8);
         String fileId = Ids.newId();
         byte[] input = "A document for a pooled converter.\n".getBytes(StandardCharsets.UTF_8);
-        stack.objectStore().client().putObject(r -> r.bucket(REGION.defaultBucket()).key(S3Keys.input(user, fileId)),
+        store.client().putObject(r -> r.bucket(REGION.defaultBucket()).key(S3Keys.input(user, fileId)),
                 software.amazon.awssdk.core.sync.RequestBody.fromBytes(input));
-        FileRepository files = stack.files(REGION);
+        FileRepository files = new FileRepository(REGION, pool);
         insertQueued(files, fileId, user, input.length);
 
-        KubernetesMockServer server = MockCluster.start();
         try (KubernetesClient kube = server.createClient();
-             PresignedLinks links = new PresignedLinks(stack.infra().objectStoreConfig())) {
+             PresignedLinks links = new PresignedLinks(s3Config)) {
             MockCluster.installCrds(kube, Path.of(".."));
             OperatorSettings settings = new OperatorEnvironment(Map.of("FILECONV_CONVERTER_IMAGE", "conv:1",
                     "FILECONV_LEADER_ELECTION", "false", "FILECONV_WORK_PORT", "0",
                     "FILECONV_CONVERTER_MAX_JOBS", "2")).settings(NS);
             Map<Region, FileRepository> repositories = new EnumMap<>(Region.class);
-            EmbeddedStack.REGIONS.forEach(r -> repositories.put(r, stack.files(r)));
+            repositories.put(REGION, files);
             FileRepositoryStatusSink sink = new FileRepositoryStatusSink(repositories);
             PooledWork work = new PooledWork(NS, new WorkQueue(settings.pool(), Clock.systemUTC()),
                     new JobTokens(kube, NS, Clock.systemUTC()), sink, links, Region::defaultBucket, settings.pool(),
@@ -114,7 +153,7 @@ class PooledConversionTest {
 
                 FileRecord row = files.find(fileId).orElseThrow();
                 assertThat(row.status()).isEqualTo(FileStatus.CONVERTED);
-                try (var in = stack.objectStore().open(REGION.defaultBucket(), S3Keys.output(user, fileId))) {
+                try (var in = store.open(REGION.defaultBucket(), S3Keys.output(user, fileId))) {
                     assertThat(in.readAllBytes()).isEqualTo(pdf);
                 }
                 await().atMost(Duration.ofSeconds(20)).until(() -> {
@@ -125,8 +164,6 @@ class PooledConversionTest {
                 assertThat(done.getStatus().getPodName()).isEqualTo("pod-a");
                 assertThat(done.getStatus().getJobName()).isEqualTo(job.getKey());
             }
-        } finally {
-            server.destroy();
         }
     }
 

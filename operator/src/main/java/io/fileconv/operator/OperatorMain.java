@@ -160,7 +160,8 @@ public final class OperatorMain implements AutoCloseable {
         repositories.keySet().forEach(r -> buckets.put(r, common.bucket(r)));
         PooledWork work = new PooledWork(settings.namespace(), new WorkQueue(settings.pool(), Clock.systemUTC()),
                 new JobTokens(client, settings.namespace(), Clock.systemUTC()), sink, links,
-                PooledWork.buckets(buckets), settings.pool(), settings.job().conversionTimeout(), Clock.systemUTC());
+                PooledWork.buckets(buckets), settings.pool(), settings.job().conversionTimeout(), Clock.systemUTC())
+                .withMetrics(metrics, repositories.keySet());
         return new FileconvOperator.Pooled(work, FileLookup.of(repositories), repositories.keySet());
     }
 

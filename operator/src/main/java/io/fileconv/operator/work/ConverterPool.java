@@ -51,6 +51,7 @@ public final class ConverterPool {
             for (long n = alive; n < wanted; n++) {
                 create(region);
             }
+            work.jobsAlive(region, (int) Math.max(alive, wanted));
         }
     }
 

@@ -4,7 +4,9 @@ import io.fileconv.core.FailureClass;
 import io.fileconv.core.LogContext;
 import io.fileconv.core.Region;
 import io.fileconv.core.S3Keys;
+import io.fileconv.core.metrics.WorkMetrics;
 import io.fileconv.core.work.PresignedLinks;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.fileconv.core.work.WorkItem;
 import io.fileconv.core.work.WorkOutcome;
 import io.fileconv.operator.k8s.reconciler.ConversionStatusSink;
@@ -39,6 +41,7 @@ public final class PooledWork {
     private final Clock clock;
     private final String namespace;
     private volatile boolean leader;
+    private volatile WorkMetrics metrics;
 
     public PooledWork(String namespace, WorkQueue queue, JobTokens tokens, ConversionStatusSink sink, PresignedLinks links,
                       Function<Region, String> buckets, PoolSettings pool, Duration conversionTimeout, Clock clock) {
@@ -51,6 +54,19 @@ public final class PooledWork {
         this.pool = pool;
         this.conversionTimeout = conversionTimeout;
         this.clock = clock;
+    }
+
+    /** Exports queue depth, leases, Jobs alive and lost leases per region (none until called). */
+    public PooledWork withMetrics(MeterRegistry registry, Iterable<Region> regions) {
+        this.metrics = new WorkMetrics(registry, regions, queue::waiting, queue::leased);
+        return this;
+    }
+
+    void jobsAlive(Region region, int n) {
+        WorkMetrics m = metrics;
+        if (m != null) {
+            m.jobsAlive(region, n);
+        }
     }
 
     /** Where the FileConversions and converter Jobs live. */
@@ -175,6 +191,10 @@ public final class PooledWork {
     public void sweep() {
         for (Lease lease : queue.expire()) {
             WorkRequest r = lease.request().lostOnceMore();
+            WorkMetrics m = metrics;
+            if (m != null) {
+                m.leaseExpired(r.region());
+            }
             try (LogContext ignored = LogContext.forFile(r.fileId(), r.userId(), r.region(), r.attempt(), null)) {
                 if (r.leaseLosses() < pool.maxLeaseLosses()) {
                     log.warn("file {}: pod {} of Job {} stopped renewing its lease ({} of {} allowed losses);"

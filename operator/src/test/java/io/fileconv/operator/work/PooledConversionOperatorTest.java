@@ -10,7 +10,11 @@ import io.fabric8.kubernetes.api.model.batch.v1.PodFailurePolicyRule;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.authorization.v1.ResourceRuleBuilder;
+import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectRulesReviewBuilder;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fileconv.core.ConversionRequest;
 import io.fileconv.core.FailureClass;
 import io.fileconv.core.FileRecord;
@@ -19,7 +23,9 @@ import io.fileconv.core.Ids;
 import io.fileconv.core.ObjectStoreConfig;
 import io.fileconv.core.Region;
 import io.fileconv.core.S3Keys;
+import io.fileconv.core.metrics.FileconvMetrics;
 import io.fileconv.core.work.PresignedLinks;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.fileconv.operator.k8s.FileconvOperator;
 import io.fileconv.operator.k8s.KubernetesLauncher;
 import io.fileconv.operator.k8s.OperatorSettings;
@@ -61,11 +67,13 @@ class PooledConversionOperatorTest {
     private static final Duration WAIT = Duration.ofSeconds(20);
 
     KubernetesClient client;
+    KubernetesMockServer server;
 
     private final InMemoryStatusSink sink = new InMemoryStatusSink();
     private final Map<String, ConversionRequest> requests = new ConcurrentHashMap<>();
     private final List<FileconvOperator> operators = new ArrayList<>();
     private WorkProtocolClient worker;
+    private PrometheusMeterRegistry metrics;
 
     private static PoolSettings pool(int maxJobs, Duration lease, int maxLosses) {
         return new PoolSettings(0, "http://fileconv-operator-work:8081", lease, 0, maxJobs, Duration.ofSeconds(60),
@@ -73,7 +81,11 @@ class PooledConversionOperatorTest {
     }
 
     private FileconvOperator start(PoolSettings pool) {
-        OperatorSettings settings = new OperatorSettings(NAMESPACE, Duration.ofHours(1), null,
+        return start(pool, null);
+    }
+
+    private FileconvOperator start(PoolSettings pool, OperatorSettings.LeaderElection leaderElection) {
+        OperatorSettings settings = new OperatorSettings(NAMESPACE, Duration.ofHours(1), leaderElection,
                 OperatorTestSupport.jobSettings(), pool);
         // Rows as the files table would hold them: the owner and size from the request, the status from the sink.
         FileLookup rows = (region, fileId) -> requests.values().stream().filter(r -> r.fileId().equals(fileId))
@@ -83,6 +95,8 @@ class PooledConversionOperatorTest {
         PooledWork work = new PooledWork(NAMESPACE, new WorkQueue(pool, Clock.systemUTC()),
                 new JobTokens(client, NAMESPACE, Clock.systemUTC()), sink, links, Region::defaultBucket, pool,
                 Duration.ofSeconds(120), Clock.systemUTC());
+        metrics = FileconvMetrics.create("test");
+        work.withMetrics(metrics, Set.of(Region.IN, Region.UK));
         FileconvOperator operator = new FileconvOperator(client, settings, sink, null,
                 new FileconvOperator.Pooled(work, rows, Set.of(Region.IN, Region.UK)), () -> { });
         operator.start();
@@ -155,6 +169,10 @@ class PooledConversionOperatorTest {
         }
         assertThat(client.batch().v1().jobs().inNamespace(NAMESPACE).list().getItems())
                 .as("no per-file Job in pooled mode").hasSize(3);
+        assertThat(metrics.scrape()).contains("fileconv_work_waiting{app=\"test\",region=\"in\"} 12.0",
+                "fileconv_work_leased{app=\"test\",region=\"in\"} 0.0",
+                "fileconv_converter_jobs{app=\"test\",region=\"in\"} 3.0",
+                "fileconv_work_waiting{app=\"test\",region=\"uk\"} 0.0");
 
         Map<String, Secret> secrets = client.secrets().inNamespace(NAMESPACE).withLabel("fileconv.io/pool", "true")
                 .list().getItems().stream().collect(Collectors.toMap(s -> s.getMetadata().getName(), s -> s));
@@ -297,6 +315,7 @@ class PooledConversionOperatorTest {
         assertThat(failed.getStatus().getFailureClass()).isEqualTo("OFFICE_CRASHED");
         assertThat(failed.getStatus().getMessage()).contains("converter pod lost 2 times").contains("pod-2");
         assertThat(sink.status(attempt(name))).isEqualTo(FileStatus.FAILED);
+        assertThat(metrics.scrape()).contains("fileconv_work_leases_expired_total{app=\"test\",region=\"in\"} 2.0");
         assertThat(worker.outcome(job.getValue(), "pod-2", again.body().get("leaseId").asText(), true, null, null, 5))
                 .as("a late report after expiry changes nothing").isEqualTo(410);
         assertThat(sink.status(attempt(name))).isEqualTo(FileStatus.FAILED);
@@ -344,6 +363,48 @@ class PooledConversionOperatorTest {
             order.add(nameOf(worker.claim(token, "p" + i, 5).body()));
         }
         assertThat(order.subList(0, 2)).as("bob's file comes within one turn of alice's burst").contains(bobs);
+    }
+
+    @Test
+    void onlyTheLeaderServesWorkAndItsPodCarriesTheLabelTheWorkServiceSelects() throws Exception {
+        // JOSDK checks its RBAC for Leases with a SelfSubjectRulesReview, which the CRUD mock cannot answer.
+        server.expect().post().withPath("/apis/authorization.k8s.io/v1/selfsubjectrulesreviews")
+                .andReturn(201, new SelfSubjectRulesReviewBuilder().withNewStatus().withIncomplete(false)
+                        .withResourceRules(new ResourceRuleBuilder().withApiGroups("coordination.k8s.io")
+                                .withResources("leases").withVerbs("get", "create", "update").build())
+                        .endStatus().build()).always();
+        for (String pod : List.of("replica-a", "replica-b")) {
+            client.pods().inNamespace(NAMESPACE).resource(new PodBuilder().withNewMetadata().withName(pod)
+                    .withLabels(Map.of("app.kubernetes.io/name", "fileconv-operator")).endMetadata().build()).create();
+        }
+        FileconvOperator a = start(pool(1, Duration.ofSeconds(30), 3), leaderElection("replica-a"));
+        await().atMost(WAIT).until(() -> "true".equals(label("replica-a")));
+        FileconvOperator b = start(pool(1, Duration.ofSeconds(30), 3), leaderElection("replica-b"));
+        WorkProtocolClient standby = worker;
+        String name = launch("alice", Region.IN);
+        Map.Entry<String, String> job = aJobToken();
+        assertThat(standby.claim(job.getValue(), "p", 0).status()).as("the standby does not hand out work")
+                .isEqualTo(503);
+        assertThat(label("replica-b")).isNull();
+
+        a.close();
+        operators.remove(a);
+        await().atMost(WAIT).until(() -> "true".equals(label("replica-b")));
+        assertThat(label("replica-a")).as("one pod carries the leader label").isNull();
+        WorkProtocolClient.Answer claim = standby.claim(job.getValue(), "p", 10);
+        assertThat(claim.status()).as("the new leader knows the Job's token from its Secret").isEqualTo(200);
+        assertThat(nameOf(claim.body())).isEqualTo(name);
+        assertThat(b.workPort()).isPositive();
+    }
+
+    private static OperatorSettings.LeaderElection leaderElection(String identity) {
+        return new OperatorSettings.LeaderElection(identity, Duration.ofSeconds(3), Duration.ofSeconds(2),
+                Duration.ofMillis(300));
+    }
+
+    private String label(String pod) {
+        return client.pods().inNamespace(NAMESPACE).withName(pod).get().getMetadata().getLabels()
+                .get("fileconv.io/work-leader");
     }
 
     @Test
