@@ -102,6 +102,12 @@ public final class WorkLeader implements AutoCloseable {
         work.leading(false);
         if (timer != null) {
             timer.shutdownNow();
+            try {
+                // A pass in flight still uses the client, which the caller closes next.
+                timer.awaitTermination(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
             timer = null;
         }
     }
