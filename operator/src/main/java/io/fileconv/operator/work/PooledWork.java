@@ -58,7 +58,8 @@ public final class PooledWork {
 
     /** Exports queue depth, leases, Jobs alive and lost leases per region (none until called). */
     public PooledWork withMetrics(MeterRegistry registry, Iterable<Region> regions) {
-        this.metrics = new WorkMetrics(registry, regions, queue::waiting, queue::leased);
+        this.metrics = new WorkMetrics(registry, regions, queue::waiting,
+                r -> queue.oldestWaiting(r).toMillis() / 1000.0, queue::leased);
         return this;
     }
 

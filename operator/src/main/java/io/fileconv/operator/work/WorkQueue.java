@@ -33,6 +33,8 @@ public final class WorkQueue {
     private final Map<String, Settled> settled = new HashMap<>();
     /** Files waiting in a queue. */
     private final Map<String, WorkRequest> waiting = new HashMap<>();
+    /** Since when each waiting file waits (the oldest-waiting gauge). */
+    private final Map<String, Instant> waitingSince = new HashMap<>();
     /** Keys this leader has queued or leased since it started: only others may carry a predecessor's lease. */
     private final Set<String> known = new HashSet<>();
     /** Cancelled keys: a take racing the cancel drops the item instead of leasing it. */
@@ -65,6 +67,7 @@ public final class WorkQueue {
             return false;
         }
         waiting.put(r.key(), r);
+        waitingSince.put(r.key(), clock.instant());
         known.add(r.key());
         return true;
     }
@@ -86,6 +89,7 @@ public final class WorkQueue {
             WorkRequest r = e.get().item();
             synchronized (this) {
                 waiting.remove(r.key());
+                waitingSince.remove(r.key());
                 if (cancelled.contains(r.key())) {
                     queues.get(region).done(r.key());
                     continue;
@@ -161,6 +165,7 @@ public final class WorkQueue {
     public synchronized Optional<Lease> cancel(String key) {
         cancelled.add(key);
         WorkRequest w = waiting.remove(key);
+        waitingSince.remove(key);
         if (w != null) {
             queues.get(w.region()).remove(key);
         }
@@ -204,6 +209,14 @@ public final class WorkQueue {
 
     public int waiting(Region region) {
         return queues.get(region).waiting();
+    }
+
+    /** How long the region's longest-waiting file has waited; zero when none waits. */
+    public synchronized Duration oldestWaiting(Region region) {
+        Instant now = clock.instant();
+        return waiting.values().stream().filter(r -> r.region() == region)
+                .map(r -> Duration.between(waitingSince.getOrDefault(r.key(), now), now))
+                .max(Duration::compareTo).orElse(Duration.ZERO);
     }
 
     public synchronized int leased(Region region) {

@@ -172,7 +172,10 @@ class PooledConversionOperatorTest {
         assertThat(metrics.scrape()).contains("fileconv_work_waiting{app=\"test\",region=\"in\"} 12.0",
                 "fileconv_work_leased{app=\"test\",region=\"in\"} 0.0",
                 "fileconv_converter_jobs{app=\"test\",region=\"in\"} 3.0",
-                "fileconv_work_waiting{app=\"test\",region=\"uk\"} 0.0");
+                "fileconv_work_waiting{app=\"test\",region=\"uk\"} 0.0",
+                "fileconv_work_oldest_waiting_seconds{app=\"test\",region=\"uk\"} 0.0");
+        assertThat(metrics.get("fileconv.work.oldest.waiting.seconds").tag("region", "in").gauge().value())
+                .as("the burst has been waiting").isPositive();
 
         Map<String, Secret> secrets = client.secrets().inNamespace(NAMESPACE).withLabel("fileconv.io/pool", "true")
                 .list().getItems().stream().collect(Collectors.toMap(s -> s.getMetadata().getName(), s -> s));
