@@ -69,7 +69,7 @@ class RegionMigrationControllerTest {
             EmbeddedStack.REGIONS.forEach(r -> repositories.put(r, stack.files(r)));
             try (FileconvOperator operator = new FileconvOperator(kube,
                     new OperatorEnvironment(Map.of("FILECONV_CONVERTER_IMAGE", "unused:1",
-                            "FILECONV_LEADER_ELECTION", "false")).settings(NS),
+                            "FILECONV_CONVERTER_MODE", "perFile", "FILECONV_LEADER_ELECTION", "false")).settings(NS),
                     new FileRepositoryStatusSink(repositories),
                     new RegionMigrationReconciler((migrationId, userId, from, to) -> new RegionMove(userId,
                             migrationId, new RegionMove.Side(from, stack.files(from), from.defaultBucket()),

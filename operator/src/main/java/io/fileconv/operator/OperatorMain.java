@@ -8,6 +8,12 @@ import io.fileconv.core.Databases;
 import io.fileconv.core.Env;
 import io.fileconv.core.FileRepository;
 import io.fileconv.core.ObjectStore;
+import io.fileconv.core.ObjectStoreConfig;
+import io.fileconv.core.work.PresignedLinks;
+import io.fileconv.operator.work.FileLookup;
+import io.fileconv.operator.work.JobTokens;
+import io.fileconv.operator.work.PooledWork;
+import io.fileconv.operator.work.WorkQueue;
 import io.fileconv.core.UserDirectory;
 import io.fileconv.core.migration.RegionMove;
 import io.fileconv.core.Region;
@@ -133,9 +139,10 @@ public final class OperatorMain implements AutoCloseable {
         RegionMigrationReconciler.RegionMoves moves = (migrationId, userId, from, to) -> new RegionMove(userId,
                 migrationId, sides.from(from), sides.to(to), directory, store, RegionMove.Settings.from(common),
                 Clock.systemUTC());
-        FileconvOperator operator = new FileconvOperator(client, settings, new FileRepositoryStatusSink(repositories,
-                new PipelineMetrics(metrics)), new RegionMigrationReconciler(moves, new MigrationMetrics(metrics),
-                Clock.systemUTC()), this::lostLeadership);
+        FileRepositoryStatusSink sink = new FileRepositoryStatusSink(repositories, new PipelineMetrics(metrics));
+        FileconvOperator operator = new FileconvOperator(client, settings, sink, new RegionMigrationReconciler(moves,
+                new MigrationMetrics(metrics), Clock.systemUTC()), pooled(client, settings, common,
+                env.converterS3Endpoint(), sink, repositories), this::lostLeadership);
         running.push(operator);
         operator.start();
 
@@ -146,6 +153,27 @@ public final class OperatorMain implements AutoCloseable {
         started = true;
         log.info("operator started in namespace {} for regions {} (leader election {})", settings.namespace(),
                 repositories.keySet(), settings.leaderElection() == null ? "off" : "on");
+    }
+
+    /** Pooled mode's work queue (null in perFile mode): links signed with this operator's S3 credentials. */
+    private FileconvOperator.Pooled pooled(KubernetesClient client, OperatorSettings settings, Env common,
+                                           String podEndpoint, FileRepositoryStatusSink sink,
+                                           Map<Region, FileRepository> repositories) {
+        if (settings.pool() == null) {
+            return null;
+        }
+        ObjectStoreConfig s3 = common.objectStore();
+        // Converter pods may reach the object store under another address than the operator (the host is signed).
+        PresignedLinks links = new PresignedLinks(podEndpoint == null ? s3 : new ObjectStoreConfig(
+                java.net.URI.create(podEndpoint), s3.signingRegion(), s3.accessKey(), s3.secretKey(), s3.pathStyle()));
+        running.push(links);
+        Map<Region, String> buckets = new EnumMap<>(Region.class);
+        repositories.keySet().forEach(r -> buckets.put(r, common.bucket(r)));
+        PooledWork work = new PooledWork(settings.namespace(), new WorkQueue(settings.pool(), Clock.systemUTC()),
+                new JobTokens(client, settings.namespace(), Clock.systemUTC()), sink, links,
+                PooledWork.buckets(buckets), settings.pool(), settings.job().conversionTimeout(), Clock.systemUTC())
+                .withMetrics(metrics, repositories.keySet());
+        return new FileconvOperator.Pooled(work, FileLookup.of(repositories), repositories.keySet());
     }
 
     /** Port of /healthz and /readyz (FILECONV_PORT=0 in tests: any free port); 0 before start has bound it. */

@@ -40,6 +40,7 @@ class OperatorMainTest {
                 "FILECONV_LEADER_ELECTION", "false",
                 "FILECONV_REGIONS", "in,uk",
                 "FILECONV_PORT", "0",
+                "FILECONV_CONVERTER_MODE", "perFile",
                 // Never reached in this test: the pools connect lazily.
                 "FILECONV_DB_URL", "jdbc:mysql://127.0.0.1:1/"));
         AtomicReference<ConversionLauncher> launcherSeen = new AtomicReference<>();
@@ -72,6 +73,32 @@ class OperatorMainTest {
                     .getContainers().get(0).getImage()).isEqualTo("conv:1");
         }
         assertThat(companionClosed).isTrue();
+    }
+
+    @Test
+    void runsThePooledModeByDefault() throws Exception {
+        OperatorEnvironment env = new OperatorEnvironment(Map.of(
+                "FILECONV_CONVERTER_IMAGE", "conv:1",
+                "FILECONV_OPERATOR_NAMESPACE", OperatorTestSupport.NAMESPACE,
+                "FILECONV_LEADER_ELECTION", "false",
+                "FILECONV_REGIONS", "in,uk",
+                "FILECONV_PORT", "0",
+                "FILECONV_WORK_PORT", "0",
+                "FILECONV_CONVERTER_MIN_JOBS", "1",
+                "FILECONV_S3_ACCESS_KEY", "k",
+                "FILECONV_S3_SECRET_KEY", "s",
+                "FILECONV_DB_URL", "jdbc:mysql://127.0.0.1:1/"));
+        try (OperatorMain main = new OperatorMain()) {
+            main.start(client, env, List.of(), SchemaGate.open());
+            // The floor of each served region's pool, without any work (the database is never reached here).
+            await().atMost(Duration.ofSeconds(15)).until(() -> client.batch().v1().jobs()
+                    .inNamespace(OperatorTestSupport.NAMESPACE).withLabel("fileconv.io/pool", "true").list()
+                    .getItems().size() == 2);
+            assertThat(client.batch().v1().jobs().inNamespace(OperatorTestSupport.NAMESPACE).list().getItems())
+                    .extracting(j -> j.getMetadata().getLabels().get("fileconv.io/region"))
+                    .containsExactlyInAnyOrder("in", "uk");
+            assertThat(client.secrets().inNamespace(OperatorTestSupport.NAMESPACE).list().getItems()).hasSize(2);
+        }
     }
 
     private static int get(int port, String path) throws Exception {

@@ -82,8 +82,27 @@ public final class MetricNames {
             "Region moves of a user that ended, by source, target and outcome (completed or failed)",
             List.of("from", "to", "outcome"), List.of());
 
+    public static final Meter WORK_WAITING = new Meter("fileconv.work.waiting", Kind.GAUGE,
+            "Pooled converters: files waiting in the operator's queue, by region", List.of("region"), List.of());
+
+    public static final Meter WORK_OLDEST_WAITING = new Meter("fileconv.work.oldest.waiting.seconds", Kind.GAUGE,
+            "Pooled converters: how long the longest-waiting file of a region has waited", List.of("region"),
+            List.of());
+
+    public static final Meter WORK_LEASED = new Meter("fileconv.work.leased", Kind.GAUGE,
+            "Pooled converters: files held by a converter pod (leased), by region", List.of("region"), List.of());
+
+    public static final Meter CONVERTER_JOBS = new Meter("fileconv.converter.jobs", Kind.GAUGE,
+            "Pooled converters: converter Jobs alive (not complete or failed), by region", List.of("region"),
+            List.of());
+
+    public static final Meter WORK_LEASES_EXPIRED = new Meter("fileconv.work.leases.expired", Kind.COUNTER,
+            "Pooled converters: leases not renewed in time (a converter pod lost), by region", List.of("region"),
+            List.of());
+
     public static final List<Meter> ALL = List.of(HTTP_REQUESTS, UPLOADS, KAFKA_CONSUMER_LAG, CDC_DELAY,
-            PIPELINE_LATENCY, PIPELINE_START_LATENCY, CONVERSION, CONVERSIONS, S3_REQUESTS, REGION_MIGRATIONS);
+            PIPELINE_LATENCY, PIPELINE_START_LATENCY, CONVERSION, CONVERSIONS, S3_REQUESTS, REGION_MIGRATIONS,
+            WORK_WAITING, WORK_OLDEST_WAITING, WORK_LEASED, CONVERTER_JOBS, WORK_LEASES_EXPIRED);
 
     /** Outcome label of a successful conversion; failures use the lower-case FailureClass name. */
     public static final String CONVERTED = "converted";

@@ -37,6 +37,9 @@ class MetricNamesTest {
         new ConsumerLag(registry).update(Map.of(new ConsumerLag.Partition("t", 0), 5L));
         new S3RequestMetricsProbe(registry).record("PutObject", "success");
         new MigrationMetrics(registry).finished(Region.IN, Region.UK, "Completed");
+        WorkMetrics work = new WorkMetrics(registry, java.util.List.of(Region.IN), r -> 3, r -> 12.5, r -> 1);
+        work.jobsAlive(Region.IN, 2);
+        work.leaseExpired(Region.IN);
         io.micrometer.core.instrument.Timer.builder(MetricNames.HTTP_REQUESTS.name())
                 .tags("route", "/x", "method", "GET", "status", "200", "status_class", "2xx")
                 .serviceLevelObjectives(MetricNames.HTTP_REQUESTS.bucketArray()).register(registry).record(Duration.ofMillis(7));

@@ -9,7 +9,16 @@ import io.fileconv.operator.k8s.reconciler.RegionMigrationReconciler;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfigurationBuilder;
 
+import io.fileconv.core.Region;
+import io.fileconv.operator.k8s.job.PooledJobFactory;
+import io.fileconv.operator.work.ConverterPool;
+import io.fileconv.operator.work.FileLookup;
+import io.fileconv.operator.work.PooledWork;
+import io.fileconv.operator.work.WorkEndpoint;
+import io.fileconv.operator.work.WorkLeader;
+
 import java.time.Clock;
+import java.util.Set;
 
 /**
  * The JOSDK operator with the FileConversion and RegionMigration controllers, configured for plain (non server-side-apply) patches
@@ -22,6 +31,10 @@ public class FileconvOperator implements AutoCloseable {
     public static final String EXIT_ON_INFORMER_ERROR = "fileconv.operator.exitOnInformerError";
 
     private final Operator operator;
+    /** Pooled mode only (null otherwise): the work endpoint on every replica, the pool on the leader. */
+    private final WorkEndpoint endpoint;
+    private final WorkLeader workLeader;
+    private final boolean electsLeader;
 
     public FileconvOperator(KubernetesClient client, OperatorSettings settings, ConversionStatusSink sink,
                             Runnable onLostLeadership) {
@@ -31,6 +44,19 @@ public class FileconvOperator implements AutoCloseable {
     /** @param migrations the RegionMigration controller; null runs without it */
     public FileconvOperator(KubernetesClient client, OperatorSettings settings, ConversionStatusSink sink,
                             RegionMigrationReconciler migrations, Runnable onLostLeadership) {
+        this(client, settings, sink, migrations, null, onLostLeadership);
+    }
+
+    /**
+     * @param pooled the converters' work queue, required when {@code settings.pool()} is set (pooled mode)
+     */
+    public FileconvOperator(KubernetesClient client, OperatorSettings settings, ConversionStatusSink sink,
+                            RegionMigrationReconciler migrations, Pooled pooled, Runnable onLostLeadership) {
+        if (settings.pool() != null && pooled == null) {
+            throw new IllegalArgumentException("pooled converter mode needs the work queue (or"
+                    + " FILECONV_CONVERTER_MODE=perFile)");
+        }
+        this.electsLeader = settings.leaderElection() != null;
         this.operator = new Operator(o -> {
             o.withKubernetesClient(client)
                     .withCloseClientOnStop(false)
@@ -53,24 +79,67 @@ public class FileconvOperator implements AutoCloseable {
                         .withRetryPeriod(le.retryPeriod())
                         // Exiting from inside JOSDK would also fire on a normal stop; the caller decides.
                         .withExitOnStopLeading(false)
-                        .withLeaderCallbacks(new LeaderCallbacks(() -> { }, onLostLeadership, leader -> { }))
+                        .withLeaderCallbacks(new LeaderCallbacks(this::startedLeading, onLostLeadership,
+                                leader -> { }))
                         .build());
             }
         });
-        FileConversionReconciler reconciler = new FileConversionReconciler(new ConverterJobFactory(settings.job()),
-                sink, settings.finishedTtl(), Clock.systemUTC());
+        FileConversionReconciler reconciler;
+        if (settings.pool() == null) {
+            reconciler = new FileConversionReconciler(new ConverterJobFactory(settings.job()), sink,
+                    settings.finishedTtl(), Clock.systemUTC());
+            endpoint = null;
+            workLeader = null;
+        } else {
+            reconciler = new FileConversionReconciler(new ConverterJobFactory(settings.job()), sink,
+                    settings.finishedTtl(), Clock.systemUTC(), pooled.work(), pooled.files());
+            ConverterPool pool = new ConverterPool(client, settings.namespace(), pooled.regions(),
+                    new PooledJobFactory(settings.job(), settings.pool()), pooled.work());
+            workLeader = new WorkLeader(client, settings.namespace(),
+                    electsLeader ? settings.leaderElection().identity() : null, pooled.work(), pool,
+                    reconciler::exists);
+            try {
+                endpoint = new WorkEndpoint(settings.pool().workPort(), pooled.work());
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException("work endpoint on port " + settings.pool().workPort(), e);
+            }
+        }
         operator.register(reconciler, c -> c.settingNamespace(settings.namespace()));
         if (migrations != null) {
             operator.register(migrations, c -> c.settingNamespace(settings.namespace()));
         }
     }
 
+    /** What pooled mode needs besides the settings: the queue and its collaborators, the rows, the regions. */
+    public record Pooled(PooledWork work, FileLookup files, Set<Region> regions) {
+    }
+
     public void start() {
         operator.start();
+        if (!electsLeader) {
+            startedLeading();
+        }
+    }
+
+    private void startedLeading() {
+        if (workLeader != null) {
+            workLeader.start();
+        }
+    }
+
+    /** Port of the work endpoint (pooled mode), 0 otherwise. */
+    public int workPort() {
+        return endpoint == null ? 0 : endpoint.port();
     }
 
     @Override
     public void close() {
+        if (workLeader != null) {
+            workLeader.close();
+        }
+        if (endpoint != null) {
+            endpoint.close();
+        }
         operator.stop();
     }
 }

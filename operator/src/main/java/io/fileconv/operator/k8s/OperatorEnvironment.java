@@ -3,6 +3,7 @@ package io.fileconv.operator.k8s;
 import io.fileconv.core.Env;
 import io.fileconv.core.Region;
 import io.fileconv.operator.k8s.job.ConverterJobSettings;
+import io.fileconv.operator.work.PoolSettings;
 
 import java.time.Duration;
 import java.util.Arrays;
@@ -28,7 +29,41 @@ public final class OperatorEnvironment {
         OperatorSettings.LeaderElection leaderElection = bool("FILECONV_LEADER_ELECTION", true)
                 ? OperatorSettings.LeaderElection.defaults(get("HOSTNAME", null)) : null;
         return new OperatorSettings(namespace, seconds("FILECONV_FINISHED_TTL_SECONDS", 3600), leaderElection,
-                converterJob());
+                converterJob(), pool());
+    }
+
+    /** FILECONV_CONVERTER_MODE: {@code pool} (default) or {@code perFile} (null: one Job per FileConversion). */
+    PoolSettings pool() {
+        String mode = get("FILECONV_CONVERTER_MODE", "pool");
+        if (mode.equals("perFile")) {
+            return null;
+        }
+        if (!mode.equals("pool")) {
+            throw new IllegalArgumentException("FILECONV_CONVERTER_MODE must be pool or perFile, got '" + mode + "'");
+        }
+        return new PoolSettings(
+                integer("FILECONV_WORK_PORT", 8081),
+                get("FILECONV_WORK_SERVICE_URL", "http://fileconv-operator-work:8081"),
+                seconds("FILECONV_WORK_LEASE_SECONDS", 30),
+                integer("FILECONV_CONVERTER_MIN_JOBS", 0),
+                integer("FILECONV_CONVERTER_MAX_JOBS", 4),
+                seconds("FILECONV_CONVERTER_IDLE_SECONDS", 60),
+                integer("FILECONV_WORK_MAX_LEASE_LOSSES", 3),
+                common.getLong("FILECONV_WORK_LARGE_BYTES", 10L << 20),
+                seconds("FILECONV_CONVERTER_LIFETIME_SECONDS", 3600),
+                get("FILECONV_CONVERTER_WORK_DIR", "/work"),
+                get("FILECONV_CONVERTER_STORAGE_LIMIT", "2Gi"),
+                get("FILECONV_CONVERTER_STORAGE_REQUEST", "256Mi"),
+                integer("FILECONV_CONVERTER_BACKOFF_LIMIT", 2));
+    }
+
+    private int integer(String name, int fallback) {
+        String v = get(name, Integer.toString(fallback));
+        try {
+            return Integer.parseInt(v);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(name + " must be a whole number, got '" + v + "'", e);
+        }
     }
 
     ConverterJobSettings converterJob() {
@@ -54,6 +89,14 @@ public final class OperatorEnvironment {
                 bool("FILECONV_S3_PATH_STYLE", true),
                 get("FILECONV_CONVERTER_SERVICE_ACCOUNT", null),
                 list("FILECONV_CONVERTER_PULL_SECRETS"));
+    }
+
+    /**
+     * FILECONV_CONVERTER_S3_ENDPOINT: the S3 address converter pods use, when it is not the operator's own
+     * (presigned URLs sign the host); null = FILECONV_S3_ENDPOINT.
+     */
+    public String converterS3Endpoint() {
+        return get("FILECONV_CONVERTER_S3_ENDPOINT", null);
     }
 
     /** The settings every deployable shares (database, regions, buckets, S3). */

@@ -1,6 +1,7 @@
 package io.fileconv.operator.k8s;
 
 import io.fileconv.operator.k8s.job.ConverterJobSettings;
+import io.fileconv.operator.work.PoolSettings;
 
 import java.time.Duration;
 
@@ -10,9 +11,16 @@ import java.time.Duration;
  * @param namespace      where FileConversions, their Jobs and the leader Lease live
  * @param finishedTtl    how long a finished FileConversion stays before the reconciler deletes it
  * @param leaderElection null = no leader election (a single replica, or tests)
+ * @param pool           the pooled converter mode; null = one Job per FileConversion (perFile)
  */
 public record OperatorSettings(String namespace, Duration finishedTtl, LeaderElection leaderElection,
-                               ConverterJobSettings job) {
+                               ConverterJobSettings job, PoolSettings pool) {
+
+    /** One Job per FileConversion. */
+    public OperatorSettings(String namespace, Duration finishedTtl, LeaderElection leaderElection,
+                            ConverterJobSettings job) {
+        this(namespace, finishedTtl, leaderElection, job, null);
+    }
 
     public static final String LEASE_NAME = "fileconv-operator";
 

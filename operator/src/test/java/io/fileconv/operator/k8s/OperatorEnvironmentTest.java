@@ -24,6 +24,41 @@ class OperatorEnvironmentTest {
         assertThat(s.job().s3CredentialsSecret()).isEqualTo("fileconv-s3");
         assertThat(s.job().s3Endpoint()).isNull();
         assertThat(s.job().imagePullSecrets()).isEmpty();
+        assertThat(s.pool()).as("pooled converters are the default").isNotNull();
+        assertThat(s.pool().workPort()).isEqualTo(8081);
+        assertThat(s.pool().workServiceUrl()).isEqualTo("http://fileconv-operator-work:8081");
+        assertThat(s.pool().lease()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(s.pool().minJobs()).isZero();
+        assertThat(s.pool().maxJobs()).isEqualTo(4);
+        assertThat(s.pool().maxLargeInFlight()).as("large documents leave a worker free").isEqualTo(3);
+        assertThat(s.pool().maxLeaseLosses()).isEqualTo(3);
+    }
+
+    @Test
+    void poolSettingsAndThePerFileMode() {
+        OperatorSettings s = new OperatorEnvironment(Map.ofEntries(
+                Map.entry("FILECONV_CONVERTER_IMAGE", "conv:1"),
+                Map.entry("FILECONV_WORK_PORT", "9090"),
+                Map.entry("FILECONV_WORK_SERVICE_URL", "http://work.fileconv.svc:9090"),
+                Map.entry("FILECONV_WORK_LEASE_SECONDS", "20"),
+                Map.entry("FILECONV_CONVERTER_MIN_JOBS", "1"),
+                Map.entry("FILECONV_CONVERTER_MAX_JOBS", "8"),
+                Map.entry("FILECONV_CONVERTER_IDLE_SECONDS", "90"),
+                Map.entry("FILECONV_WORK_MAX_LEASE_LOSSES", "5"))).settings("x");
+        assertThat(s.pool().workPort()).isEqualTo(9090);
+        assertThat(s.pool().workServiceUrl()).isEqualTo("http://work.fileconv.svc:9090");
+        assertThat(s.pool().lease()).isEqualTo(Duration.ofSeconds(20));
+        assertThat(s.pool().minJobs()).isEqualTo(1);
+        assertThat(s.pool().maxJobs()).isEqualTo(8);
+        assertThat(s.pool().idle()).isEqualTo(Duration.ofSeconds(90));
+        assertThat(s.pool().maxLeaseLosses()).isEqualTo(5);
+        assertThat(new OperatorEnvironment(Map.of("FILECONV_CONVERTER_IMAGE", "c", "FILECONV_CONVERTER_MODE",
+                "perFile")).settings("x").pool()).isNull();
+        assertThatThrownBy(() -> new OperatorEnvironment(Map.of("FILECONV_CONVERTER_IMAGE", "c",
+                "FILECONV_CONVERTER_MODE", "pooled")).settings("x")).hasMessageContaining("pool or perFile");
+        assertThatThrownBy(() -> new OperatorEnvironment(Map.of("FILECONV_CONVERTER_IMAGE", "c",
+                "FILECONV_CONVERTER_MIN_JOBS", "5", "FILECONV_CONVERTER_MAX_JOBS", "2")).settings("x"))
+                .hasMessageContaining("FILECONV_CONVERTER_MIN_JOBS");
     }
 
     @Test

@@ -8,6 +8,12 @@ public class FileConversionStatus extends ProgressStatus {
     private String duration;
     private Long durationMillis;
     private String failureClass;
+    /** Pooled mode: the converter pod that holds (or held) the file. */
+    private String podName;
+    /** Pooled mode: the lease of the pod converting it now, so a new leader can take it over. */
+    private String leaseId;
+    /** Pooled mode: how often a pod converting it was lost (the attempt budget counts these). */
+    private Integer leaseLosses;
 
     public FileConversionPhase getPhase() {
         return phase;
@@ -47,5 +53,29 @@ public class FileConversionStatus extends ProgressStatus {
 
     public void setFailureClass(String failureClass) {
         this.failureClass = failureClass;
+    }
+
+    public String getPodName() {
+        return podName;
+    }
+
+    public void setPodName(String podName) {
+        this.podName = podName;
+    }
+
+    public String getLeaseId() {
+        return leaseId;
+    }
+
+    public void setLeaseId(String leaseId) {
+        this.leaseId = leaseId;
+    }
+
+    public Integer getLeaseLosses() {
+        return leaseLosses;
+    }
+
+    public void setLeaseLosses(Integer leaseLosses) {
+        this.leaseLosses = leaseLosses;
     }
 }

@@ -7,8 +7,13 @@ import io.fabric8.kubernetes.api.model.EnvVarBuilder;
 import io.fabric8.kubernetes.api.model.LocalObjectReference;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
+import io.fabric8.kubernetes.api.model.PodSecurityContext;
+import io.fabric8.kubernetes.api.model.PodSecurityContextBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
+import io.fabric8.kubernetes.api.model.SecurityContext;
+import io.fabric8.kubernetes.api.model.SecurityContextBuilder;
 import io.fabric8.kubernetes.api.model.SeccompProfileBuilder;
 import io.fabric8.kubernetes.api.model.VolumeBuilder;
 import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
@@ -67,16 +72,9 @@ public class ConverterJobFactory {
                             .withRestartPolicy("Never")
                             .withServiceAccountName(settings.serviceAccountName())
                             .withAutomountServiceAccountToken(false)
-                            .withImagePullSecrets(settings.imagePullSecrets().stream()
-                                    .map(LocalObjectReference::new).toList())
+                            .withImagePullSecrets(pullSecrets())
                             .withEnableServiceLinks(false)
-                            .withNewSecurityContext()
-                                .withRunAsNonRoot(true)
-                                .withRunAsUser(RUN_AS_USER)
-                                .withRunAsGroup(RUN_AS_USER)
-                                .withFsGroup(RUN_AS_USER)
-                                .withSeccompProfile(new SeccompProfileBuilder().withType("RuntimeDefault").build())
-                            .endSecurityContext()
+                            .withSecurityContext(podSecurityContext())
                             .withVolumes(
                                     new VolumeBuilder().withName(TMP_VOLUME).withNewEmptyDir().endEmptyDir().build(),
                                     new VolumeBuilder().withName(HOME_VOLUME).withNewEmptyDir().endEmptyDir().build())
@@ -85,29 +83,59 @@ public class ConverterJobFactory {
                                 .withImage(settings.image())
                                 .withImagePullPolicy(settings.imagePullPolicy())
                                 .withEnv(env(spec))
-                                .withResources(new ResourceRequirementsBuilder()
-                                        .withRequests(Map.of("cpu", new Quantity(settings.cpuRequest()),
-                                                "memory", new Quantity(settings.memoryRequest())))
-                                        .withLimits(Map.of("cpu", new Quantity(settings.cpuLimit()),
-                                                "memory", new Quantity(settings.memoryLimit())))
-                                        .build())
+                                .withResources(resources(Map.of(), Map.of()))
                                 .withVolumeMounts(
                                         new VolumeMountBuilder().withName(TMP_VOLUME).withMountPath("/tmp").build(),
                                         new VolumeMountBuilder().withName(HOME_VOLUME).withMountPath(HOME_PATH).build())
-                                .withNewSecurityContext()
-                                    .withRunAsNonRoot(true)
-                                    .withRunAsUser(RUN_AS_USER)
-                                    .withReadOnlyRootFilesystem(true)
-                                    .withAllowPrivilegeEscalation(false)
-                                    .withPrivileged(false)
-                                    .withCapabilities(dropAll())
-                                    .withSeccompProfile(new SeccompProfileBuilder().withType("RuntimeDefault").build())
-                                .endSecurityContext()
+                                .withSecurityContext(containerSecurityContext())
                             .endContainer()
                         .endSpec()
                     .endTemplate()
                 .endSpec()
                 .build();
+    }
+
+    /** Non-root with a fixed uid (the image's), RuntimeDefault seccomp; shared by per-file and pooled Jobs. */
+    static PodSecurityContext podSecurityContext() {
+        return new PodSecurityContextBuilder()
+                .withRunAsNonRoot(true)
+                .withRunAsUser(RUN_AS_USER)
+                .withRunAsGroup(RUN_AS_USER)
+                .withFsGroup(RUN_AS_USER)
+                .withSeccompProfile(new SeccompProfileBuilder().withType("RuntimeDefault").build())
+                .build();
+    }
+
+    /** Read-only root filesystem, no capabilities, no privilege escalation. */
+    static SecurityContext containerSecurityContext() {
+        return new SecurityContextBuilder()
+                .withRunAsNonRoot(true)
+                .withRunAsUser(RUN_AS_USER)
+                .withReadOnlyRootFilesystem(true)
+                .withAllowPrivilegeEscalation(false)
+                .withPrivileged(false)
+                .withCapabilities(dropAll())
+                .withSeccompProfile(new SeccompProfileBuilder().withType("RuntimeDefault").build())
+                .build();
+    }
+
+    /** The configured cpu and memory requests and limits, plus {@code extra} ones (e.g. ephemeral-storage). */
+    ResourceRequirements resources(Map<String, Quantity> extraRequests, Map<String, Quantity> extraLimits) {
+        Map<String, Quantity> requests = new LinkedHashMap<>(Map.of("cpu", new Quantity(settings.cpuRequest()),
+                "memory", new Quantity(settings.memoryRequest())));
+        requests.putAll(extraRequests);
+        Map<String, Quantity> limits = new LinkedHashMap<>(Map.of("cpu", new Quantity(settings.cpuLimit()),
+                "memory", new Quantity(settings.memoryLimit())));
+        limits.putAll(extraLimits);
+        return new ResourceRequirementsBuilder().withRequests(requests).withLimits(limits).build();
+    }
+
+    List<LocalObjectReference> pullSecrets() {
+        return settings.imagePullSecrets().stream().map(LocalObjectReference::new).toList();
+    }
+
+    ConverterJobSettings settings() {
+        return settings;
     }
 
     static Map<String, String> labels(FileConversionSpec spec) {
@@ -158,7 +186,7 @@ public class ConverterJobFactory {
                 .endSecretKeyRef().endValueFrom().build();
     }
 
-    private static EnvVar plain(String name, String value) {
+    static EnvVar plain(String name, String value) {
         return new EnvVarBuilder().withName(name).withValue(value).build();
     }
 

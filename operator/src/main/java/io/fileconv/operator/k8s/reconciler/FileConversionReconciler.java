@@ -15,6 +15,16 @@ import io.fileconv.operator.k8s.crd.FileConversion;
 import io.fileconv.operator.k8s.crd.FileConversionPhase;
 import io.fileconv.operator.k8s.crd.FileConversionStatus;
 import io.fileconv.operator.k8s.job.ConverterJobFactory;
+import io.fileconv.core.FileRecord;
+import io.fileconv.operator.work.FileLookup;
+import io.fileconv.operator.work.Lease;
+import io.fileconv.operator.work.PooledWork;
+import io.fileconv.operator.work.Settled;
+import io.fileconv.operator.work.WorkQueue;
+import io.fileconv.operator.work.WorkRequest;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.IndexerResourceCache;
+import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInboundEventSource;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
@@ -54,13 +64,34 @@ public class FileConversionReconciler implements Reconciler<FileConversion> {
     private final ConversionStatusSink sink;
     private final Duration finishedTtl;
     private final Clock clock;
+    /** Pooled mode (null: one Job per FileConversion). */
+    private final PooledWork pooled;
+    private final FileLookup files;
+    private volatile IndexerResourceCache<FileConversion> primaryCache;
 
     public FileConversionReconciler(ConverterJobFactory jobFactory, ConversionStatusSink sink, Duration finishedTtl,
                                     Clock clock) {
+        this(jobFactory, sink, finishedTtl, clock, null, null);
+    }
+
+    /**
+     * @param pooled the converters' work queue; null runs one Job per FileConversion
+     * @param files  the rows of pooled files (size, owner, status); unused without {@code pooled}
+     */
+    public FileConversionReconciler(ConverterJobFactory jobFactory, ConversionStatusSink sink, Duration finishedTtl,
+                                    Clock clock, PooledWork pooled, FileLookup files) {
         this.jobFactory = jobFactory;
         this.sink = sink;
         this.finishedTtl = finishedTtl;
         this.clock = clock;
+        this.pooled = pooled;
+        this.files = files;
+    }
+
+    /** Whether a FileConversion of that name is in the informer cache (true until the cache exists). */
+    public boolean exists(String name) {
+        IndexerResourceCache<FileConversion> cache = primaryCache;
+        return cache == null || cache.contains(new ResourceID(name, pooled.namespace()));
     }
 
     @Override
@@ -70,7 +101,14 @@ public class FileConversionReconciler implements Reconciler<FileConversion> {
                 .withNamespacesInheritedFromController()
                 .withLabelSelector(Labels.NAME + "=" + Labels.CONVERTER)
                 .build();
-        return List.of(new InformerEventSource<>(jobs, context));
+        if (pooled == null) {
+            return List.of(new InformerEventSource<>(jobs, context));
+        }
+        // Pooled mode: the work queue announces leases and outcomes; the reconciler writes them to the status.
+        primaryCache = context.getPrimaryCache();
+        SimpleInboundEventSource<FileConversion> work = new SimpleInboundEventSource<>("converter-work");
+        pooled.queue().onChange(key -> work.propagateEvent(new ResourceID(key, pooled.namespace())));
+        return List.of(new InformerEventSource<>(jobs, context), work);
     }
 
     private static LogContext logContext(FileConversion fc) {
@@ -109,7 +147,13 @@ public class FileConversionReconciler implements Reconciler<FileConversion> {
             throws Exception {
         FileConversionStatus status = fc.getStatus();
         if (status.getPhase() != null && status.getPhase().isFinished()) {
+            if (pooled != null) {
+                pooled.queue().forget(fc.getMetadata().getName());
+            }
             return expireWhenDue(fc, context.getClient());
+        }
+        if (pooled != null) {
+            return decidePooled(fc, context.getClient());
         }
         KubernetesClient client = context.getClient();
         Optional<Job> job = currentJob(fc, context);
@@ -124,6 +168,111 @@ public class FileConversionReconciler implements Reconciler<FileConversion> {
             return createJob(fc, client);
         }
         return follow(fc, job.get(), new ConverterRunInspector(client).inspect(job.get()));
+    }
+
+    /**
+     * Pooled mode: the file waits in the work queue, a converter pod holds its lease, or its outcome was recorded.
+     * A file this leader does not know yet is looked up in its row (the truth about what happened to it) and
+     * queued, or its resource finished from the row; a lease a previous leader handed out is taken over.
+     */
+    private UpdateControl<FileConversion> decidePooled(FileConversion fc, KubernetesClient client) throws Exception {
+        String key = fc.getMetadata().getName();
+        WorkQueue queue = pooled.queue();
+        FileConversionStatus status = fc.getStatus();
+        if (fc.getSpec().isCancel()) {
+            queue.cancel(key).ifPresent(l -> log.info("file {}: cancelled; lease of pod {} (Job {}) revoked",
+                    fc.getSpec().getFileId(), l.podName(), l.jobName()));
+            return cancel(fc, Optional.empty(), client);
+        }
+        Optional<Settled> settled = queue.settled(key);
+        if (settled.isPresent()) {
+            Settled s = settled.get();
+            queue.forget(key);
+            status.setJobName(s.jobName());
+            status.setPodName(s.podName());
+            status.setLeaseId(null);
+            return finish(fc, s.converted() ? FileConversionPhase.Succeeded : FileConversionPhase.Failed,
+                    s.failureClass(), s.message(), s.started(), s.finished());
+        }
+        Optional<Lease> lease = queue.leaseOf(key);
+        if (lease.isPresent()) {
+            return running(fc, lease.get());
+        }
+        Optional<WorkRequest> waiting = queue.waiting(key);
+        if (waiting.isPresent()) {
+            return pending(fc, waiting.get().leaseLosses(), "waiting for a converter");
+        }
+        FileConversionSpec spec = fc.getSpec();
+        ConversionAttempt attempt = ConversionAttempt.of(spec);
+        FileRecord row = files.find(attempt.region(), spec.getFileId()).orElse(null);
+        if (row == null) {
+            return finish(fc, FileConversionPhase.Failed, FailureClass.INTERNAL, "the file has no row", null, null);
+        }
+        if (row.attempts() != spec.getAttempt()) {
+            return finish(fc, FileConversionPhase.Failed, FailureClass.INTERNAL, "the file's row is at attempt "
+                    + row.attempts() + ", this resource is attempt " + spec.getAttempt(), null, null);
+        }
+        int losses = status.getLeaseLosses() == null ? 0 : status.getLeaseLosses();
+        switch (row.status()) {
+            case UPLOADED -> {
+                // The dispatcher created the resource and has not committed UPLOADED -> QUEUED yet (or crashed
+                // and will replay): converting now would race the row.
+                return pending(fc, losses, "waiting for the dispatcher to queue the file")
+                        .rescheduleAfter(Duration.ofSeconds(2));
+            }
+            case QUEUED, CONVERTING -> {
+                WorkRequest r = new WorkRequest(key, attempt.region(), row.id(), row.userId(), row.attempts(),
+                        row.detectedType(), row.sizeBytes(), losses);
+                if (status.getPhase() == FileConversionPhase.Running && status.getLeaseId() != null
+                        && queue.adopt(status.getLeaseId(), r, status.getJobName(), status.getPodName(),
+                        status.getStartTime() == null ? now() : Instant.parse(status.getStartTime()))) {
+                    log.info("file {}: took over the lease of pod {} (Job {}) from the previous leader",
+                            row.id(), status.getPodName(), status.getJobName());
+                    return running(fc, queue.leaseOf(key).orElseThrow());
+                }
+                queue.offer(r);
+                return pending(fc, losses, "waiting for a converter");
+            }
+            case CONVERTED -> {
+                return finish(fc, FileConversionPhase.Succeeded, null, "PDF written (recorded before)", null,
+                        row.finishedAt());
+            }
+            case FAILED -> {
+                return finish(fc, FileConversionPhase.Failed, row.failureClass(), row.failureReason(), null,
+                        row.finishedAt());
+            }
+            default -> {
+                return cancel(fc, Optional.empty(), client);
+            }
+        }
+    }
+
+    private UpdateControl<FileConversion> running(FileConversion fc, Lease lease) {
+        FileConversionStatus status = fc.getStatus();
+        String message = "converting in pod " + lease.podName() + " of Job " + lease.jobName();
+        status.setPhase(FileConversionPhase.Running);
+        status.setJobName(lease.jobName());
+        status.setPodName(lease.podName());
+        status.setLeaseId(lease.id());
+        status.setLeaseLosses(lease.request().leaseLosses() == 0 ? null : lease.request().leaseLosses());
+        status.setStartTime(timestamp(lease.started()));
+        status.setMessage(message);
+        StatusConditions.set(status.getConditions(), StatusConditions.RUNNING, true, "Leased", message,
+                generation(fc), now());
+        return patch(fc);
+    }
+
+    private UpdateControl<FileConversion> pending(FileConversion fc, int losses, String message) {
+        FileConversionStatus status = fc.getStatus();
+        status.setPhase(FileConversionPhase.Pending);
+        status.setLeaseId(null);
+        status.setLeaseLosses(losses == 0 ? null : losses);
+        status.setMessage(losses == 0 ? message : message + " (converter pods lost so far: " + losses + ")");
+        if (status.getJobName() != null) {
+            StatusConditions.set(status.getConditions(), StatusConditions.RUNNING, false, "LeaseLost",
+                    status.getMessage(), generation(fc), now());
+        }
+        return patch(fc);
     }
 
     /** The informer cache may not hold a Job this operator created a moment ago, so ask the API server too. */

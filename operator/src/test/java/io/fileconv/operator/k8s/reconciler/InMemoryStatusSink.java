@@ -53,9 +53,13 @@ public class InMemoryStatusSink implements ConversionStatusSink {
 
     private synchronized boolean apply(ConversionAttempt attempt, FileStatus target, FailureClass fc, Duration took) {
         FileStatus current = status(attempt);
-        // CONVERTING -> CONVERTING is legal (a re-claim after a crash) but changes nothing worth logging.
-        if (!FileStateMachine.allows(current, target) || current == target) {
+        if (!FileStateMachine.allows(current, target)) {
             return false;
+        }
+        if (current == target) {
+            // CONVERTING -> CONVERTING: a re-claim after a crash or a lost pod. It applies (MySQL reports the row
+            // as changed: started_at moves) but changes nothing worth logging.
+            return true;
         }
         rows.put(attempt, target);
         changes.add(new Change(attempt, target, fc, took));

@@ -1,0 +1,54 @@
+package io.fileconv.core.work;
+
+import io.fileconv.core.ObjectStoreConfig;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Configuration;
+import software.amazon.awssdk.services.s3.presigner.S3Presigner;
+
+import java.net.URI;
+import java.time.Duration;
+
+/**
+ * Presigned URLs for one work item: a GET of its input and a PUT of its PDF, signed with the queue's own S3
+ * credentials, so a converter worker needs none. Signed for the endpoint the workers reach (the host is part of
+ * the signature); a PUT must send {@code Content-Type: application/pdf}, which is signed too.
+ */
+public final class PresignedLinks implements AutoCloseable {
+    public static final String PDF = "application/pdf";
+
+    private final S3Presigner presigner;
+
+    public PresignedLinks(ObjectStoreConfig cfg) {
+        S3Presigner.Builder b = S3Presigner.builder()
+                .region(Region.of(cfg.signingRegion()))
+                .credentialsProvider(cfg.credentialsProvider())
+                .serviceConfiguration(S3Configuration.builder().pathStyleAccessEnabled(cfg.pathStyle()).build());
+        if (cfg.endpoint() != null) {
+            b.endpointOverride(cfg.endpoint());
+        }
+        this.presigner = b.build();
+    }
+
+    public URI get(String bucket, String key, Duration ttl) {
+        check(ttl);
+        return URI.create(presigner.presignGetObject(p -> p.signatureDuration(ttl)
+                .getObjectRequest(g -> g.bucket(bucket).key(key))).url().toString());
+    }
+
+    public URI putPdf(String bucket, String key, Duration ttl) {
+        check(ttl);
+        return URI.create(presigner.presignPutObject(p -> p.signatureDuration(ttl)
+                .putObjectRequest(o -> o.bucket(bucket).key(key).contentType(PDF))).url().toString());
+    }
+
+    private static void check(Duration ttl) {
+        if (ttl.isNegative() || ttl.isZero() || ttl.compareTo(Duration.ofDays(7)) > 0) {
+            throw new IllegalArgumentException("a presigned URL lives between 1 s and 7 days (SigV4), got " + ttl);
+        }
+    }
+
+    @Override
+    public void close() {
+        presigner.close();
+    }
+}

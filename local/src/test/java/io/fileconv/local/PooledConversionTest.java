@@ -1,0 +1,194 @@
+package io.fileconv.local;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fileconv.core.ConversionRequest;
+import io.fileconv.core.FileRecord;
+import io.fileconv.core.FileRepository;
+import io.fileconv.core.FileStatus;
+import io.fileconv.core.Ids;
+import io.fileconv.core.Region;
+import io.fileconv.core.S3Keys;
+import io.fileconv.core.work.PresignedLinks;
+import io.fileconv.operator.k8s.FileconvOperator;
+import io.fileconv.operator.k8s.KubernetesLauncher;
+import io.fileconv.operator.k8s.OperatorEnvironment;
+import io.fileconv.operator.k8s.OperatorSettings;
+import io.fileconv.operator.k8s.crd.FileConversion;
+import io.fileconv.operator.k8s.crd.FileConversionPhase;
+import io.fileconv.operator.k8s.reconciler.FileRepositoryStatusSink;
+import io.fileconv.operator.work.FileLookup;
+import io.fileconv.operator.work.JobTokens;
+import io.fileconv.operator.work.PooledWork;
+import io.fileconv.operator.work.WorkQueue;
+import io.fileconv.testkit.WorkProtocolClient;
+import com.zaxxer.hikari.HikariDataSource;
+import io.fileconv.core.Databases;
+import io.fileconv.core.FreePorts;
+import io.fileconv.core.ObjectStore;
+import io.fileconv.core.ObjectStoreConfig;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import java.util.List;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.Set;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Pooled mode on real infrastructure: the operator (fabric8's mock API server) queues a FileConversion whose row
+ * lives in the embedded MariaDB, and a test worker holding only its Job's token (read from the Job's Secret)
+ * claims it over HTTP, downloads the input from the presigned GET and uploads a PDF with the presigned PUT against
+ * the embedded S3Proxy, then reports: the row ends CONVERTED through FileRepositoryStatusSink, the resource
+ * Succeeded with the pod recorded. Only MariaDB and S3Proxy run (no Kafka, no embedded converter); the row is
+ * inserted QUEUED, as the dispatcher leaves it.
+ */
+class PooledConversionTest {
+    private static final String NS = "fileconv";
+    private static final Region REGION = Region.UK;
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final Path DIR = Path.of("target", "pooled-conversion").toAbsolutePath(); // not under java.io.tmpdir
+
+    private static KubernetesMockServer server;
+    private static EmbeddedMariaDb mariaDb;
+    private static EmbeddedS3 s3;
+    private static HikariDataSource pool;
+    private static ObjectStore store;
+    private static ObjectStoreConfig s3Config;
+
+    @BeforeAll
+    static void start() throws Exception {
+        System.setProperty(FileconvOperator.EXIT_ON_INFORMER_ERROR, "false"); // many operators share test JVMs
+        server = MockCluster.start();
+        EmbeddedStack.deleteTree(DIR);
+        List<Integer> ports = FreePorts.take(2);
+        mariaDb = EmbeddedMariaDb.start(DIR.resolve("mariadb"), EmbeddedInfra.mariaDbBinaries(), ports.get(0));
+        mariaDb.createDatabases(List.of(REGION.database()));
+        pool = Databases.pool(EmbeddedMariaDb.jdbcBase(ports.get(0)), REGION.database(), "root", "", 4);
+        Databases.migrateRegion(pool);
+        s3 = EmbeddedS3.start(DIR.resolve("s3"), ports.get(1));
+        s3Config = new ObjectStoreConfig(s3.endpoint(), "us-east-1", EmbeddedS3.ACCESS_KEY, EmbeddedS3.SECRET_KEY, true);
+        store = new ObjectStore(s3Config);
+        store.ensureBucket(REGION.defaultBucket());
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        for (AutoCloseable c : new AutoCloseable[]{store, pool, s3, mariaDb}) {
+            if (c != null) {
+                c.close();
+            }
+        }
+        if (server != null) {
+            server.destroy();
+        }
+    }
+
+    @Test
+    void aWorkerWithOnlyItsTokenConvertsThroughPresignedLinksAndTheRowEndsConverted() throws Exception {
+        String user = "pooled-" + Ids.newId().substring(0, 8);
+        String fileId = Ids.newId();
+        byte[] input = "A document for a pooled converter.\n".getBytes(StandardCharsets.UTF_8);
+        store.client().putObject(r -> r.bucket(REGION.defaultBucket()).key(S3Keys.input(user, fileId)),
+                software.amazon.awssdk.core.sync.RequestBody.fromBytes(input));
+        FileRepository files = new FileRepository(REGION, pool);
+        insertQueued(files, fileId, user, input.length);
+
+        try (KubernetesClient kube = server.createClient();
+             PresignedLinks links = new PresignedLinks(s3Config)) {
+            MockCluster.installCrds(kube, Path.of(".."));
+            OperatorSettings settings = new OperatorEnvironment(Map.of("FILECONV_CONVERTER_IMAGE", "conv:1",
+                    "FILECONV_LEADER_ELECTION", "false", "FILECONV_WORK_PORT", "0",
+                    "FILECONV_CONVERTER_MAX_JOBS", "2")).settings(NS);
+            Map<Region, FileRepository> repositories = new EnumMap<>(Region.class);
+            repositories.put(REGION, files);
+            FileRepositoryStatusSink sink = new FileRepositoryStatusSink(repositories);
+            PooledWork work = new PooledWork(NS, new WorkQueue(settings.pool(), Clock.systemUTC()),
+                    new JobTokens(kube, NS, Clock.systemUTC()), sink, links, Region::defaultBucket, settings.pool(),
+                    settings.job().conversionTimeout(), Clock.systemUTC());
+            try (FileconvOperator operator = new FileconvOperator(kube, settings, sink, null,
+                    new FileconvOperator.Pooled(work, FileLookup.of(repositories), Set.of(REGION)), () -> { })) {
+                operator.start();
+                ConversionRequest request = new ConversionRequest(fileId, user, REGION, REGION.defaultBucket(),
+                        S3Keys.input(user, fileId), S3Keys.output(user, fileId), 1, "text/plain", null);
+                new KubernetesLauncher(kube, NS).launch(request);
+                String name = request.resourceName();
+
+                await().atMost(Duration.ofSeconds(30)).until(() -> WorkProtocolClient.tokensByJob(kube, NS).size() == 1);
+                Map.Entry<String, String> job = WorkProtocolClient.tokensByJob(kube, NS).entrySet().iterator().next();
+                WorkProtocolClient worker = new WorkProtocolClient("http://127.0.0.1:" + operator.workPort());
+                assertThat(worker.claim("forged", "pod-a", 0).status()).isEqualTo(401);
+                WorkProtocolClient.Answer claim = worker.claim(job.getValue(), "pod-a", 10);
+                assertThat(claim.status()).isEqualTo(200);
+                JsonNode item = claim.body();
+                assertThat(item.get("fileId").asText()).isEqualTo(fileId);
+                assertThat(files.find(fileId).orElseThrow().status()).isEqualTo(FileStatus.CONVERTING);
+
+                HttpResponse<byte[]> got = HTTP.send(HttpRequest.newBuilder(URI.create(item.get("sourceUrl").asText()))
+                        .build(), HttpResponse.BodyHandlers.ofByteArray());
+                assertThat(got.statusCode()).isEqualTo(200);
+                assertThat(got.body()).isEqualTo(input);
+                URI target = URI.create(item.get("targetUrl").asText());
+                byte[] pdf = "%PDF-1.4\n% pooled test\n%%EOF\n".getBytes(StandardCharsets.US_ASCII);
+                assertThat(put(URI.create(item.get("sourceUrl").asText()), "application/pdf", pdf))
+                        .as("the GET link cannot overwrite the input").isNotEqualTo(200);
+                assertThat(put(target, "application/pdf", pdf)).isEqualTo(200);
+                assertThat(worker.outcome(job.getValue(), "pod-a", item.get("leaseId").asText(), true, null, null, 77))
+                        .isEqualTo(204);
+
+                FileRecord row = files.find(fileId).orElseThrow();
+                assertThat(row.status()).isEqualTo(FileStatus.CONVERTED);
+                try (var in = store.open(REGION.defaultBucket(), S3Keys.output(user, fileId))) {
+                    assertThat(in.readAllBytes()).isEqualTo(pdf);
+                }
+                await().atMost(Duration.ofSeconds(20)).until(() -> {
+                    FileConversion fc = kube.resources(FileConversion.class).inNamespace(NS).withName(name).get();
+                    return fc.getStatus() != null && fc.getStatus().getPhase() == FileConversionPhase.Succeeded;
+                });
+                FileConversion done = kube.resources(FileConversion.class).inNamespace(NS).withName(name).get();
+                assertThat(done.getStatus().getPodName()).isEqualTo("pod-a");
+                assertThat(done.getStatus().getJobName()).isEqualTo(job.getKey());
+            }
+        }
+    }
+
+    private static int put(URI url, String contentType, byte[] body) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(url).header("Content-Type", contentType)
+                .PUT(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.discarding())
+                .statusCode();
+    }
+
+    /** The row as the dispatcher leaves it: QUEUED, attempt 1 (not UPLOADED, which the embedded stack would take). */
+    private static void insertQueued(FileRepository files, String id, String user, long size) throws Exception {
+        try (Connection c = files.dataSource().getConnection();
+             PreparedStatement ps = c.prepareStatement("INSERT INTO files (id, user_id, original_name, detected_type,"
+                     + " size_bytes, sha256, input_key, output_key, status, attempts, created_at, updated_at,"
+                     + " queued_at) VALUES (?,?,?,?,?,?,?,?,'QUEUED',1,UTC_TIMESTAMP(3),UTC_TIMESTAMP(3),"
+                     + "UTC_TIMESTAMP(3))")) {
+            ps.setString(1, id);
+            ps.setString(2, user);
+            ps.setString(3, "pooled.txt");
+            ps.setString(4, "text/plain");
+            ps.setLong(5, size);
+            ps.setString(6, "0".repeat(64));
+            ps.setString(7, S3Keys.input(user, id));
+            ps.setString(8, S3Keys.output(user, id));
+            ps.executeUpdate();
+        }
+    }
+}

@@ -1,0 +1,237 @@
+package io.fileconv.operator.work;
+
+import io.fileconv.core.FailureClass;
+import io.fileconv.core.LogContext;
+import io.fileconv.core.Region;
+import io.fileconv.core.S3Keys;
+import io.fileconv.core.metrics.WorkMetrics;
+import io.fileconv.core.work.PresignedLinks;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.fileconv.core.work.WorkItem;
+import io.fileconv.core.work.WorkOutcome;
+import io.fileconv.operator.k8s.reconciler.ConversionStatusSink;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * The operator as the converters' work queue: hands out leases with presigned links, renews them, records
+ * outcomes through the same {@link ConversionStatusSink} (conditional row transitions) as per-file Jobs, and
+ * gives back files whose pod stopped renewing, up to an attempt budget. The FileConversion status follows
+ * through the reconciler, which {@link WorkQueue} notifies.
+ */
+public final class PooledWork {
+    private static final Logger log = LoggerFactory.getLogger(PooledWork.class);
+
+    /** Links outlive the document's time limit: the PDF is PUT after the conversion, up to a lease later. */
+    private static final Duration LINK_SLACK = Duration.ofSeconds(60);
+
+    private final WorkQueue queue;
+    private final JobTokens tokens;
+    private final ConversionStatusSink sink;
+    private final PresignedLinks links;
+    private final Function<Region, String> buckets;
+    private final PoolSettings pool;
+    private final Duration conversionTimeout;
+    private final Clock clock;
+    private final String namespace;
+    private volatile boolean leader;
+    private volatile WorkMetrics metrics;
+
+    public PooledWork(String namespace, WorkQueue queue, JobTokens tokens, ConversionStatusSink sink, PresignedLinks links,
+                      Function<Region, String> buckets, PoolSettings pool, Duration conversionTimeout, Clock clock) {
+        this.namespace = namespace;
+        this.queue = queue;
+        this.tokens = tokens;
+        this.sink = sink;
+        this.links = links;
+        this.buckets = buckets;
+        this.pool = pool;
+        this.conversionTimeout = conversionTimeout;
+        this.clock = clock;
+    }
+
+    /** Exports queue depth, leases, Jobs alive and lost leases per region (none until called). */
+    public PooledWork withMetrics(MeterRegistry registry, Iterable<Region> regions) {
+        this.metrics = new WorkMetrics(registry, regions, queue::waiting,
+                r -> queue.oldestWaiting(r).toMillis() / 1000.0, queue::leased);
+        return this;
+    }
+
+    void jobsAlive(Region region, int n) {
+        WorkMetrics m = metrics;
+        if (m != null) {
+            m.jobsAlive(region, n);
+        }
+    }
+
+    /** Where the FileConversions and converter Jobs live. */
+    public String namespace() {
+        return namespace;
+    }
+
+    public WorkQueue queue() {
+        return queue;
+    }
+
+    public JobTokens tokens() {
+        return tokens;
+    }
+
+    public PoolSettings settings() {
+        return pool;
+    }
+
+    /** Only the leader hands out work; the endpoint answers 503 elsewhere. */
+    public boolean isLeader() {
+        return leader;
+    }
+
+    public void leading(boolean leading) {
+        this.leader = leading;
+    }
+
+    /**
+     * The next file for a pod of that Job, waiting up to {@code wait}: the row moves to CONVERTING before the item
+     * is handed out, so a file whose row moved on (cancelled, converted by a replayed attempt) is skipped.
+     */
+    public Optional<WorkItem> claim(JobTokens.JobIdentity job, String podName, Duration wait) throws Exception {
+        long deadline = System.nanoTime() + wait.toNanos();
+        while (true) {
+            Duration left = Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
+            Optional<Lease> taken = queue.take(job.region(), job.jobName(), podName, left);
+            if (taken.isEmpty()) {
+                return Optional.empty();
+            }
+            Lease lease = taken.get();
+            WorkRequest r = lease.request();
+            boolean claimed;
+            try {
+                claimed = sink.converting(r.conversionAttempt());
+            } catch (Exception e) {
+                // Database away: the file waits for the next claim instead of being lost.
+                queue.end(lease.id(), job.jobName());
+                queue.offer(r);
+                throw e;
+            }
+            if (!claimed) {
+                // The reconciler looks at the row again and finishes the resource from it.
+                queue.end(lease.id(), job.jobName());
+                queue.changed(r.key());
+                log.info("file {}: not handed out, its row is no longer QUEUED or CONVERTING for attempt {}",
+                        r.fileId(), r.attempt());
+                continue;
+            }
+            queue.changed(r.key());
+            try (LogContext ignored = LogContext.forFile(r.fileId(), r.userId(), r.region(), r.attempt(), null)) {
+                log.info("file {}: leased to pod {} of Job {}", r.fileId(), podName, job.jobName());
+            }
+            return Optional.of(item(lease));
+        }
+    }
+
+    private WorkItem item(Lease lease) {
+        WorkRequest r = lease.request();
+        String bucket = buckets.apply(r.region());
+        Duration ttl = conversionTimeout.plus(pool.lease()).plus(LINK_SLACK);
+        return new WorkItem(lease.id(), r.fileId(), r.attempt(), r.detectedType(),
+                links.get(bucket, S3Keys.input(r.userId(), r.fileId()), ttl),
+                links.putPdf(bucket, S3Keys.output(r.userId(), r.fileId()), ttl),
+                (int) conversionTimeout.toSeconds(), (int) pool.lease().toSeconds());
+    }
+
+    /** false: the lease is gone (expired, cancelled, unknown, another Job's); the pod stops that conversion. */
+    public boolean heartbeat(JobTokens.JobIdentity job, String leaseId) {
+        return queue.renew(leaseId, job.jobName());
+    }
+
+    /**
+     * Records an outcome: the row first (conditional transitions), then the resource's status through the
+     * reconciler. false when the lease is gone: a late report changes nothing.
+     */
+    public boolean report(JobTokens.JobIdentity job, String leaseId, WorkOutcome outcome) throws Exception {
+        Optional<Lease> ended = queue.end(leaseId, job.jobName());
+        if (ended.isEmpty()) {
+            return false;
+        }
+        Lease lease = ended.get();
+        WorkRequest r = lease.request();
+        FailureClass failureClass = outcome.converted() ? null
+                : outcome.failureClass() == null ? FailureClass.INTERNAL : outcome.failureClass();
+        String message = outcome.converted() ? "PDF written" : failureClass + ": "
+                + (outcome.reason() == null ? "no reason given" : outcome.reason());
+        try {
+            if (outcome.converted()) {
+                sink.converting(r.conversionAttempt());
+                sink.converted(r.conversionAttempt(), Duration.ofMillis(Math.max(0, outcome.conversionMs())));
+            } else {
+                sink.failed(r.conversionAttempt(), failureClass, message);
+            }
+        } catch (Exception e) {
+            queue.restore(lease);
+            throw e;
+        }
+        queue.settle(r.key(), new Settled(failureClass, message, lease.jobName(), lease.podName(), lease.started(),
+                clock.instant()));
+        queue.changed(r.key());
+        try (LogContext ignored = LogContext.forFile(r.fileId(), r.userId(), r.region(), r.attempt(), null)) {
+            log.info("file {}: {} by pod {} of Job {}", r.fileId(), message, lease.podName(), lease.jobName());
+        }
+        return true;
+    }
+
+    /**
+     * Leases not renewed in time (pod OOMKilled, evicted, node lost): the file goes back to the queue, or ends
+     * FAILED (OFFICE_CRASHED) once its pods were lost {@code maxLeaseLosses} times.
+     */
+    public void sweep() {
+        for (Lease lease : queue.expire()) {
+            WorkRequest r = lease.request().lostOnceMore();
+            WorkMetrics m = metrics;
+            if (m != null) {
+                m.leaseExpired(r.region());
+            }
+            try (LogContext ignored = LogContext.forFile(r.fileId(), r.userId(), r.region(), r.attempt(), null)) {
+                if (r.leaseLosses() < pool.maxLeaseLosses()) {
+                    log.warn("file {}: pod {} of Job {} stopped renewing its lease ({} of {} allowed losses);"
+                            + " queued again", r.fileId(), lease.podName(), lease.jobName(), r.leaseLosses(),
+                            pool.maxLeaseLosses());
+                    queue.offer(r);
+                    queue.changed(r.key());
+                    continue;
+                }
+                String reason = "converter pod lost " + r.leaseLosses() + " times (last: pod " + lease.podName()
+                        + " of Job " + lease.jobName() + " stopped renewing its lease)";
+                try {
+                    sink.failed(r.conversionAttempt(), FailureClass.OFFICE_CRASHED, reason);
+                } catch (Exception e) {
+                    // Try again at the next sweep: the lease comes back already expired.
+                    log.warn("file {}: could not record the failure yet: {}", r.fileId(), e.toString());
+                    queue.restore(new Lease(lease.id(), lease.request(), lease.jobName(), lease.podName(),
+                            lease.started(), lease.expiry()));
+                    continue;
+                }
+                log.warn("file {}: {}; FAILED", r.fileId(), reason);
+                queue.settle(r.key(), new Settled(FailureClass.OFFICE_CRASHED, reason, lease.jobName(),
+                        lease.podName(), lease.started(), clock.instant()));
+                queue.changed(r.key());
+            }
+        }
+    }
+
+    /** Buckets by region, as the operator's environment names them. */
+    public static Function<Region, String> buckets(Map<Region, String> byRegion) {
+        return region -> {
+            String b = byRegion.get(region);
+            if (b == null) {
+                throw new IllegalStateException("no bucket configured for region " + region.code());
+            }
+            return b;
+        };
+    }
+}

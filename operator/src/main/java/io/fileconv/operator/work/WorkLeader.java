@@ -1,0 +1,114 @@
+package io.fileconv.operator.work;
+
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.fileconv.operator.k8s.Labels;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+
+/**
+ * What only the leader runs for the pool: it labels its own pod {@code fileconv.io/work-leader=true} (the work
+ * Service selects that label, so converter pods reach the leader) and takes the label off any other pod; then,
+ * every {@code tick}, it sweeps expired leases, forgets files whose FileConversion was deleted, and sizes the pools.
+ */
+public final class WorkLeader implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(WorkLeader.class);
+    private static final long TICK_MILLIS = 1000;
+
+    private final KubernetesClient client;
+    private final String namespace;
+    private final String podName;
+    private final PooledWork work;
+    private final ConverterPool pool;
+    private final Predicate<String> conversionExists;
+    private ScheduledExecutorService timer;
+
+    /**
+     * @param podName          this replica's pod (HOSTNAME); null when not running in a pod (tests)
+     * @param conversionExists whether a FileConversion of that name still exists (the informer cache)
+     */
+    public WorkLeader(KubernetesClient client, String namespace, String podName, PooledWork work, ConverterPool pool,
+                      Predicate<String> conversionExists) {
+        this.client = client;
+        this.namespace = namespace;
+        this.podName = podName;
+        this.work = work;
+        this.pool = pool;
+        this.conversionExists = conversionExists;
+    }
+
+    /** Called when this replica starts leading. */
+    public synchronized void start() {
+        if (timer != null) {
+            return;
+        }
+        labelLeader();
+        work.tokens().reload();
+        work.leading(true);
+        timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "fileconv-converter-pool");
+            t.setDaemon(true);
+            return t;
+        });
+        timer.scheduleWithFixedDelay(this::tick, 0, TICK_MILLIS, TimeUnit.MILLISECONDS);
+        log.info("leading the converter pools");
+    }
+
+    private void tick() {
+        try {
+            work.sweep();
+            for (String key : work.queue().keys()) {
+                if (!conversionExists.test(key)) {
+                    work.queue().forget(key);
+                    log.info("FileConversion {} deleted: withdrawn from the converter queue", key);
+                }
+            }
+            pool.resize();
+        } catch (RuntimeException e) {
+            log.warn("converter pool pass failed (retried in {} ms): {}", TICK_MILLIS, e.toString());
+        }
+    }
+
+    private void labelLeader() {
+        if (podName == null) {
+            log.info("no pod name (HOSTNAME): the work Service cannot select this replica by label");
+            return;
+        }
+        try {
+            for (Pod other : client.pods().inNamespace(namespace).withLabel(Labels.WORK_LEADER, "true").list()
+                    .getItems()) {
+                if (!other.getMetadata().getName().equals(podName)) {
+                    client.pods().inNamespace(namespace).withName(other.getMetadata().getName())
+                            .patch(PatchContext.of(PatchType.JSON_MERGE),
+                                    "{\"metadata\":{\"labels\":{\"" + Labels.WORK_LEADER + "\":null}}}");
+                }
+            }
+            client.pods().inNamespace(namespace).withName(podName).patch(PatchContext.of(PatchType.JSON_MERGE),
+                    "{\"metadata\":{\"labels\":{\"" + Labels.WORK_LEADER + "\":\"true\"}}}");
+        } catch (RuntimeException e) {
+            log.warn("could not label pod {} as the work leader: {}", podName, e.toString());
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        work.leading(false);
+        if (timer != null) {
+            timer.shutdownNow();
+            try {
+                // A pass in flight still uses the client, which the caller closes next.
+                timer.awaitTermination(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            timer = null;
+        }
+    }
+}

@@ -1,0 +1,24 @@
+package io.fileconv.operator.work;
+
+import io.fileconv.core.Region;
+import io.fileconv.operator.k8s.reconciler.ConversionAttempt;
+
+/**
+ * One FileConversion waiting for (or held by) a pooled converter. Ids come from the files row, never from the
+ * resource's S3 locations: the object keys are derived from them (S3Keys).
+ *
+ * @param key         the FileConversion's name
+ * @param cost        the input's size in bytes (decides the lane)
+ * @param leaseLosses how often a pod holding it was lost so far (kept in the resource's status)
+ */
+public record WorkRequest(String key, Region region, String fileId, String userId, int attempt, String detectedType,
+                          long cost, int leaseLosses) {
+
+    public ConversionAttempt conversionAttempt() {
+        return new ConversionAttempt(region, fileId, attempt);
+    }
+
+    public WorkRequest lostOnceMore() {
+        return new WorkRequest(key, region, fileId, userId, attempt, detectedType, cost, leaseLosses + 1);
+    }
+}
