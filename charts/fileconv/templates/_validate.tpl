@@ -5,6 +5,9 @@
 {{- if hasKey $seen .code -}}{{- fail (printf "regions: region %q is listed twice" .code) -}}{{- end -}}
 {{- $_ := set $seen .code true -}}
 {{- end -}}
+{{- if gt (int .Values.converter.minJobs) (int .Values.converter.maxJobs) -}}
+{{- fail "converter.minJobs must not exceed converter.maxJobs" -}}
+{{- end -}}
 {{- if le (int .Values.converter.activeDeadlineSeconds) (int .Values.converter.timeoutSeconds) -}}
 {{- fail "converter.activeDeadlineSeconds must exceed converter.timeoutSeconds (the JVM and office need time to start)" -}}
 {{- end -}}

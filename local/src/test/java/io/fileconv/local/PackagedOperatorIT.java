@@ -92,9 +92,6 @@ class PackagedOperatorIT {
             env.put("HOSTNAME", "fileconv-operator-0"); // set by Kubernetes: the leader-election identity
             env.put("KUBECONFIG", kubeconfig(dir, kube).toString()); // in a pod: the service account
             env.put("FILECONV_PORT", Integer.toString(healthPort)); // a pod has its own network namespace
-            // This test covers the per-file path (ConverterMain run by ProcessKubelet); pooled converters need the
-            // converter image's worker and the work Service, which the chart adds with the pool.
-            env.put("FILECONV_CONVERTER_MODE", "perFile");
             operator = ImageCommand.of(repo, "operator").process(env, List.of()).redirectErrorStream(true)
                     .redirectOutput(dir.resolve("operator.log").toFile()).start();
             Process running = operator;

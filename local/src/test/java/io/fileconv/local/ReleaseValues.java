@@ -66,6 +66,9 @@ record ReleaseValues(String imageTag, String dbUrl, String kafkaBootstrap, Strin
                   # Short: the k3s test waits out both grace periods of its RegionMigration.
                   migrationGraceSeconds: 5
                 converter:
+                  # One Job per file: these tests follow a file through its own Job and pod (the pooled mode's
+                  # endpoint, leases and pool are tested on the mock API server with real S3 and HTTP).
+                  mode: perFile
                   timeoutSeconds: 120
                   activeDeadlineSeconds: 300
                   ttlSecondsAfterFinished: 3600

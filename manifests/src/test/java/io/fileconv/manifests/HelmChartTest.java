@@ -149,7 +149,7 @@ class HelmChartTest {
         Map<String, Set<String>> granted = new TreeMap<>();
         for (PolicyRule rule : roles.get(0).getRules()) {
             assertThat(rule.getNonResourceURLs()).isNullOrEmpty();
-            if (rule.getResources().contains("secrets")) {
+            if (rule.getResources().contains("secrets") && rule.getResourceNames() != null && !rule.getResourceNames().isEmpty()) {
                 // Only the per-move migration targets, by name, read-only (MigrationTargetSecrets).
                 assertThat(rule.getResourceNames()).containsExactlyInAnyOrder(Arrays.stream(Region.values())
                         .map(r -> "fileconv-migration-" + r.code()).toArray(String[]::new));
@@ -174,7 +174,9 @@ class HelmChartTest {
                 "fileconv.io/regionmigrations", Set.of("get", "list", "watch", "update", "patch"),
                 "fileconv.io/regionmigrations/status", Set.of("get", "update", "patch"),
                 "batch/jobs", Set.of("get", "list", "watch", "create", "delete"),
-                "/pods", Set.of("get", "list"),
+                // Pool mode (the default): the leader labels its own pod; token Secrets are created, never read.
+                "/pods", Set.of("get", "list", "patch"),
+                "/secrets", Set.of("create"),
                 "coordination.k8s.io/leases", Set.of("get", "create", "update"))));
         RoleBinding binding = Chart.ofType(objects, RoleBinding.class).get(0);
         assertThat(binding.getRoleRef().getKind()).isEqualTo("Role");
@@ -195,7 +197,8 @@ class HelmChartTest {
         assertThat(spec.getPodSelector().getMatchLabels()).isEqualTo(Map.of("app.kubernetes.io/name", "fileconv-converter"));
         assertThat(spec.getPolicyTypes()).containsExactlyInAnyOrder("Ingress", "Egress");
         assertThat(spec.getIngress()).isEmpty();
-        assertThat(spec.getEgress()).hasSize(2);
+        // DNS, S3 and (pooled converters) the operator's work endpoint.
+        assertThat(spec.getEgress()).hasSize(3);
         for (NetworkPolicyEgressRule rule : spec.getEgress()) {
             // An empty "to" or "ports" would mean "everywhere" / "every port".
             assertThat(rule.getTo()).isNotEmpty();
@@ -209,6 +212,12 @@ class HelmChartTest {
             assertThat(peer.getNamespaceSelector().getMatchLabels()).containsEntry("kubernetes.io/metadata.name", "kube-system");
             assertThat(peer.getPodSelector().getMatchLabels()).containsEntry("k8s-app", "kube-dns");
         });
+        NetworkPolicyEgressRule work = spec.getEgress().get(2);
+        assertThat(work.getTo()).singleElement().satisfies(peer -> {
+            assertThat(peer.getIpBlock()).isNull();
+            assertThat(peer.getPodSelector().getMatchLabels()).containsEntry("app.kubernetes.io/name", "fileconv-operator");
+        });
+        assertThat(work.getPorts()).singleElement().satisfies(p -> assertThat(p.getPort().getIntVal()).isEqualTo(8081));
         NetworkPolicyEgressRule s3 = spec.getEgress().get(1);
         assertThat(s3.getPorts()).extracting(NetworkPolicyPort::getProtocol, p -> p.getPort().getIntVal())
                 .containsExactly(org.assertj.core.groups.Tuple.tuple("TCP", 443));
@@ -298,13 +307,50 @@ class HelmChartTest {
     }
 
     @Test
+    void pooledConvertersReachTheLeaderThroughTheWorkServiceAndGetNoStorageCredentials() {
+        Deployment op = deployment(defaults, "fileconv-operator");
+        Container c = op.getSpec().getTemplate().getSpec().getContainers().get(0);
+        Map<String, String> env = Chart.env(c);
+        assertThat(env).containsEntry("FILECONV_CONVERTER_MODE", "pool").containsEntry("FILECONV_CONVERTER_MAX_JOBS", "4")
+                .containsEntry("FILECONV_WORK_SERVICE_URL", "http://fileconv-operator-work.fileconv.svc:8081")
+                .doesNotContainKey("FILECONV_CONVERTER_S3_SECRET");
+        // The leader names its own pod by HOSTNAME, which must stay the pod name (no hostname in the pod spec).
+        assertThat(op.getSpec().getTemplate().getSpec().getHostname()).isNull();
+        assertThat(c.getPorts()).anySatisfy(p -> {
+            assertThat(p.getName()).isEqualTo("work");
+            assertThat(p.getContainerPort()).isEqualTo(8081);
+        });
+        Service work = Chart.ofType(defaults, Service.class).stream()
+                .filter(s -> s.getMetadata().getName().equals("fileconv-operator-work")).collect(singleton());
+        // The leader's pod only: the operator's template labels plus the label the leader sets on itself.
+        Map<String, String> selector = new java.util.HashMap<>(work.getSpec().getSelector());
+        assertThat(selector.remove("fileconv.io/work-leader")).isEqualTo("true");
+        assertThat(op.getSpec().getTemplate().getMetadata().getLabels()).containsAllEntriesOf(selector);
+        assertThat(work.getSpec().getPorts()).singleElement().satisfies(p -> assertThat(p.getTargetPort().getStrVal()).isEqualTo("work"));
+        // Only converter pods may call it.
+        NetworkPolicy opPolicy = policy(defaults, "fileconv-operator");
+        assertThat(opPolicy.getSpec().getIngress()).filteredOn(r -> r.getPorts().get(0).getPort().getIntVal() == 8081)
+                .singleElement().satisfies(r -> assertThat(r.getFrom()).singleElement().satisfies(f -> assertThat(
+                        f.getPodSelector().getMatchLabels()).containsEntry("app.kubernetes.io/name", "fileconv-converter")));
+
+        var perFile = Chart.renderObjects(t -> t.set("converter.mode", "perFile"));
+        assertThat(Chart.ofType(perFile, Service.class)).noneMatch(s -> s.getMetadata().getName().endsWith("-work"));
+        assertThat(Chart.env(deployment(perFile, "fileconv-operator").getSpec().getTemplate().getSpec().getContainers().get(0)))
+                .containsEntry("FILECONV_CONVERTER_MODE", "perFile").containsKey("FILECONV_CONVERTER_S3_SECRET")
+                .doesNotContainKey("FILECONV_WORK_SERVICE_URL");
+    }
+
+    @Test
     void converterPodsMayReachTheCloudCredentialAgentOnlyWhenAsked() {
         var on = Chart.renderObjects(t -> t.set("networkPolicy.credentialAgent.enabled", true));
         NetworkPolicy np = policy(on, "fileconv-converter");
         assertThat(np.getSpec().getEgress()).filteredOn(r -> r.getPorts().get(0).getPort().getIntVal() == 80).singleElement()
                 .satisfies(r -> assertThat(r.getTo()).singleElement()
                         .satisfies(p -> assertThat(p.getIpBlock().getCidr()).isEqualTo("169.254.170.23/32")));
-        assertThat(egressPorts(policy(defaults, "fileconv-converter"))).containsExactly(53, 443);
+        assertThat(egressPorts(policy(defaults, "fileconv-converter"))).containsExactly(53, 443, 8081);
+        var perFile = Chart.renderObjects(t -> t.set("converter.mode", "perFile"));
+        assertThat(egressPorts(policy(perFile, "fileconv-converter"))).as("per-file pods never call the operator")
+                .containsExactly(53, 443);
     }
 
     @Test

@@ -10,7 +10,9 @@ import io.fileconv.operator.k8s.job.PooledJobFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
@@ -56,9 +58,13 @@ public final class ConverterPool {
     }
 
     private void create(Region region) {
-        Job job = client.batch().v1().jobs().inNamespace(namespace)
-                .resource(factory.job(PooledJobFactory.newJobName(region), namespace, region)).create();
         String token = JobTokens.newToken();
+        Job spec = factory.job(PooledJobFactory.newJobName(region), namespace, region);
+        Map<String, String> annotations = new HashMap<>(spec.getMetadata().getAnnotations() == null ? Map.of()
+                : spec.getMetadata().getAnnotations());
+        annotations.put(JobTokens.HASH_ANNOTATION, JobTokens.hashOf(token));
+        spec.getMetadata().setAnnotations(annotations);
+        Job job = client.batch().v1().jobs().inNamespace(namespace).resource(spec).create();
         Secret secret = factory.tokenSecret(job, region, token);
         client.secrets().inNamespace(namespace).resource(secret).create();
         work.tokens().register(token, new JobTokens.JobIdentity(job.getMetadata().getName(), region));

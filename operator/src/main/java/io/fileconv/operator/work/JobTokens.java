@@ -1,6 +1,6 @@
 package io.fileconv.operator.work;
 
-import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fileconv.core.Region;
 import io.fileconv.operator.k8s.Labels;
@@ -21,15 +21,18 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Per-Job tokens of the work endpoint. Each pooled Job's token lives in its own Secret (garbage-collected with the
- * Job), so a new leader learns the tokens by reading the Secrets; in between they are cached here. Lookups go by
- * the token's SHA-256 and end with a constant-time comparison, so timing tells a caller nothing about a token.
+ * Per-Job tokens of the work endpoint. The pod gets its token from its own Secret (garbage-collected with the Job);
+ * the Job carries only the token's SHA-256 in an annotation, so the operator needs to create Secrets but never to
+ * read one, and a new leader learns the tokens' hashes from the Jobs it lists anyway. A presented token is hashed
+ * and compared in constant time, so timing tells a caller nothing about a token.
  */
 public final class JobTokens {
     private static final Logger log = LoggerFactory.getLogger(JobTokens.class);
     private static final SecureRandom RANDOM = new SecureRandom();
     /** The key of the token in its Secret. */
     public static final String SECRET_KEY = "token";
+    /** The annotation on a pooled Job holding its token's SHA-256 (hex). */
+    public static final String HASH_ANNOTATION = "fileconv.io/token-sha256";
     /** An unknown token re-reads the Secrets at most this often (a flood of bad tokens costs one list). */
     private static final Duration RELOAD_EVERY = Duration.ofSeconds(2);
 
@@ -37,7 +40,7 @@ public final class JobTokens {
     public record JobIdentity(String jobName, Region region) {
     }
 
-    private record Known(byte[] token, JobIdentity job) {
+    private record Known(byte[] hash, JobIdentity job) {
     }
 
     private final KubernetesClient client;
@@ -59,10 +62,18 @@ public final class JobTokens {
         return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
     }
 
+    /** The value of {@link #HASH_ANNOTATION} for a token. */
+    public static String hashOf(String token) {
+        return HexFormat.of().formatHex(sha256(token.getBytes(StandardCharsets.UTF_8)));
+    }
+
     /** Remembers the token of a Job this leader just created. */
     public void register(String token, JobIdentity job) {
-        byte[] t = token.getBytes(StandardCharsets.UTF_8);
-        byHash.put(hash(t), new Known(t, job));
+        remember(hashOf(token), job);
+    }
+
+    private void remember(String hexHash, JobIdentity job) {
+        byHash.put(hexHash, new Known(HexFormat.of().parseHex(hexHash), job));
     }
 
     /** The Job a presented token belongs to; empty for an unknown or malformed one. */
@@ -85,8 +96,9 @@ public final class JobTokens {
     }
 
     private Optional<JobIdentity> lookup(byte[] token) {
-        Known k = byHash.get(hash(token));
-        return k != null && MessageDigest.isEqual(k.token(), token) ? Optional.of(k.job()) : Optional.empty();
+        byte[] h = sha256(token);
+        Known k = byHash.get(HexFormat.of().formatHex(h));
+        return k != null && MessageDigest.isEqual(k.hash(), h) ? Optional.of(k.job()) : Optional.empty();
     }
 
     private synchronized boolean reloadAllowed() {
@@ -98,28 +110,28 @@ public final class JobTokens {
         return true;
     }
 
-    /** Reads every pooled Job's Secret: how a new leader learns the tokens of Jobs its predecessor created. */
+    /** Reads the token hashes of every pooled Job: how a new leader learns the Jobs its predecessor created. */
     public void reload() {
         try {
-            for (Secret s : client.secrets().inNamespace(namespace).withLabel(Labels.POOL, "true").list().getItems()) {
-                Map<String, String> labels = s.getMetadata().getLabels();
-                String job = labels == null ? null : labels.get(Labels.CONVERTER_JOB);
+            for (Job j : client.batch().v1().jobs().inNamespace(namespace).withLabel(Labels.POOL, "true").list()
+                    .getItems()) {
+                Map<String, String> labels = j.getMetadata().getLabels();
+                Map<String, String> annotations = j.getMetadata().getAnnotations();
                 String region = labels == null ? null : labels.get(Labels.REGION);
-                String data = s.getData() == null ? null : s.getData().get(SECRET_KEY);
-                if (job == null || region == null || data == null) {
+                String hash = annotations == null ? null : annotations.get(HASH_ANNOTATION);
+                if (region == null || hash == null || !hash.matches("[0-9a-f]{64}")) {
                     continue;
                 }
-                register(new String(Base64.getDecoder().decode(data), StandardCharsets.UTF_8),
-                        new JobIdentity(job, Region.fromCode(region)));
+                remember(hash, new JobIdentity(j.getMetadata().getName(), Region.fromCode(region)));
             }
         } catch (RuntimeException e) {
-            log.warn("could not read the converter token Secrets: {}", e.toString());
+            log.warn("could not list the pooled converter Jobs: {}", e.toString());
         }
     }
 
-    private static String hash(byte[] token) {
+    private static byte[] sha256(byte[] token) {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(token));
+            return MessageDigest.getInstance("SHA-256").digest(token);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
