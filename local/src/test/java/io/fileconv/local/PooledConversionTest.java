@@ -60,6 +60,8 @@ import static org.awaitility.Awaitility.await;
  */
 class PooledConversionTest {
     private static final String NS = "fileconv";
+    /** The worker test's own namespace: the first test's pooled Job stays alive on the mock server (no kubelet). */
+    private static final String WORKER_NS = "fileconv-worker";
     private static final Region REGION = Region.UK;
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static final Path DIR = Path.of("target", "pooled-conversion").toAbsolutePath(); // not under java.io.tmpdir
@@ -75,6 +77,9 @@ class PooledConversionTest {
     static void start() throws Exception {
         System.setProperty(FileconvOperator.EXIT_ON_INFORMER_ERROR, "false"); // many operators share test JVMs
         server = MockCluster.start();
+        try (KubernetesClient kube = server.createClient()) {
+            MockCluster.installCrds(kube, Path.of(".."));
+        }
         EmbeddedStack.deleteTree(DIR);
         List<Integer> ports = FreePorts.take(2);
         mariaDb = EmbeddedMariaDb.start(DIR.resolve("mariadb"), EmbeddedInfra.mariaDbBinaries(), ports.get(0));
@@ -111,7 +116,6 @@ class PooledConversionTest {
 
         try (KubernetesClient kube = server.createClient();
              PresignedLinks links = new PresignedLinks(s3Config)) {
-            MockCluster.installCrds(kube, Path.of(".."));
             OperatorSettings settings = new OperatorEnvironment(Map.of("FILECONV_CONVERTER_IMAGE", "conv:1",
                     "FILECONV_LEADER_ELECTION", "false", "FILECONV_WORK_PORT", "0",
                     "FILECONV_CONVERTER_MAX_JOBS", "2")).settings(NS);
@@ -167,6 +171,69 @@ class PooledConversionTest {
         }
     }
 
+    /**
+     * The two halves of the pooled mode together: converter-image's ConversionWorker, over HttpWorkSource with the
+     * Job's token and nothing else, converts a real DOCX on a warm LibreOffice through the operator's work endpoint,
+     * then exits when idle; the row ends CONVERTED with a real PDF in S3 and the resource Succeeded.
+     */
+    @Test
+    void theConverterImagesWorkerConvertsThroughTheOperatorsEndpoint() throws Exception {
+        String user = "pooled-" + Ids.newId().substring(0, 8);
+        String fileId = Ids.newId();
+        byte[] docx = io.fileconv.testkit.SampleDocuments.docx().bytes();
+        store.client().putObject(r -> r.bucket(REGION.defaultBucket()).key(S3Keys.input(user, fileId)),
+                software.amazon.awssdk.core.sync.RequestBody.fromBytes(docx));
+        FileRepository files = new FileRepository(REGION, pool);
+        insertQueued(files, fileId, user, docx.length, "application/vnd.openxmlformats-officedocument.wordprocessingml.document");
+
+        try (KubernetesClient kube = server.createClient();
+             PresignedLinks links = new PresignedLinks(s3Config)) {
+            OperatorSettings settings = new OperatorEnvironment(Map.of("FILECONV_CONVERTER_IMAGE", "conv:1",
+                    "FILECONV_LEADER_ELECTION", "false", "FILECONV_WORK_PORT", "0",
+                    "FILECONV_CONVERTER_MAX_JOBS", "1")).settings(WORKER_NS);
+            Map<Region, FileRepository> repositories = new EnumMap<>(Region.class);
+            repositories.put(REGION, files);
+            FileRepositoryStatusSink sink = new FileRepositoryStatusSink(repositories);
+            PooledWork work = new PooledWork(WORKER_NS, new WorkQueue(settings.pool(), Clock.systemUTC()),
+                    new JobTokens(kube, WORKER_NS, Clock.systemUTC()), sink, links, Region::defaultBucket, settings.pool(),
+                    settings.job().conversionTimeout(), Clock.systemUTC());
+            try (FileconvOperator operator = new FileconvOperator(kube, settings, sink, null,
+                    new FileconvOperator.Pooled(work, FileLookup.of(repositories), Set.of(REGION)), () -> { });
+                 io.fileconv.converter.OfficePool office = io.fileconv.converter.OfficePool.start(
+                         new io.fileconv.converter.OfficePoolConfig(FreePorts.take(1), 50, Duration.ofSeconds(120),
+                                 DIR.resolve("office-" + fileId)))) {
+                operator.start();
+                ConversionRequest request = new ConversionRequest(fileId, user, REGION, REGION.defaultBucket(),
+                        S3Keys.input(user, fileId), S3Keys.output(user, fileId), 1, files.find(fileId).orElseThrow()
+                        .detectedType(), null);
+                new KubernetesLauncher(kube, WORKER_NS).launch(request);
+                await().atMost(Duration.ofSeconds(30)).until(() -> WorkProtocolClient.tokensByJob(kube, WORKER_NS).size() == 1);
+                Map.Entry<String, String> job = WorkProtocolClient.tokensByJob(kube, WORKER_NS).entrySet().iterator().next();
+
+                io.fileconv.converter.ConversionWorker worker = new io.fileconv.converter.ConversionWorker(
+                        new io.fileconv.converter.HttpWorkSource(URI.create("http://127.0.0.1:" + operator.workPort()),
+                                job.getValue(), "pod-worker"), new io.fileconv.converter.DocumentConverter(office),
+                        DIR.resolve("scratch-" + fileId),
+                        io.fileconv.converter.ConversionWorker.Settings.idleAfter(Duration.ofSeconds(3)));
+                assertThat(worker.run()).as("the worker converts, then exits idle").isZero();
+
+                assertThat(files.find(fileId).orElseThrow().status()).isEqualTo(FileStatus.CONVERTED);
+                try (var in = store.open(REGION.defaultBucket(), S3Keys.output(user, fileId));
+                     var pdf = org.apache.pdfbox.Loader.loadPDF(in.readAllBytes())) {
+                    assertThat(new org.apache.pdfbox.text.PDFTextStripper().getText(pdf))
+                            .contains(io.fileconv.testkit.SampleDocuments.docx().sentence());
+                }
+                await().atMost(Duration.ofSeconds(20)).until(() -> {
+                    FileConversion fc = kube.resources(FileConversion.class).inNamespace(WORKER_NS)
+                            .withName(request.resourceName()).get();
+                    return fc.getStatus() != null && fc.getStatus().getPhase() == FileConversionPhase.Succeeded;
+                });
+                assertThat(kube.resources(FileConversion.class).inNamespace(WORKER_NS).withName(request.resourceName()).get()
+                        .getStatus().getPodName()).isEqualTo("pod-worker");
+            }
+        }
+    }
+
     private static int put(URI url, String contentType, byte[] body) throws Exception {
         return HTTP.send(HttpRequest.newBuilder(url).header("Content-Type", contentType)
                 .PUT(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.discarding())
@@ -175,6 +242,11 @@ class PooledConversionTest {
 
     /** The row as the dispatcher leaves it: QUEUED, attempt 1 (not UPLOADED, which the embedded stack would take). */
     private static void insertQueued(FileRepository files, String id, String user, long size) throws Exception {
+        insertQueued(files, id, user, size, "text/plain");
+    }
+
+    private static void insertQueued(FileRepository files, String id, String user, long size, String type)
+            throws Exception {
         try (Connection c = files.dataSource().getConnection();
              PreparedStatement ps = c.prepareStatement("INSERT INTO files (id, user_id, original_name, detected_type,"
                      + " size_bytes, sha256, input_key, output_key, status, attempts, created_at, updated_at,"
@@ -183,7 +255,7 @@ class PooledConversionTest {
             ps.setString(1, id);
             ps.setString(2, user);
             ps.setString(3, "pooled.txt");
-            ps.setString(4, "text/plain");
+            ps.setString(4, type);
             ps.setLong(5, size);
             ps.setString(6, "0".repeat(64));
             ps.setString(7, S3Keys.input(user, id));
