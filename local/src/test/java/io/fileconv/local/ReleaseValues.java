@@ -21,13 +21,22 @@ import java.util.List;
  * chart's own narrowed to the S3 container's address, so the test exercises it on a CNI that enforces it.
  */
 record ReleaseValues(String imageTag, String dbUrl, String kafkaBootstrap, String s3Endpoint, String s3Cidr,
-                     int s3Port) {
+                     int s3Port, String converterMode) {
     static final String NAMESPACE = "fileconv";
     static final String RELEASE = "fileconv";
     static final String DB_SECRET = "fileconv-db";
     static final String S3_SECRET = "fileconv-s3";
 
     /** The k3s test's view: Services in front of the containers, egress to the S3 container's address only. */
+    /** One Job per file: the tests that follow a file through its own Job and pod. */
+    ReleaseValues(String imageTag, String dbUrl, String kafkaBootstrap, String s3Endpoint, String s3Cidr, int s3Port) {
+        this(imageTag, dbUrl, kafkaBootstrap, s3Endpoint, s3Cidr, s3Port, "perFile");
+    }
+
+    ReleaseValues withConverterMode(String mode) {
+        return new ReleaseValues(imageTag, dbUrl, kafkaBootstrap, s3Endpoint, s3Cidr, s3Port, mode);
+    }
+
     static ReleaseValues inCluster(String imageTag, String s3Address, int s3Port, int kafkaPort) {
         return new ReleaseValues(imageTag, "jdbc:mysql://mariadb:3306/", "kafka:" + kafkaPort,
                 "http://s3:" + s3Port, s3Address + "/32", s3Port);
@@ -66,9 +75,10 @@ record ReleaseValues(String imageTag, String dbUrl, String kafkaBootstrap, Strin
                   # Short: the k3s test waits out both grace periods of its RegionMigration.
                   migrationGraceSeconds: 5
                 converter:
-                  # One Job per file: these tests follow a file through its own Job and pod (the pooled mode's
-                  # endpoint, leases and pool are tested on the mock API server with real S3 and HTTP).
-                  mode: perFile
+                  mode: %11$s
+                  # Pooled pods exit soon after the burst, so a test's pods end and free their office process.
+                  idleSeconds: 5
+                  maxJobs: 2
                   timeoutSeconds: 120
                   activeDeadlineSeconds: 300
                   ttlSecondsAfterFinished: 3600
@@ -91,7 +101,7 @@ record ReleaseValues(String imageTag, String dbUrl, String kafkaBootstrap, Strin
                       - ipBlock: {cidr: 192.168.0.0/16}
                 """.formatted(imageTag, io.fileconv.core.Region.IN.defaultBucket(), dbUrl, DB_SECRET, s3Endpoint,
                 S3_SECRET, kafkaBootstrap, s3Port, s3Cidr,
-                kafkaBootstrap.substring(kafkaBootstrap.lastIndexOf(':') + 1));
+                kafkaBootstrap.substring(kafkaBootstrap.lastIndexOf(':') + 1), converterMode);
     }
 
     Path write(Path dir) throws IOException {
