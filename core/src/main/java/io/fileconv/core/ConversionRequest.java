@@ -12,6 +12,15 @@ public record ConversionRequest(
         String detectedType,
         String requestId) {
 
+    /**
+     * The launch of the row's current attempt: owner, type and request id from the row, object keys derived from
+     * the ids (never read from anywhere).
+     */
+    public static ConversionRequest forRow(FileRecord row, String bucket) {
+        return new ConversionRequest(row.id(), row.userId(), row.region(), bucket, S3Keys.input(row.userId(), row.id()),
+                S3Keys.output(row.userId(), row.id()), row.attempts(), row.detectedType(), row.requestId());
+    }
+
     /** Name of the Kubernetes FileConversion for this attempt: deterministic, so creating it twice is a no-op. */
     public String resourceName() {
         return "fc-" + fileId + "-" + attempt;

@@ -166,6 +166,33 @@ public class FileRepository {
         }
     }
 
+    /**
+     * Rows in {@code statuses} whose last change is older than {@code unchangedFor} by the database's clock (so
+     * the caller's clock skew does not matter), in id order after {@code afterId} (null: from the start), at most
+     * {@code limit}: one page of the sweeper's scan.
+     */
+    public List<FileRecord> findUnchanged(Set<FileStatus> statuses, java.time.Duration unchangedFor, String afterId,
+                                          int limit) throws SQLException {
+        String sql = "SELECT " + COLUMNS + " FROM files WHERE status IN (" + inList(statuses) + ")"
+                + " AND updated_at < UTC_TIMESTAMP(3) - INTERVAL ? SECOND" + (afterId == null ? "" : " AND id > ?")
+                + " ORDER BY id LIMIT ?";
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            int i = 1;
+            ps.setLong(i++, unchangedFor.toSeconds());
+            if (afterId != null) {
+                ps.setString(i++, afterId);
+            }
+            ps.setInt(i, limit);
+            List<FileRecord> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(map(rs));
+                }
+            }
+            return out;
+        }
+    }
+
     // ---- transitions -------------------------------------------------------------------------------------
 
     /** UPLOADED -> QUEUED, inside the caller's transaction (the dispatcher commits it with the offset). */

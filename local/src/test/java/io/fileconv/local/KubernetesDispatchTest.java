@@ -60,7 +60,7 @@ import static org.awaitility.Awaitility.await;
  * UPLOADED -> QUEUED transition and the offset were committed — while uploads are arriving. Its successor resumes
  * from the offsets stored in MySQL with a backlog (that event and the ones the first never reached) and live uploads,
  * and must replay the crashed event into the existing resource, not a second one. A third dispatcher then replays
- * every topic from offset 0, which must change nothing.
+ * every topic from offset 0, which must change nothing: every row is past UPLOADED, so no event launches again.
  */
 class KubernetesDispatchTest {
     private static final String NAMESPACE = "fileconv";
@@ -167,13 +167,11 @@ class KubernetesDispatchTest {
         Dispatcher third = dispatcher(new KubernetesLauncher(kube, NAMESPACE));
         try {
             third.start();
-            await("the replay applied every upload event").atMost(Duration.ofMinutes(2))
-                    .pollInterval(Duration.ofMillis(250)).until(() -> third.eventsApplied() >= FILES);
             awaitCaughtUp();
             await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10))
                     .untilAsserted(() -> assertThat(names(conversions())).hasSize(FILES));
-            assertThat(third.eventsApplied()).as("every upload event replayed once, nothing else applied")
-                    .isEqualTo(FILES);
+            assertThat(third.eventsApplied()).as("every row is QUEUED already: a replayed upload event launches"
+                    + " nothing").isZero();
         } finally {
             third.close();
         }

@@ -3,7 +3,6 @@ package io.fileconv.operator;
 import com.zaxxer.hikari.HikariDataSource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-import io.fileconv.core.ConversionLauncher;
 import io.fileconv.core.Databases;
 import io.fileconv.core.Env;
 import io.fileconv.core.FileRepository;
@@ -23,6 +22,8 @@ import io.fileconv.core.schema.SchemaTarget;
 import io.fileconv.core.metrics.FileconvMetrics;
 import io.fileconv.core.metrics.MigrationMetrics;
 import io.fileconv.core.metrics.PipelineMetrics;
+import io.fileconv.core.metrics.RecoveryMetrics;
+import io.fileconv.operator.sweep.ConversionSweeper;
 import io.fileconv.operator.dispatch.DispatcherCompanion;
 import io.fileconv.operator.k8s.FileconvOperator;
 import io.fileconv.operator.k8s.KubernetesLauncher;
@@ -144,9 +145,12 @@ public final class OperatorMain implements AutoCloseable {
                 new MigrationMetrics(metrics), Clock.systemUTC()), pooled(client, settings, common,
                 env.converterS3Endpoint(), sink, repositories), this::lostLeadership);
         running.push(operator);
+        KubernetesLauncher launcher = new KubernetesLauncher(client, settings.namespace());
+        // Both converter modes: rows left QUEUED/CONVERTING without their FileConversion are driven on.
+        operator.whileLeading(new ConversionSweeper(repositories, common::bucket, launcher, launcher::exists,
+                env.sweeper(), new RecoveryMetrics(metrics)));
         operator.start();
 
-        ConversionLauncher launcher = new KubernetesLauncher(client, settings.namespace());
         for (Companion companion : companions) {
             running.push(companion.start(launcher, repositories));
         }

@@ -100,9 +100,18 @@ public final class MetricNames {
             "Pooled converters: leases not renewed in time (a converter pod lost), by region", List.of("region"),
             List.of());
 
+    public static final Meter DISPATCH_SKIPPED_EVENTS = new Meter("fileconv.dispatch.skipped.events", Kind.COUNTER,
+            "Change events the dispatcher could not use and skipped (reason: unparsable, missing_field,"
+                    + " unknown_status), by region", List.of("region", "reason"), List.of());
+
+    public static final Meter SWEEPER_REPAIRS = new Meter("fileconv.sweeper.repairs", Kind.COUNTER,
+            "Rows the sweeper drove on (action: relaunched, failed), by region", List.of("region", "action"),
+            List.of());
+
     public static final List<Meter> ALL = List.of(HTTP_REQUESTS, UPLOADS, KAFKA_CONSUMER_LAG, CDC_DELAY,
             PIPELINE_LATENCY, PIPELINE_START_LATENCY, CONVERSION, CONVERSIONS, S3_REQUESTS, REGION_MIGRATIONS,
-            WORK_WAITING, WORK_OLDEST_WAITING, WORK_LEASED, CONVERTER_JOBS, WORK_LEASES_EXPIRED);
+            WORK_WAITING, WORK_OLDEST_WAITING, WORK_LEASED, CONVERTER_JOBS, WORK_LEASES_EXPIRED,
+            DISPATCH_SKIPPED_EVENTS, SWEEPER_REPAIRS);
 
     /** Outcome label of a successful conversion; failures use the lower-case FailureClass name. */
     public static final String CONVERTED = "converted";

@@ -40,6 +40,9 @@ class MetricNamesTest {
         WorkMetrics work = new WorkMetrics(registry, java.util.List.of(Region.IN), r -> 3, r -> 12.5, r -> 1);
         work.jobsAlive(Region.IN, 2);
         work.leaseExpired(Region.IN);
+        RecoveryMetrics recovery = new RecoveryMetrics(registry);
+        recovery.eventSkipped(Region.IN, "unparsable");
+        recovery.repaired(Region.IN, RecoveryMetrics.RELAUNCHED);
         io.micrometer.core.instrument.Timer.builder(MetricNames.HTTP_REQUESTS.name())
                 .tags("route", "/x", "method", "GET", "status", "200", "status_class", "2xx")
                 .serviceLevelObjectives(MetricNames.HTTP_REQUESTS.bucketArray()).register(registry).record(Duration.ofMillis(7));
@@ -52,6 +55,22 @@ class MetricNamesTest {
             }
         }
         assertThat(fileconv).containsExactlyInAnyOrderElementsOf(MetricNames.exportedSeries());
+    }
+
+    @Test
+    void recoveryCountersAreRegisteredAtZeroAndCountByRegionAndLabel() {
+        PrometheusMeterRegistry registry = FileconvMetrics.create("test");
+        RecoveryMetrics recovery = new RecoveryMetrics(registry)
+                .withSkipReasons(java.util.List.of(Region.IN, Region.UK), java.util.List.of("unparsable", "unknown_status"))
+                .withRepairs(java.util.List.of(Region.UK));
+        recovery.eventSkipped(Region.UK, "unknown_status");
+        recovery.repaired(Region.UK, RecoveryMetrics.FAILED);
+        String text = registry.scrape();
+        assertThat(text).contains(
+                "fileconv_dispatch_skipped_events_total{app=\"test\",reason=\"unparsable\",region=\"in\"} 0.0",
+                "fileconv_dispatch_skipped_events_total{app=\"test\",reason=\"unknown_status\",region=\"uk\"} 1.0",
+                "fileconv_sweeper_repairs_total{action=\"relaunched\",app=\"test\",region=\"uk\"} 0.0",
+                "fileconv_sweeper_repairs_total{action=\"failed\",app=\"test\",region=\"uk\"} 1.0");
     }
 
     @Test

@@ -11,6 +11,8 @@ import io.fileconv.core.Region;
 import io.fileconv.core.metrics.ConsumerLag;
 import io.fileconv.core.metrics.FileconvMetrics;
 import io.fileconv.core.metrics.PipelineMetrics;
+import io.fileconv.core.metrics.RecoveryMetrics;
+import io.fileconv.core.FileStatus;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
@@ -48,7 +50,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *   committed.</li>
  *   <li>On assignment the consumer seeks to the stored offsets, so a restart replays from the first event whose
  *   effect is not committed.</li>
- *   <li>Replays are harmless: launching is idempotent per (file, attempt) and the transition is conditional.</li>
+ *   <li>Replays are harmless: an attempt is launched only while its row is UPLOADED at that attempt, launching is
+ *   idempotent per (file, attempt) and the transition is conditional.</li>
+ *   <li>An event that cannot be used (not JSON, no id or status, an unknown status) is counted
+ *   (fileconv_dispatch_skipped_events_total), logged by position without its content, and skipped like an event
+ *   without effect: retrying it would block its partition forever.</li>
  * </ol>
  */
 public final class Dispatcher implements AutoCloseable {
@@ -67,13 +73,17 @@ public final class Dispatcher implements AutoCloseable {
     private volatile long eventsApplied;
     private final ConsumerLag lag;
     private final PipelineMetrics metrics;
+    private final RecoveryMetrics recovery;
     private long nextLagCheck;
 
     public Dispatcher(String bootstrap, Collection<RegionContext> regions, ConversionLauncher launcher) {
         this(bootstrap, regions, launcher, FileconvMetrics.none());
     }
 
-    /** @param registry gets fileconv_kafka_consumer_lag and fileconv_cdc_delay_seconds */
+    /**
+     * @param registry gets fileconv_kafka_consumer_lag, fileconv_cdc_delay_seconds and
+     *                 fileconv_dispatch_skipped_events_total
+     */
     public Dispatcher(String bootstrap, Collection<RegionContext> regions, ConversionLauncher launcher,
                       MeterRegistry registry) {
         this(KafkaClientSettings.from(new Env(Map.of("FILECONV_KAFKA_BOOTSTRAP", bootstrap))), GROUP, regions,
@@ -88,6 +98,8 @@ public final class Dispatcher implements AutoCloseable {
                       ConversionLauncher launcher, MeterRegistry registry) {
         this.lag = new ConsumerLag(registry);
         this.metrics = new PipelineMetrics(registry);
+        this.recovery = new RecoveryMetrics(registry).withSkipReasons(
+                regions.stream().map(RegionContext::region).toList(), FileChange.UnusableEvent.REASONS);
         this.regions = new HashMap<>();
         regions.forEach(r -> this.regions.put(r.region(), r));
         this.launcher = launcher;
@@ -228,7 +240,17 @@ public final class Dispatcher implements AutoCloseable {
     /** @return true when the event had an effect (its offset was committed with it) */
     private boolean apply(ConsumerRecord<String, String> rec) throws Exception {
         RegionContext ctx = regions.get(Region.fromTopic(rec.topic()));
-        FileChange change = FileChange.parse(rec.value()).orElse(null);
+        FileChange change;
+        try {
+            change = FileChange.parse(rec.value()).orElse(null);
+        } catch (FileChange.UnusableEvent e) {
+            // Retrying cannot make it usable and would hold up every later event of the partition: record, skip.
+            // Never the payload in the log: it is untrusted content.
+            recovery.eventSkipped(ctx.region(), e.reason());
+            LOG.warn("skipped unusable change event at {}-{} offset {} ({}: {})", rec.topic(), rec.partition(),
+                    rec.offset(), e.reason(), e.getMessage());
+            return false;
+        }
         if (change == null) {
             return false;
         }
@@ -244,6 +266,13 @@ public final class Dispatcher implements AutoCloseable {
                 if (row.isEmpty()) {
                     LOG.info("file={} is not in region {} (deleted or moved): nothing to dispatch", change.fileId(),
                             ctx.region().code());
+                    return false;
+                }
+                if (row.get().status() != FileStatus.UPLOADED || row.get().attempts() != change.attempts()) {
+                    // A replayed event of an attempt that was dispatched (the launch precedes the QUEUED commit),
+                    // finished or superseded: launching again would convert it twice once its resource expired.
+                    LOG.info("file={} attempt={} is {} at attempt {}: already dispatched, nothing to do",
+                            change.fileId(), change.attempts(), row.get().status(), row.get().attempts());
                     return false;
                 }
                 return dispatch(rec, ctx, change, row.get());

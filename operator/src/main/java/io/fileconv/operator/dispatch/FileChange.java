@@ -23,24 +23,73 @@ public record FileChange(String fileId, FileStatus status, FileStatus beforeStat
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** Empty for tombstones, deletes and anything that is not a files row. */
-    public static Optional<FileChange> parse(String value) throws IOException {
+    /**
+     * Empty for tombstones and deletes (no after-image): they are ordinary events without effect.
+     *
+     * @throws UnusableEvent when the value is not JSON, its after-image lacks id or status, or a status is not one of
+     *                       {@link FileStatus}: a poison event, which the dispatcher records and skips
+     */
+    public static Optional<FileChange> parse(String value) throws UnusableEvent {
         if (value == null) {
             return Optional.empty();
         }
-        JsonNode root = JSON.readTree(value);
+        JsonNode root;
+        try {
+            root = JSON.readTree(value);
+        } catch (IOException e) {
+            throw new UnusableEvent(UnusableEvent.UNPARSABLE, "not JSON");
+        }
+        if (root == null || !root.isObject()) {
+            throw new UnusableEvent(UnusableEvent.UNPARSABLE, "not a JSON object");
+        }
         if (root.has("payload") && root.has("schema")) {
             root = root.get("payload"); // tolerate converters configured with schemas enabled
         }
         JsonNode after = root.get("after");
-        if (after == null || after.isNull() || !after.hasNonNull("status") || !after.hasNonNull("id")) {
+        if (after == null || after.isNull()) {
             return Optional.empty();
+        }
+        if (!after.hasNonNull("status") || !after.hasNonNull("id")) {
+            throw new UnusableEvent(UnusableEvent.MISSING_FIELD, "after-image without id or status");
         }
         JsonNode before = root.get("before");
         FileStatus beforeStatus = before == null || before.isNull() || !before.hasNonNull("status") ? null
-                : FileStatus.valueOf(before.get("status").asText());
-        return Optional.of(new FileChange(after.get("id").asText(), FileStatus.valueOf(after.get("status").asText()),
+                : status(before.get("status"));
+        return Optional.of(new FileChange(after.get("id").asText(), status(after.get("status")),
                 beforeStatus, after.path("attempts").asInt(1), root.path("source").path("ts_ms").asLong(0)));
+    }
+
+    private static FileStatus status(JsonNode value) throws UnusableEvent {
+        try {
+            return FileStatus.valueOf(value.asText());
+        } catch (IllegalArgumentException e) {
+            // The value itself stays out of the message: it is event content, which is never logged.
+            throw new UnusableEvent(UnusableEvent.UNKNOWN_STATUS, "status is not one of " + java.util.Arrays.toString(
+                    FileStatus.values()));
+        }
+    }
+
+    /**
+     * A change event the dispatcher cannot act on and must not retry: retrying would block its partition forever.
+     * {@link #reason()} is a bounded label value for the skipped-events counter.
+     */
+    public static final class UnusableEvent extends Exception {
+        public static final String UNPARSABLE = "unparsable";
+        public static final String MISSING_FIELD = "missing_field";
+        public static final String UNKNOWN_STATUS = "unknown_status";
+        public static final java.util.List<String> REASONS = java.util.List.of(UNPARSABLE, MISSING_FIELD,
+                UNKNOWN_STATUS);
+
+        private final String reason;
+
+        UnusableEvent(String reason, String message) {
+            super(message, null, false, false);
+            this.reason = reason;
+        }
+
+        public String reason() {
+            return reason;
+        }
     }
 
     /** An upload attempt ready to be dispatched: an insert, or the retry job putting a failed file back. */

@@ -35,6 +35,8 @@ public class FileconvOperator implements AutoCloseable {
     private final WorkEndpoint endpoint;
     private final WorkLeader workLeader;
     private final boolean electsLeader;
+    private final java.util.List<LeaderTask> leaderTasks = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private volatile boolean leading;
 
     public FileconvOperator(KubernetesClient client, OperatorSettings settings, ConversionStatusSink sink,
                             Runnable onLostLeadership) {
@@ -114,6 +116,20 @@ public class FileconvOperator implements AutoCloseable {
     public record Pooled(PooledWork work, FileLookup files, Set<Region> regions) {
     }
 
+    /**
+     * Runs {@code task} on this replica while it leads (started with leadership, closed with the operator); to be
+     * called before {@link #start()}.
+     */
+    public FileconvOperator whileLeading(LeaderTask task) {
+        leaderTasks.add(task);
+        return this;
+    }
+
+    /** Whether this replica holds the Lease (always, without leader election, once started). */
+    public boolean isLeading() {
+        return leading;
+    }
+
     public void start() {
         operator.start();
         if (!electsLeader) {
@@ -122,9 +138,11 @@ public class FileconvOperator implements AutoCloseable {
     }
 
     private void startedLeading() {
+        leading = true;
         if (workLeader != null) {
             workLeader.start();
         }
+        leaderTasks.forEach(LeaderTask::start);
     }
 
     /** Port of the work endpoint (pooled mode), 0 otherwise. */
@@ -134,6 +152,7 @@ public class FileconvOperator implements AutoCloseable {
 
     @Override
     public void close() {
+        leaderTasks.forEach(LeaderTask::close);
         if (workLeader != null) {
             workLeader.close();
         }

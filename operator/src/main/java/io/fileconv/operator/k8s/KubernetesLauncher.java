@@ -64,6 +64,12 @@ public class KubernetesLauncher implements ConversionLauncher {
         }
     }
 
+    /** Whether the FileConversion of that attempt exists (asked of the API server, not a cache). */
+    public boolean exists(ConversionRequest request) {
+        return client.resources(FileConversion.class).inNamespace(namespace).withName(request.resourceName())
+                .get() != null;
+    }
+
     /** The naming rule lives in core ({@link ConversionRequest#resourceName()}); only the ids take part in it. */
     static String resourceName(String fileId, int attempt) {
         return new ConversionRequest(fileId, null, null, null, null, null, attempt, null, null).resourceName();

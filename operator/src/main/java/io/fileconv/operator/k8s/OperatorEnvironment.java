@@ -3,6 +3,7 @@ package io.fileconv.operator.k8s;
 import io.fileconv.core.Env;
 import io.fileconv.core.Region;
 import io.fileconv.operator.k8s.job.ConverterJobSettings;
+import io.fileconv.operator.sweep.ConversionSweeper;
 import io.fileconv.operator.work.PoolSettings;
 
 import java.time.Duration;
@@ -30,6 +31,12 @@ public final class OperatorEnvironment {
                 ? OperatorSettings.LeaderElection.defaults(get("HOSTNAME", null)) : null;
         return new OperatorSettings(namespace, seconds("FILECONV_FINISHED_TTL_SECONDS", 3600), leaderElection,
                 converterJob(), pool());
+    }
+
+    /** FILECONV_SWEEP_SECONDS (0 = off) and FILECONV_SWEEP_GRACE_SECONDS: the leader's sweeper of stuck rows. */
+    public ConversionSweeper.Settings sweeper() {
+        return new ConversionSweeper.Settings(seconds("FILECONV_SWEEP_SECONDS", 60),
+                seconds("FILECONV_SWEEP_GRACE_SECONDS", 300));
     }
 
     /** FILECONV_CONVERTER_MODE: {@code pool} (default) or {@code perFile} (null: one Job per FileConversion). */

@@ -40,6 +40,27 @@ class FileChangeTest {
         assertThat(FileChange.parse(null)).isEmpty();
         assertThat(FileChange.parse("{\"op\":\"d\",\"before\":{\"id\":\"f1\",\"status\":\"CONVERTED\"},\"after\":null}"))
                 .isEmpty();
-        assertThat(FileChange.parse("{\"after\":{\"status\":\"UPLOADED\"}}")).isEmpty();
+    }
+
+    @Test
+    void poisonEventsAreRejectedWithABoundedReason() {
+        assertThat(reason("not json at all")).isEqualTo(FileChange.UnusableEvent.UNPARSABLE);
+        assertThat(reason("[1,2]")).isEqualTo(FileChange.UnusableEvent.UNPARSABLE);
+        assertThat(reason("{\"after\":{\"status\":\"UPLOADED\"}}")).isEqualTo(FileChange.UnusableEvent.MISSING_FIELD);
+        assertThat(reason("{\"after\":{\"id\":\"f1\"}}")).isEqualTo(FileChange.UnusableEvent.MISSING_FIELD);
+        assertThat(reason("{\"after\":{\"id\":\"f1\",\"status\":\"EXPLODED\"}}"))
+                .isEqualTo(FileChange.UnusableEvent.UNKNOWN_STATUS);
+        assertThat(reason("{\"before\":{\"id\":\"f1\",\"status\":\"??\"},\"after\":{\"id\":\"f1\",\"status\":\"QUEUED\"}}"))
+                .isEqualTo(FileChange.UnusableEvent.UNKNOWN_STATUS);
+    }
+
+    private static String reason(String value) {
+        try {
+            FileChange.parse(value);
+        } catch (FileChange.UnusableEvent e) {
+            assertThat(e.getMessage()).doesNotContain("EXPLODED", "??", "not json at all");
+            return e.reason();
+        }
+        throw new AssertionError("accepted: " + value);
     }
 }

@@ -184,6 +184,36 @@ class FileConversionOperatorTest {
         assertThat(sink.changes().get(1).took()).isEqualTo(Duration.ofSeconds(5));
     }
 
+    /**
+     * Issue 14's "stuck QUEUED forever": the Job finishes while the row is still UPLOADED (the dispatcher created the
+     * resource but its commit has not happened yet). The outcome must not be dropped: the resource stays unfinished
+     * until the row is QUEUED, then the outcome is recorded.
+     */
+    @Test
+    void jobFinishingWhileTheRowIsStillUploadedWaitsForTheDispatcherInsteadOfDroppingTheOutcome() {
+        startOperator(Duration.ofHours(1));
+        ConversionRequest request = OperatorTestSupport.request(Region.IN, 1);
+        sink.uploaded(attempt(request));
+        String name = launch(request);
+        awaitJob(name);
+        Instant started = Instant.now().minusSeconds(4);
+        OperatorTestSupport.markSucceeded(client, name, started, started.plusSeconds(3));
+
+        await().atMost(WAIT).until(() -> {
+            FileConversion fc = conversion(client, name);
+            return fc.getStatus() != null && fc.getStatus().getMessage() != null
+                    && fc.getStatus().getMessage().contains("waiting for the dispatcher");
+        });
+        await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            assertThat(conversion(client, name).getStatus().getPhase().isFinished()).isFalse();
+            assertThat(sink.status(attempt(request))).isEqualTo(FileStatus.UPLOADED);
+        });
+
+        assertThat(sink.queued(attempt(request))).as("the dispatcher commits UPLOADED -> QUEUED").isTrue();
+        awaitPhase(name, FileConversionPhase.Succeeded);
+        assertThat(sink.status(attempt(request))).isEqualTo(FileStatus.CONVERTED);
+    }
+
     @Test
     void failureClassComesFromTheConverterExitCode() {
         startOperator(Duration.ofHours(1));

@@ -35,6 +35,21 @@ class OperatorEnvironmentTest {
     }
 
     @Test
+    void sweeperDefaultsOverridesAndOff() {
+        var defaults = new OperatorEnvironment(Map.of()).sweeper();
+        assertThat(defaults.interval()).isEqualTo(java.time.Duration.ofSeconds(60));
+        assertThat(defaults.grace()).isEqualTo(java.time.Duration.ofSeconds(300));
+        assertThat(defaults.enabled()).isTrue();
+        var set = new OperatorEnvironment(Map.of("FILECONV_SWEEP_SECONDS", "15", "FILECONV_SWEEP_GRACE_SECONDS", "90"))
+                .sweeper();
+        assertThat(set.interval()).isEqualTo(java.time.Duration.ofSeconds(15));
+        assertThat(set.grace()).isEqualTo(java.time.Duration.ofSeconds(90));
+        assertThat(new OperatorEnvironment(Map.of("FILECONV_SWEEP_SECONDS", "0")).sweeper().enabled()).isFalse();
+        assertThatThrownBy(() -> new OperatorEnvironment(Map.of("FILECONV_SWEEP_SECONDS", "soon")).sweeper())
+                .hasMessageContaining("FILECONV_SWEEP_SECONDS");
+    }
+
+    @Test
     void poolSettingsAndThePerFileMode() {
         OperatorSettings s = new OperatorEnvironment(Map.ofEntries(
                 Map.entry("FILECONV_CONVERTER_IMAGE", "conv:1"),

@@ -19,4 +19,13 @@ public interface ConversionStatusSink {
 
     /** QUEUED or CONVERTING -> FAILED with the class the converter's exit code stands for. */
     boolean failed(ConversionAttempt attempt, FailureClass failureClass, String reason) throws Exception;
+
+    /**
+     * Whether the attempt's row is still UPLOADED: its resource exists, but the dispatcher has not committed
+     * UPLOADED -> QUEUED yet (database away, or the dispatcher died between the two and will replay the event).
+     * No transition to an outcome applies from UPLOADED, so an outcome recorded now would be lost.
+     */
+    default boolean awaitsDispatch(ConversionAttempt attempt) throws Exception {
+        return false;
+    }
 }

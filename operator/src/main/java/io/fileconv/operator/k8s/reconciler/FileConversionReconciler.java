@@ -325,12 +325,18 @@ public class FileConversionReconciler implements Reconciler<FileConversion> {
                         run.message(), generation(fc), now());
                 return patch(fc);
             }
-            case SUCCEEDED -> {
-                return finish(fc, FileConversionPhase.Succeeded, null, run.message(), run.startTime(),
-                        run.finishTime());
-            }
-            case FAILED -> {
-                return finish(fc, FileConversionPhase.Failed, run.failureClass(), run.message(), run.startTime(),
+            case SUCCEEDED, FAILED -> {
+                if (sink.awaitsDispatch(attempt)) {
+                    // The row is still UPLOADED: recording the outcome now would apply to nothing and the file
+                    // would stay behind. The dispatcher's commit (or its replay) comes; look again shortly.
+                    status.setMessage("Job finished; waiting for the dispatcher to queue the file before recording"
+                            + " the outcome");
+                    return patch(fc).rescheduleAfter(Duration.ofSeconds(2));
+                }
+                return run.state() == ConverterRun.State.SUCCEEDED
+                        ? finish(fc, FileConversionPhase.Succeeded, null, run.message(), run.startTime(),
+                        run.finishTime())
+                        : finish(fc, FileConversionPhase.Failed, run.failureClass(), run.message(), run.startTime(),
                         run.finishTime());
             }
             default -> throw new IllegalStateException("unknown run state " + run.state());

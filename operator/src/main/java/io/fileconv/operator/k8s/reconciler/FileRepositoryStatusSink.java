@@ -72,6 +72,13 @@ public class FileRepositoryStatusSink implements ConversionStatusSink {
         return applied;
     }
 
+    @Override
+    public boolean awaitsDispatch(ConversionAttempt a) throws Exception {
+        return repository(a).find(a.fileId())
+                .map(f -> f.status() == io.fileconv.core.FileStatus.UPLOADED && f.attempts() == a.attempt())
+                .orElse(false);
+    }
+
     /** The row after a transition, for its timestamps and type; metrics never fail a transition that applied. */
     private Optional<FileRecord> row(ConversionAttempt a) {
         try {

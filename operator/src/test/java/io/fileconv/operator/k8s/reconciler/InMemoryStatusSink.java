@@ -38,6 +38,21 @@ public class InMemoryStatusSink implements ConversionStatusSink {
         return apply(attempt, FileStatus.FAILED, failureClass, null);
     }
 
+    @Override
+    public boolean awaitsDispatch(ConversionAttempt attempt) {
+        return status(attempt) == FileStatus.UPLOADED;
+    }
+
+    /** A row the dispatcher launched but has not queued yet (its transaction not committed). */
+    public void uploaded(ConversionAttempt attempt) {
+        rows.put(attempt, FileStatus.UPLOADED);
+    }
+
+    /** The dispatcher's UPLOADED -> QUEUED. */
+    public boolean queued(ConversionAttempt attempt) {
+        return apply(attempt, FileStatus.QUEUED, null, null);
+    }
+
     /** What the API's cancel does to the row before the dispatcher sets the cancel flag. */
     public void cancelRow(ConversionAttempt attempt) {
         apply(attempt, FileStatus.CANCELLED, null, null);
