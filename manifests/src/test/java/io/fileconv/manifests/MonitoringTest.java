@@ -93,7 +93,8 @@ class MonitoringTest {
         assertThat(metricNames(exprs)).allSatisfy(n -> assertThat(known).as("exported or recorded: " + n).contains(n));
         assertThat(alerts).containsExactlyInAnyOrder("FileconvConsumerLagGrowing", "FileconvApi5xxRatioHigh",
                 "FileconvConversionSuccessLow", "FileconvPipelineLatencyHigh", "FileconvNoConversions",
-                "FileconvRegionMigrationFailed", "FileconvConverterQueueStuck", "FileconvConverterPodsLost");
+                "FileconvRegionMigrationFailed", "FileconvConverterQueueStuck", "FileconvConverterPodsLost",
+                "FileconvPoisonEvents", "FileconvSweeperRepairing");
         String all = String.join("\n", exprs);
         // Thresholds come from values.yaml.
         assertThat(all).contains("> 0.01", "< 0.99", "> 300");
