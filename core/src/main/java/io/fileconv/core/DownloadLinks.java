@@ -1,7 +1,5 @@
 package io.fileconv.core;
 
-import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.services.s3.S3Configuration;
 import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 
 import java.net.URI;
@@ -20,14 +18,7 @@ public final class DownloadLinks implements AutoCloseable {
         if (ttl.isNegative() || ttl.isZero() || ttl.compareTo(Duration.ofDays(7)) > 0) {
             throw new IllegalArgumentException("a download link lives between 1 s and 7 days (SigV4), got " + ttl);
         }
-        S3Presigner.Builder b = S3Presigner.builder()
-                .region(Region.of(cfg.signingRegion()))
-                .credentialsProvider(cfg.credentialsProvider())
-                .serviceConfiguration(S3Configuration.builder().pathStyleAccessEnabled(cfg.pathStyle()).build());
-        if (cfg.endpoint() != null) {
-            b.endpointOverride(cfg.endpoint());
-        }
-        this.presigner = b.build();
+        this.presigner = cfg.presigner();
         this.ttl = ttl;
     }
 

@@ -5,6 +5,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
@@ -140,14 +141,19 @@ public class FileRepository {
                 ps.setString(i++, beforeId);
             }
             ps.setInt(i, limit);
-            List<FileRecord> out = new ArrayList<>();
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(map(rs));
-                }
-            }
-            return out;
+            return records(ps);
         }
+    }
+
+    /** Every row a prepared query returns, mapped. */
+    private List<FileRecord> records(PreparedStatement ps) throws SQLException {
+        List<FileRecord> out = new ArrayList<>();
+        try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                out.add(map(rs));
+            }
+        }
+        return out;
     }
 
     /** Files in the given states (used to resume in-process work after a crash). */
@@ -156,13 +162,7 @@ public class FileRepository {
         try (Connection c = dataSource.getConnection();
              PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM files WHERE status IN (" + in
                      + ") ORDER BY id")) {
-            List<FileRecord> out = new ArrayList<>();
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(map(rs));
-                }
-            }
-            return out;
+            return records(ps);
         }
     }
 
@@ -171,7 +171,7 @@ public class FileRepository {
      * the caller's clock skew does not matter), in id order after {@code afterId} (null: from the start), at most
      * {@code limit}: one page of the sweeper's scan.
      */
-    public List<FileRecord> findUnchanged(Set<FileStatus> statuses, java.time.Duration unchangedFor, String afterId,
+    public List<FileRecord> findUnchanged(Set<FileStatus> statuses, Duration unchangedFor, String afterId,
                                           int limit) throws SQLException {
         String sql = "SELECT " + COLUMNS + " FROM files WHERE status IN (" + inList(statuses) + ")"
                 + " AND updated_at < UTC_TIMESTAMP(3) - INTERVAL ? SECOND" + (afterId == null ? "" : " AND id > ?")
@@ -183,13 +183,7 @@ public class FileRepository {
                 ps.setString(i++, afterId);
             }
             ps.setInt(i, limit);
-            List<FileRecord> out = new ArrayList<>();
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(map(rs));
-                }
-            }
-            return out;
+            return records(ps);
         }
     }
 

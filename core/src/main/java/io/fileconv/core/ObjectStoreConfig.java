@@ -4,6 +4,9 @@ import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Configuration;
+import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 
 import java.net.URI;
 
@@ -15,5 +18,17 @@ public record ObjectStoreConfig(URI endpoint, String signingRegion, String acces
     public AwsCredentialsProvider credentialsProvider() {
         return accessKey == null ? DefaultCredentialsProvider.builder().build()
                 : StaticCredentialsProvider.create(AwsBasicCredentials.create(accessKey, secretKey));
+    }
+
+    /** A presigner for this store: links are signed for {@link #endpoint()} (the host is part of the signature). */
+    public S3Presigner presigner() {
+        S3Presigner.Builder b = S3Presigner.builder()
+                .region(Region.of(signingRegion))
+                .credentialsProvider(credentialsProvider())
+                .serviceConfiguration(S3Configuration.builder().pathStyleAccessEnabled(pathStyle).build());
+        if (endpoint != null) {
+            b.endpointOverride(endpoint);
+        }
+        return b.build();
     }
 }

@@ -1,8 +1,6 @@
 package io.fileconv.core.work;
 
 import io.fileconv.core.ObjectStoreConfig;
-import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.services.s3.S3Configuration;
 import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 
 import java.net.URI;
@@ -19,14 +17,7 @@ public final class PresignedLinks implements AutoCloseable {
     private final S3Presigner presigner;
 
     public PresignedLinks(ObjectStoreConfig cfg) {
-        S3Presigner.Builder b = S3Presigner.builder()
-                .region(Region.of(cfg.signingRegion()))
-                .credentialsProvider(cfg.credentialsProvider())
-                .serviceConfiguration(S3Configuration.builder().pathStyleAccessEnabled(cfg.pathStyle()).build());
-        if (cfg.endpoint() != null) {
-            b.endpointOverride(cfg.endpoint());
-        }
-        this.presigner = b.build();
+        this.presigner = cfg.presigner();
     }
 
     public URI get(String bucket, String key, Duration ttl) {
