@@ -139,8 +139,6 @@ public class PooledJobFactory {
                 new EnvVarBuilder().withName("FILECONV_WORK_TOKEN").withNewValueFrom().withNewSecretKeyRef()
                         .withName(secretName(jobName)).withKey(JobTokens.SECRET_KEY).withOptional(false)
                         .endSecretKeyRef().endValueFrom().build(),
-                new EnvVarBuilder().withName("FILECONV_POD_NAME").withNewValueFrom().withNewFieldRef()
-                        .withFieldPath("metadata.name").endFieldRef().endValueFrom().build(),
                 ConverterJobFactory.plain("FILECONV_IDLE_SECONDS", Long.toString(pool.idle().toSeconds())),
                 ConverterJobFactory.plain("FILECONV_TIMEOUT_SECONDS", Long.toString(s.conversionTimeout().toSeconds())),
                 ConverterJobFactory.plain("FILECONV_WORK_DIR", pool.workDir()),
