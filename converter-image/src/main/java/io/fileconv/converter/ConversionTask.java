@@ -16,7 +16,7 @@ import java.util.stream.Stream;
 
 /**
  * One attempt, storage to storage: download the input, convert it, upload the PDF to the key built from ids.
- * The same code runs in a Kubernetes Job ({@link ConverterMain}) and in the embedded stack's LocalLauncher.
+ * Runs in a per-file Kubernetes Job ({@link ConverterMain}); pooled converters use {@link ConversionWorker}.
  * The output key is deterministic, so a re-run after a crash overwrites the same object.
  */
 public final class ConversionTask {

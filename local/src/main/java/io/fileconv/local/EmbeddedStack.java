@@ -17,9 +17,9 @@ import java.util.stream.Stream;
 
 /**
  * The whole pipeline on one machine over loopback, with real components: {@link EmbeddedInfra} (MariaDB with a
- * ROW binlog, S3Proxy, a KRaft Kafka broker, Debezium per region), a {@link WorkerNode} (dispatcher + converter on
- * a warm LibreOffice pool via the LocalLauncher) and an {@link ApiNode} (API + web page). Only the launcher differs
- * from a Kubernetes deployment; the worker and the API get the same FILECONV_* settings as the deployables.
+ * ROW binlog, S3Proxy, a KRaft Kafka broker, Debezium per region), a {@link WorkerNode} (dispatcher + the pooled
+ * converters' work queue and workers on warm LibreOffice processes, in-process) and an {@link ApiNode} (API + web
+ * page). Only the launcher and the transport to the workers differ from a Kubernetes deployment; the worker and the API get the same FILECONV_* settings as the deployables.
  */
 public final class EmbeddedStack implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedStack.class);
@@ -73,7 +73,7 @@ public final class EmbeddedStack implements AutoCloseable {
         return objectStore;
     }
 
-    public LocalLauncher launcher() {
+    public QueuedLauncher launcher() {
         return worker.launcher();
     }
 

@@ -1,8 +1,6 @@
 package io.fileconv.local;
 
-import io.fileconv.core.FreePorts;
 import com.zaxxer.hikari.HikariDataSource;
-import io.fileconv.converter.OfficePoolConfig;
 import io.fileconv.core.ConsumerOffsetStore;
 import io.fileconv.core.Databases;
 import io.fileconv.core.Env;
@@ -11,15 +9,22 @@ import io.fileconv.core.KafkaClientSettings;
 import io.fileconv.core.schema.SchemaGate;
 import io.fileconv.core.schema.SchemaKind;
 import io.fileconv.core.schema.SchemaTarget;
-import io.fileconv.core.ObjectStore;
 import io.fileconv.core.Region;
 import io.fileconv.core.metrics.FileconvMetrics;
 import io.fileconv.core.metrics.PipelineMetrics;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.fileconv.operator.dispatch.Dispatcher;
 import io.fileconv.operator.dispatch.RegionContext;
+import io.fileconv.operator.k8s.reconciler.FileRepositoryStatusSink;
+import io.fileconv.operator.sweep.ConversionSweeper;
+import io.fileconv.operator.work.PoolSettings;
+import io.fileconv.operator.work.PooledWork;
+import io.fileconv.operator.work.WorkQueue;
+import io.fileconv.core.metrics.RecoveryMetrics;
+import io.fileconv.core.work.PresignedLinks;
 
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -29,13 +34,13 @@ import java.util.Map;
 
 /**
  * The pipeline half that the operator runs in a cluster — the dispatcher — plus, in place of Jobs, the converter
- * on a warm office pool (LocalLauncher). Configured with the same FILECONV_* settings as the deployables, so it
+ * on warm office processes, fed by the operator's work queue in-process (QueuedLauncher, EmbeddedConverters). Configured with the same FILECONV_* settings as the deployables, so it
  * runs in the embedded stack's JVM or as its own process (`FileconvMain worker`).
  */
 public final class WorkerNode implements AutoCloseable {
     private final Deque<AutoCloseable> toClose = new ArrayDeque<>();
     private final Map<Region, FileRepository> repositories = new EnumMap<>(Region.class);
-    private LocalLauncher launcher;
+    private QueuedLauncher launcher;
     private Dispatcher dispatcher;
     private ConversionLog conversionLog;
 
@@ -70,33 +75,39 @@ public final class WorkerNode implements AutoCloseable {
         try (SchemaGate gate = new SchemaGate(env.migrateAtStart(), schemas)) {
             gate.awaitOpen(() -> true);
         }
-        ObjectStore store = push(new ObjectStore(env.objectStore(), metrics));
         conversionLog = new ConversionLog(workDir.resolve("conversions.log"));
-        // One single-process pool per worker thread: cancelling a running conversion kills exactly its process.
-        List<ConverterSlot> slots = new java.util.ArrayList<>();
-        List<java.util.concurrent.CompletableFuture<ConverterSlot>> starting = new java.util.ArrayList<>();
-        for (int i = 0; i < officeProcesses; i++) {
-            OfficePoolConfig cfg = new OfficePoolConfig(FreePorts.take(1), 200, taskTimeout,
-                    workDir.resolve("office").resolve("p" + i));
-            // soffice takes ~5 s to come up: start the processes side by side.
-            starting.add(java.util.concurrent.CompletableFuture.supplyAsync(() -> {
-                try {
-                    return new ConverterSlot(cfg, store, workDir.resolve("scratch"));
-                } catch (Exception e) {
-                    throw new java.util.concurrent.CompletionException(e);
-                }
-            }));
-        }
-        for (var f : starting) {
-            slots.add(push(f.join()));
-        }
-        launcher = push(new LocalLauncher(repositories, slots, store, conversionLog, new PipelineMetrics(metrics)));
-        regions.forEach(r -> launcher.withBucket(r, env.bucket(r)));
-        launcher.resumeInterrupted();
+        Map<Region, String> buckets = new EnumMap<>(Region.class);
+        regions.forEach(r -> buckets.put(r, env.bucket(r)));
+        // The cluster's pooled path in one process: the operator's work queue, recording outcomes through the
+        // operator's status sink, fed by the dispatcher through QueuedLauncher and drained by the converter pods'
+        // worker code; links are presigned with the stack's S3 credentials as the operator's are.
+        PoolSettings pool = embeddedPool(env, officeProcesses);
+        PresignedLinks links = push(new PresignedLinks(env.objectStore()));
+        PooledWork work = new PooledWork(new WorkQueue(pool, Clock.systemUTC()),
+                new FileRepositoryStatusSink(repositories, new PipelineMetrics(metrics)), links,
+                PooledWork.buckets(buckets), pool, taskTimeout, Clock.systemUTC()).withMetrics(metrics, regions);
+        launcher = push(new QueuedLauncher(work, repositories));
+        launcher.resumeInterrupted(buckets);
+        push(new EmbeddedConverters(work, regions, officeProcesses, taskTimeout, workDir, conversionLog));
+        ConversionSweeper sweeper = push(new ConversionSweeper(repositories, buckets::get, launcher,
+                launcher::holds, new ConversionSweeper.Settings(
+                        Duration.ofSeconds(env.getLong("FILECONV_SWEEP_SECONDS", 60)),
+                        Duration.ofSeconds(env.getLong("FILECONV_SWEEP_GRACE_SECONDS", 300))),
+                new RecoveryMetrics(metrics)));
+        sweeper.start();
         List<RegionContext> contexts = regions.stream().map(r -> new RegionContext(r, repositories.get(r),
                 new ConsumerOffsetStore(repositories.get(r).dataSource()), env.bucket(r))).toList();
         dispatcher = push(new Dispatcher(kafka, Dispatcher.GROUP, contexts, launcher, metrics));
         dispatcher.start();
+    }
+
+    /**
+     * The queue's settings in one process: every office process is a "Job" of the pool; a lease is renewed every
+     * few seconds (the worker learns of a cancel at its next heartbeat); the lane of large inputs as configured.
+     */
+    private static PoolSettings embeddedPool(Env env, int officeProcesses) {
+        return new PoolSettings(0, null, Duration.ofSeconds(5), 0, officeProcesses, Duration.ofDays(365), 3,
+                env.getLong("FILECONV_WORK_LARGE_BYTES", 10L << 20), Duration.ofDays(365), null, null, null, 0);
     }
 
     private <T extends AutoCloseable> T push(T c) {
@@ -108,7 +119,7 @@ public final class WorkerNode implements AutoCloseable {
         return repositories.get(region);
     }
 
-    public LocalLauncher launcher() {
+    public QueuedLauncher launcher() {
         return launcher;
     }
 
@@ -120,7 +131,7 @@ public final class WorkerNode implements AutoCloseable {
         return conversionLog;
     }
 
-    /** Dispatcher first (no new launches), then the launcher lets running conversions finish. */
+    /** Dispatcher first (no new launches), then the converters finish the documents in hand. */
     @Override
     public void close() {
         while (!toClose.isEmpty()) {

@@ -122,11 +122,10 @@ class PooledConversionTest {
             Map<Region, FileRepository> repositories = new EnumMap<>(Region.class);
             repositories.put(REGION, files);
             FileRepositoryStatusSink sink = new FileRepositoryStatusSink(repositories);
-            PooledWork work = new PooledWork(NS, new WorkQueue(settings.pool(), Clock.systemUTC()),
-                    new JobTokens(kube, NS, Clock.systemUTC()), sink, links, Region::defaultBucket, settings.pool(),
+            PooledWork work = new PooledWork(new WorkQueue(settings.pool(), Clock.systemUTC()), sink, links, Region::defaultBucket, settings.pool(),
                     settings.job().conversionTimeout(), Clock.systemUTC());
             try (FileconvOperator operator = new FileconvOperator(kube, settings, sink, null,
-                    new FileconvOperator.Pooled(work, FileLookup.of(repositories), Set.of(REGION)), () -> { })) {
+                    new FileconvOperator.Pooled(work, new JobTokens(kube, NS, Clock.systemUTC()), FileLookup.of(repositories), Set.of(REGION)), () -> { })) {
                 operator.start();
                 ConversionRequest request = new ConversionRequest(fileId, user, REGION, REGION.defaultBucket(),
                         S3Keys.input(user, fileId), S3Keys.output(user, fileId), 1, "text/plain", null);
@@ -194,11 +193,10 @@ class PooledConversionTest {
             Map<Region, FileRepository> repositories = new EnumMap<>(Region.class);
             repositories.put(REGION, files);
             FileRepositoryStatusSink sink = new FileRepositoryStatusSink(repositories);
-            PooledWork work = new PooledWork(WORKER_NS, new WorkQueue(settings.pool(), Clock.systemUTC()),
-                    new JobTokens(kube, WORKER_NS, Clock.systemUTC()), sink, links, Region::defaultBucket, settings.pool(),
+            PooledWork work = new PooledWork(new WorkQueue(settings.pool(), Clock.systemUTC()), sink, links, Region::defaultBucket, settings.pool(),
                     settings.job().conversionTimeout(), Clock.systemUTC());
             try (FileconvOperator operator = new FileconvOperator(kube, settings, sink, null,
-                    new FileconvOperator.Pooled(work, FileLookup.of(repositories), Set.of(REGION)), () -> { });
+                    new FileconvOperator.Pooled(work, new JobTokens(kube, WORKER_NS, Clock.systemUTC()), FileLookup.of(repositories), Set.of(REGION)), () -> { });
                  io.fileconv.converter.OfficePool office = io.fileconv.converter.OfficePool.start(
                          new io.fileconv.converter.OfficePoolConfig(FreePorts.take(1), 50, Duration.ofSeconds(120),
                                  DIR.resolve("office-" + fileId)))) {

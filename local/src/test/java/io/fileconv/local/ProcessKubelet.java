@@ -25,7 +25,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * Plays the kubelet and the Job controller for converter Jobs on a mock API server: each new Job's container runs
  * as a local process of the image's entry point ({@link ImageCommand}) with the container's environment (Secret
- * references resolved, emptyDir mounts as fresh directories), one at a time, and its end is reported as Kubernetes
+ * references resolved, emptyDir mounts as fresh directories), each Job's pod side by side as a node would run
+ * them, and its end is reported as Kubernetes
  * would: a pod with the container's exit code, and the Job Complete or Failed (DeadlineExceeded after
  * activeDeadlineSeconds). Everything else is the real operator's doing.
  */
@@ -38,11 +39,14 @@ final class ProcessKubelet implements AutoCloseable {
     private final Set<String> seen = ConcurrentHashMap.newKeySet();
     private final Map<String, Integer> exitCodes = new ConcurrentHashMap<>();
     private final Thread loop;
+    private final java.util.concurrent.Semaphore room;
     private volatile boolean running = true;
-    private volatile Process current;
+    /** Pods running now, by Job name. */
+    private final Map<String, Process> pods = new ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.AtomicInteger mostAlive = new java.util.concurrent.atomic.AtomicInteger();
 
     ProcessKubelet(KubernetesClient kube, String namespace, ImageCommand image, Path workDir) {
-        this(kube, namespace, image, workDir, Map.of());
+        this(kube, namespace, image, workDir, Map.of(), Integer.MAX_VALUE);
     }
 
     /**
@@ -51,6 +55,13 @@ final class ProcessKubelet implements AutoCloseable {
      */
     ProcessKubelet(KubernetesClient kube, String namespace, ImageCommand image, Path workDir,
                    Map<String, String> serviceUrls) {
+        this(kube, namespace, image, workDir, serviceUrls, Integer.MAX_VALUE);
+    }
+
+    /** @param capacity pods that may run at once (the nodes' room); more wait, as Pending pods would */
+    ProcessKubelet(KubernetesClient kube, String namespace, ImageCommand image, Path workDir,
+                   Map<String, String> serviceUrls, int capacity) {
+        this.room = new java.util.concurrent.Semaphore(capacity);
         this.serviceUrls = serviceUrls;
         this.kube = kube;
         this.namespace = namespace;
@@ -63,6 +74,26 @@ final class ProcessKubelet implements AutoCloseable {
         loop.start();
     }
 
+    /** The most pods that ran at the same time so far. */
+    int mostPodsAlive() {
+        return mostAlive.get();
+    }
+
+    /** Job names of the pods running now. */
+    Set<String> runningPods() {
+        return Set.copyOf(pods.keySet());
+    }
+
+    /** SIGKILL to the pod of that Job (an OOM kill, a node lost); its end is reported as any other. */
+    boolean killPod(String jobName) {
+        Process p = pods.get(jobName);
+        if (p == null) {
+            return false;
+        }
+        p.destroyForcibly();
+        return true;
+    }
+
     /** Exit code of each Job's container, by Job name, once it ended. */
     Map<String, Integer> exitCodes() {
         return Map.copyOf(exitCodes);
@@ -73,7 +104,9 @@ final class ProcessKubelet implements AutoCloseable {
             try {
                 for (Job job : kube.batch().v1().jobs().inNamespace(namespace).list().getItems()) {
                     if (running && seen.add(job.getMetadata().getName())) {
-                        run(job);
+                        Thread pod = new Thread(() -> runQuietly(job), "pod-" + job.getMetadata().getName());
+                        pod.setDaemon(true);
+                        pod.start();
                     }
                 }
                 Thread.sleep(200);
@@ -82,6 +115,21 @@ final class ProcessKubelet implements AutoCloseable {
             } catch (Exception e) {
                 System.out.println("process-kubelet: " + e);
             }
+        }
+    }
+
+    private void runQuietly(Job job) {
+        try {
+            room.acquire();
+        } catch (InterruptedException e) {
+            return;
+        }
+        try {
+            run(job);
+        } catch (Exception e) {
+            System.out.println("process-kubelet: pod of " + job.getMetadata().getName() + ": " + e);
+        } finally {
+            room.release();
         }
     }
 
@@ -99,9 +147,15 @@ final class ProcessKubelet implements AutoCloseable {
         ProcessBuilder pb = image.process(env, container.getArgs() == null ? List.of() : container.getArgs())
                 .redirectErrorStream(true).redirectOutput(podDir.resolve("container.log").toFile());
         Process process = pb.start();
-        current = process;
+        pods.put(name, process);
+        mostAlive.accumulateAndGet(pods.size(), Math::max);
         Long deadline = job.getSpec().getActiveDeadlineSeconds();
-        boolean ended = process.waitFor(deadline == null ? 600 : deadline, TimeUnit.SECONDS);
+        boolean ended;
+        try {
+            ended = process.waitFor(deadline == null ? 600 : deadline, TimeUnit.SECONDS);
+        } finally {
+            pods.remove(name);
+        }
         Instant finished = Instant.now();
         if (!ended) {
             process.destroyForcibly().waitFor();
@@ -173,8 +227,7 @@ final class ProcessKubelet implements AutoCloseable {
         running = false;
         loop.interrupt();
         loop.join(TimeUnit.SECONDS.toMillis(30));
-        Process p = current;
-        if (p != null && p.isAlive()) {
+        for (Process p : pods.values()) {
             p.destroyForcibly().waitFor();
         }
     }

@@ -173,11 +173,11 @@ public final class OperatorMain implements AutoCloseable {
         running.push(links);
         Map<Region, String> buckets = new EnumMap<>(Region.class);
         repositories.keySet().forEach(r -> buckets.put(r, common.bucket(r)));
-        PooledWork work = new PooledWork(settings.namespace(), new WorkQueue(settings.pool(), Clock.systemUTC()),
-                new JobTokens(client, settings.namespace(), Clock.systemUTC()), sink, links,
+        PooledWork work = new PooledWork(new WorkQueue(settings.pool(), Clock.systemUTC()), sink, links,
                 PooledWork.buckets(buckets), settings.pool(), settings.job().conversionTimeout(), Clock.systemUTC())
                 .withMetrics(metrics, repositories.keySet());
-        return new FileconvOperator.Pooled(work, FileLookup.of(repositories), repositories.keySet());
+        return new FileconvOperator.Pooled(work, new JobTokens(client, settings.namespace(), Clock.systemUTC()),
+                FileLookup.of(repositories), repositories.keySet());
     }
 
     /** Port of /healthz and /readyz (FILECONV_PORT=0 in tests: any free port); 0 before start has bound it. */

@@ -13,8 +13,8 @@ import java.time.Instant;
 
 /**
  * The pipeline's business meters, recorded where the transitions happen: uploads by the API, conversion start
- * and outcome by whoever claims and finishes an attempt (LocalLauncher in the embedded stack, the operator's
- * reconciler in a cluster). Latencies are measured from the row's created_at, so they include CDC, Kafka,
+ * and outcome by whoever claims and finishes an attempt (the operator's status sink, in a cluster and in the
+ * embedded stack). Latencies are measured from the row's created_at, so they include CDC, Kafka,
  * dispatch and queueing, whichever process records them.
  */
 public final class PipelineMetrics {

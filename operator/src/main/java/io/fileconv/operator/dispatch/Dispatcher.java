@@ -292,14 +292,25 @@ public final class Dispatcher implements AutoCloseable {
 
     private boolean dispatch(ConsumerRecord<String, String> rec, RegionContext ctx, FileChange change, FileRecord row)
             throws Exception {
-        launcher.launch(request(ctx, change, row));
+        ConversionRequest request = request(ctx, change, row);
+        launcher.launch(request);
+        boolean[] queued = new boolean[1];
         inTransaction(ctx, c -> {
-            boolean queued = ctx.files().markQueued(c, change.fileId(), change.attempts());
+            queued[0] = ctx.files().markQueued(c, change.fileId(), change.attempts());
             ctx.offsets().save(c, group, rec.topic(), rec.partition(), rec.offset() + 1);
-            LOG.info("dispatched file={} attempt={} region={} queued={}", change.fileId(), change.attempts(),
-                    ctx.region().code(), queued);
         });
+        LOG.info("dispatched file={} attempt={} region={} queued={}", change.fileId(), change.attempts(),
+                ctx.region().code(), queued[0]);
         eventsApplied++;
+        if (queued[0]) {
+            try {
+                launcher.dispatched(request);
+            } catch (Exception e) {
+                // The event's effect is committed: the QUEUED row is found again by the sweeper (or at start).
+                LOG.warn("file={} attempt={}: queued, but the launcher failed to take it: {}", change.fileId(),
+                        change.attempts(), e.toString());
+            }
+        }
         return true;
     }
 

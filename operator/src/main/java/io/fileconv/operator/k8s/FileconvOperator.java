@@ -13,6 +13,7 @@ import io.fileconv.core.Region;
 import io.fileconv.operator.k8s.job.PooledJobFactory;
 import io.fileconv.operator.work.ConverterPool;
 import io.fileconv.operator.work.FileLookup;
+import io.fileconv.operator.work.JobTokens;
 import io.fileconv.operator.work.PooledWork;
 import io.fileconv.operator.work.WorkEndpoint;
 import io.fileconv.operator.work.WorkLeader;
@@ -94,14 +95,15 @@ public class FileconvOperator implements AutoCloseable {
             workLeader = null;
         } else {
             reconciler = new FileConversionReconciler(new ConverterJobFactory(settings.job()), sink,
-                    settings.finishedTtl(), Clock.systemUTC(), pooled.work(), pooled.files());
+                    settings.finishedTtl(), Clock.systemUTC(), pooled.work(), pooled.files(),
+                    settings.namespace());
             ConverterPool pool = new ConverterPool(client, settings.namespace(), pooled.regions(),
-                    new PooledJobFactory(settings.job(), settings.pool()), pooled.work());
+                    new PooledJobFactory(settings.job(), settings.pool()), pooled.work(), pooled.tokens());
             workLeader = new WorkLeader(client, settings.namespace(),
-                    electsLeader ? settings.leaderElection().identity() : null, pooled.work(), pool,
-                    reconciler::exists);
+                    electsLeader ? settings.leaderElection().identity() : null, pooled.work(), pooled.tokens(),
+                    pool, reconciler::exists);
             try {
-                endpoint = new WorkEndpoint(settings.pool().workPort(), pooled.work());
+                endpoint = new WorkEndpoint(settings.pool().workPort(), pooled.work(), pooled.tokens());
             } catch (java.io.IOException e) {
                 throw new java.io.UncheckedIOException("work endpoint on port " + settings.pool().workPort(), e);
             }
@@ -113,7 +115,7 @@ public class FileconvOperator implements AutoCloseable {
     }
 
     /** What pooled mode needs besides the settings: the queue and its collaborators, the rows, the regions. */
-    public record Pooled(PooledWork work, FileLookup files, Set<Region> regions) {
+    public record Pooled(PooledWork work, JobTokens tokens, FileLookup files, Set<Region> regions) {
     }
 
     /**

@@ -31,9 +31,11 @@ public final class ConverterPool {
     private final Set<Region> regions;
     private final PooledJobFactory factory;
     private final PooledWork work;
+    private final JobTokens tokens;
 
     public ConverterPool(KubernetesClient client, String namespace, Set<Region> regions, PooledJobFactory factory,
-                         PooledWork work) {
+                         PooledWork work, JobTokens tokens) {
+        this.tokens = tokens;
         this.client = client;
         this.namespace = namespace;
         this.regions = Set.copyOf(regions);
@@ -45,7 +47,7 @@ public final class ConverterPool {
     public void resize() {
         List<Job> jobs = client.batch().v1().jobs().inNamespace(namespace).withLabel(Labels.POOL, "true").list()
                 .getItems();
-        work.tokens().retainJobs(jobs.stream().map(j -> j.getMetadata().getName()).collect(Collectors.toSet()));
+        tokens.retainJobs(jobs.stream().map(j -> j.getMetadata().getName()).collect(Collectors.toSet()));
         PoolSettings pool = work.settings();
         for (Region region : regions) {
             long alive = jobs.stream().filter(inRegion(region)).filter(j -> !finished(j)).count();
@@ -67,7 +69,7 @@ public final class ConverterPool {
         Job job = client.batch().v1().jobs().inNamespace(namespace).resource(spec).create();
         Secret secret = factory.tokenSecret(job, region, token);
         client.secrets().inNamespace(namespace).resource(secret).create();
-        work.tokens().register(token, new JobTokens.JobIdentity(job.getMetadata().getName(), region));
+        tokens.register(token, new JobTokens.JobIdentity(job.getMetadata().getName(), region));
         log.info("region {}: created converter Job {} (backlog {})", region.code(), job.getMetadata().getName(),
                 work.queue().backlog(region));
     }

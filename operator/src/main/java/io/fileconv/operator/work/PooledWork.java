@@ -32,22 +32,18 @@ public final class PooledWork {
     private static final Duration LINK_SLACK = Duration.ofSeconds(60);
 
     private final WorkQueue queue;
-    private final JobTokens tokens;
     private final ConversionStatusSink sink;
     private final PresignedLinks links;
     private final Function<Region, String> buckets;
     private final PoolSettings pool;
     private final Duration conversionTimeout;
     private final Clock clock;
-    private final String namespace;
     private volatile boolean leader;
     private volatile WorkMetrics metrics;
 
-    public PooledWork(String namespace, WorkQueue queue, JobTokens tokens, ConversionStatusSink sink, PresignedLinks links,
-                      Function<Region, String> buckets, PoolSettings pool, Duration conversionTimeout, Clock clock) {
-        this.namespace = namespace;
+    public PooledWork(WorkQueue queue, ConversionStatusSink sink, PresignedLinks links, Function<Region, String> buckets,
+                      PoolSettings pool, Duration conversionTimeout, Clock clock) {
         this.queue = queue;
-        this.tokens = tokens;
         this.sink = sink;
         this.links = links;
         this.buckets = buckets;
@@ -70,17 +66,8 @@ public final class PooledWork {
         }
     }
 
-    /** Where the FileConversions and converter Jobs live. */
-    public String namespace() {
-        return namespace;
-    }
-
     public WorkQueue queue() {
         return queue;
-    }
-
-    public JobTokens tokens() {
-        return tokens;
     }
 
     public PoolSettings settings() {
@@ -155,19 +142,32 @@ public final class PooledWork {
      * reconciler. false when the lease is gone: a late report changes nothing.
      */
     public boolean report(JobTokens.JobIdentity job, String leaseId, WorkOutcome outcome) throws Exception {
+        return report(job, leaseId, outcome, (fileId, attempt, o) -> { });
+    }
+
+    /** Sees an outcome whose lease was live, before it is recorded (the embedded stack's conversion log). */
+    @FunctionalInterface
+    public interface AcceptedOutcome {
+        void accepted(String fileId, int attempt, WorkOutcome outcome);
+    }
+
+    /** As {@link #report(JobTokens.JobIdentity, String, WorkOutcome)}, telling {@code accepted} first. */
+    public boolean report(JobTokens.JobIdentity job, String leaseId, WorkOutcome outcome, AcceptedOutcome accepted)
+            throws Exception {
         Optional<Lease> ended = queue.end(leaseId, job.jobName());
         if (ended.isEmpty()) {
             return false;
         }
         Lease lease = ended.get();
         WorkRequest r = lease.request();
+        accepted.accepted(r.fileId(), r.attempt(), outcome);
         FailureClass failureClass = outcome.converted() ? null
                 : outcome.failureClass() == null ? FailureClass.INTERNAL : outcome.failureClass();
         String message = outcome.converted() ? "PDF written" : failureClass + ": "
                 + (outcome.reason() == null ? "no reason given" : outcome.reason());
         try {
             if (outcome.converted()) {
-                sink.converting(r.conversionAttempt());
+                // No second QUEUED -> CONVERTING here: the claim made it, and it would count the start twice.
                 sink.converted(r.conversionAttempt(), Duration.ofMillis(Math.max(0, outcome.conversionMs())));
             } else {
                 sink.failed(r.conversionAttempt(), failureClass, message);

@@ -44,9 +44,11 @@ public final class WorkEndpoint implements AutoCloseable {
     private final HttpServer server;
     private final ExecutorService threads;
     private final PooledWork work;
+    private final JobTokens tokens;
 
-    public WorkEndpoint(int port, PooledWork work) throws IOException {
+    public WorkEndpoint(int port, PooledWork work, JobTokens tokens) throws IOException {
         this.work = work;
+        this.tokens = tokens;
         this.server = HttpServer.create(new InetSocketAddress(port), 0);
         // Long polls hold a thread each; pods are bounded by the pools' maxJobs, so is this.
         this.threads = Executors.newCachedThreadPool(r -> {
@@ -73,7 +75,7 @@ public final class WorkEndpoint implements AutoCloseable {
                 respond(ex, 503, null);
                 return;
             }
-            Optional<JobTokens.JobIdentity> job = work.tokens().resolve(bearer(ex));
+            Optional<JobTokens.JobIdentity> job = tokens.resolve(bearer(ex));
             if (job.isEmpty()) {
                 respond(ex, 401, null);
                 return;

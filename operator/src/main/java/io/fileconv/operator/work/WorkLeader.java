@@ -26,6 +26,7 @@ public final class WorkLeader implements AutoCloseable {
     private final String namespace;
     private final String podName;
     private final PooledWork work;
+    private final JobTokens tokens;
     private final ConverterPool pool;
     private final Predicate<String> conversionExists;
     private ScheduledExecutorService timer;
@@ -34,8 +35,9 @@ public final class WorkLeader implements AutoCloseable {
      * @param podName          this replica's pod (HOSTNAME); null when not running in a pod (tests)
      * @param conversionExists whether a FileConversion of that name still exists (the informer cache)
      */
-    public WorkLeader(KubernetesClient client, String namespace, String podName, PooledWork work, ConverterPool pool,
-                      Predicate<String> conversionExists) {
+    public WorkLeader(KubernetesClient client, String namespace, String podName, PooledWork work, JobTokens tokens,
+                      ConverterPool pool, Predicate<String> conversionExists) {
+        this.tokens = tokens;
         this.client = client;
         this.namespace = namespace;
         this.podName = podName;
@@ -50,7 +52,7 @@ public final class WorkLeader implements AutoCloseable {
             return;
         }
         labelLeader();
-        work.tokens().reload();
+        tokens.reload();
         work.leading(true);
         timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "fileconv-converter-pool");

@@ -42,6 +42,9 @@ public final class WorkQueue {
     private final Duration leaseTime;
     private final Clock clock;
     private volatile Consumer<String> onChange = key -> { };
+    /** Counts offers, so a worker serving several regions can wait for the next one (see {@link #awaitOffer}). */
+    private final Object offers = new Object();
+    private long offerCount;
 
     public WorkQueue(PoolSettings settings, Clock clock) {
         for (Region r : Region.values()) {
@@ -69,7 +72,29 @@ public final class WorkQueue {
         waiting.put(r.key(), r);
         waitingSince.put(r.key(), clock.instant());
         known.add(r.key());
+        synchronized (offers) {
+            offerCount++;
+            offers.notifyAll();
+        }
         return true;
+    }
+
+    /** Offers so far; pass it to {@link #awaitOffer} to wait for the next one. */
+    public long offers() {
+        synchronized (offers) {
+            return offerCount;
+        }
+    }
+
+    /** Waits up to {@code wait} until a file was offered after {@code seen} offers (in any region). */
+    public void awaitOffer(long seen, Duration wait) throws InterruptedException {
+        long deadline = System.nanoTime() + wait.toNanos();
+        synchronized (offers) {
+            long left;
+            while (offerCount == seen && (left = deadline - System.nanoTime()) > 0) {
+                offers.wait(Math.max(1, left / 1_000_000));
+            }
+        }
     }
 
     /** The file as it waits in its queue; empty when it is not waiting. */

@@ -92,13 +92,12 @@ class PooledConversionOperatorTest {
                 .findFirst().map(r -> row(r, sink.status(new ConversionAttempt(r.region(), fileId, r.attempt()))));
         PresignedLinks links = new PresignedLinks(new ObjectStoreConfig(URI.create("http://s3.test:9000"),
                 "us-east-1", "operator-key", "operator-secret", true));
-        PooledWork work = new PooledWork(NAMESPACE, new WorkQueue(pool, Clock.systemUTC()),
-                new JobTokens(client, NAMESPACE, Clock.systemUTC()), sink, links, Region::defaultBucket, pool,
+        PooledWork work = new PooledWork(new WorkQueue(pool, Clock.systemUTC()), sink, links, Region::defaultBucket, pool,
                 Duration.ofSeconds(120), Clock.systemUTC());
         metrics = FileconvMetrics.create("test");
         work.withMetrics(metrics, Set.of(Region.IN, Region.UK));
         FileconvOperator operator = new FileconvOperator(client, settings, sink, null,
-                new FileconvOperator.Pooled(work, rows, Set.of(Region.IN, Region.UK)), () -> { });
+                new FileconvOperator.Pooled(work, new JobTokens(client, NAMESPACE, Clock.systemUTC()), rows, Set.of(Region.IN, Region.UK)), () -> { });
         operator.start();
         operators.add(operator);
         worker = new WorkProtocolClient("http://127.0.0.1:" + operator.workPort());

@@ -67,11 +67,13 @@ public class FileConversionReconciler implements Reconciler<FileConversion> {
     /** Pooled mode (null: one Job per FileConversion). */
     private final PooledWork pooled;
     private final FileLookup files;
+    /** Where the FileConversions live: queue changes name a resource by key within it. */
+    private final String namespace;
     private volatile IndexerResourceCache<FileConversion> primaryCache;
 
     public FileConversionReconciler(ConverterJobFactory jobFactory, ConversionStatusSink sink, Duration finishedTtl,
                                     Clock clock) {
-        this(jobFactory, sink, finishedTtl, clock, null, null);
+        this(jobFactory, sink, finishedTtl, clock, null, null, null);
     }
 
     /**
@@ -79,7 +81,8 @@ public class FileConversionReconciler implements Reconciler<FileConversion> {
      * @param files  the rows of pooled files (size, owner, status); unused without {@code pooled}
      */
     public FileConversionReconciler(ConverterJobFactory jobFactory, ConversionStatusSink sink, Duration finishedTtl,
-                                    Clock clock, PooledWork pooled, FileLookup files) {
+                                    Clock clock, PooledWork pooled, FileLookup files, String namespace) {
+        this.namespace = namespace;
         this.jobFactory = jobFactory;
         this.sink = sink;
         this.finishedTtl = finishedTtl;
@@ -91,7 +94,7 @@ public class FileConversionReconciler implements Reconciler<FileConversion> {
     /** Whether a FileConversion of that name is in the informer cache (true until the cache exists). */
     public boolean exists(String name) {
         IndexerResourceCache<FileConversion> cache = primaryCache;
-        return cache == null || cache.contains(new ResourceID(name, pooled.namespace()));
+        return cache == null || cache.contains(new ResourceID(name, namespace));
     }
 
     @Override
@@ -107,7 +110,7 @@ public class FileConversionReconciler implements Reconciler<FileConversion> {
         // Pooled mode: the work queue announces leases and outcomes; the reconciler writes them to the status.
         primaryCache = context.getPrimaryCache();
         SimpleInboundEventSource<FileConversion> work = new SimpleInboundEventSource<>("converter-work");
-        pooled.queue().onChange(key -> work.propagateEvent(new ResourceID(key, pooled.namespace())));
+        pooled.queue().onChange(key -> work.propagateEvent(new ResourceID(key, namespace)));
         return List.of(new InformerEventSource<>(jobs, context), work);
     }
 
