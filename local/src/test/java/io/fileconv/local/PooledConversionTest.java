@@ -232,6 +232,57 @@ class PooledConversionTest {
         }
     }
 
+    /**
+     * What a document in a pooled pod could do with the two links of its work item: read its own input and write its
+     * own PDF, nothing else. Other users' objects, other keys, another method, another content type, an expired link
+     * and unsigned requests are all refused by the object store (the pod holds no key to sign anything itself).
+     */
+    @Test
+    void aWorkItemsLinksReachOnlyItsOwnTwoObjects() throws Exception {
+        String mine = S3Keys.input("user-a", "file-a");
+        String minePdf = S3Keys.output("user-a", "file-a");
+        String theirs = S3Keys.input("user-b", "file-b");
+        String bucket = REGION.defaultBucket();
+        store.putStream(bucket, mine, new java.io.ByteArrayInputStream("mine".getBytes(StandardCharsets.UTF_8)), 1024,
+                "text/plain");
+        store.putStream(bucket, theirs, new java.io.ByteArrayInputStream("theirs".getBytes(StandardCharsets.UTF_8)),
+                1024, "text/plain");
+        try (PresignedLinks links = new PresignedLinks(s3Config)) {
+            URI get = links.get(bucket, mine, Duration.ofMinutes(5));
+            URI put = links.putPdf(bucket, minePdf, Duration.ofMinutes(5));
+            byte[] pdf = "%PDF-1.4 test".getBytes(StandardCharsets.US_ASCII);
+
+            assertThat(get(get)).isEqualTo(200);
+            assertThat(put(put, PresignedLinks.PDF, pdf)).isEqualTo(200);
+            // The signature covers the key: another user's object (or the PDF key) through the same query fails.
+            assertThat(get(withPath(get, "/" + bucket + "/" + theirs))).isEqualTo(403);
+            assertThat(get(withPath(get, "/" + bucket + "/" + minePdf))).isEqualTo(403);
+            assertThat(put(withPath(put, "/" + bucket + "/" + theirs), PresignedLinks.PDF, pdf)).isEqualTo(403);
+            // ... and the method and the content type.
+            assertThat(put(get, PresignedLinks.PDF, pdf)).isEqualTo(403);
+            assertThat(get(put)).isEqualTo(403);
+            assertThat(put(put, "text/html", pdf)).isEqualTo(403);
+            // Unsigned requests are anonymous, and anonymous access is refused.
+            assertThat(get(URI.create(s3Config.endpoint() + "/" + bucket + "/" + theirs))).isEqualTo(403);
+            assertThat(get(URI.create(s3Config.endpoint() + "/" + bucket + "?list-type=2"))).isEqualTo(403);
+            // A link outlives its lease by little: an expired one is refused.
+            URI shortLived = links.get(bucket, mine, Duration.ofSeconds(1));
+            Thread.sleep(2_100);
+            assertThat(get(shortLived)).isEqualTo(403);
+        }
+        try (var in = store.open(bucket, theirs)) {
+            assertThat(new String(in.readAllBytes(), StandardCharsets.UTF_8)).isEqualTo("theirs");
+        }
+    }
+
+    private static URI withPath(URI url, String path) {
+        return URI.create(url.getScheme() + "://" + url.getRawAuthority() + path + "?" + url.getRawQuery());
+    }
+
+    private static int get(URI url) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(url).GET().build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+    }
+
     private static int put(URI url, String contentType, byte[] body) throws Exception {
         return HTTP.send(HttpRequest.newBuilder(url).header("Content-Type", contentType)
                 .PUT(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.discarding())

@@ -90,6 +90,8 @@ final class ProcessKubelet implements AutoCloseable {
         if (p == null) {
             return false;
         }
+        // The whole pod goes: its office process too, not only the JVM.
+        p.descendants().forEach(ProcessHandle::destroyForcibly);
         p.destroyForcibly();
         return true;
     }
@@ -144,6 +146,8 @@ final class ProcessKubelet implements AutoCloseable {
         env.replaceAll((k, v) -> serviceUrls.entrySet().stream().filter(u -> v.startsWith(u.getKey())).findFirst()
                 .map(u -> u.getValue() + v.substring(u.getKey().length())).orElse(v));
         env.put("HOSTNAME", name + "-pod"); // the kubelet sets the pod's name
+        // Each pod has its own network namespace; processes on one machine share one, so each gets its own port.
+        env.put("FILECONV_OFFICE_PORT", Integer.toString(io.fileconv.core.FreePorts.take()));
         ProcessBuilder pb = image.process(env, container.getArgs() == null ? List.of() : container.getArgs())
                 .redirectErrorStream(true).redirectOutput(podDir.resolve("container.log").toFile());
         Process process = pb.start();

@@ -116,8 +116,13 @@ class RetryAndCancelTest {
 
     /** A CSV that keeps LibreOffice busy for many seconds. */
     static byte[] slowCsv() {
+        return slowCsv(250_000);
+    }
+
+    /** A CSV of {@code lines} ledger lines (250,000 keep LibreOffice busy for many seconds). */
+    static byte[] slowCsv(int lines) {
         StringBuilder sb = new StringBuilder("id,item,amount\n");
-        for (int i = 0; i < 250_000; i++) {
+        for (int i = 0; i < lines; i++) {
             sb.append(i).append(",ledger line ").append(i).append(',').append(i * 31 % 977).append('\n');
         }
         return sb.toString().getBytes(StandardCharsets.UTF_8);

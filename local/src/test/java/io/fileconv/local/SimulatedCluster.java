@@ -170,9 +170,10 @@ final class SimulatedCluster implements AutoCloseable {
                 .build(), HttpResponse.BodyHandlers.ofString()).body();
     }
 
+    /** The file's FileConversion; null while the dispatcher has not created it. */
     FileConversion conversion(String fileId) {
         return kube.resources(FileConversion.class).inNamespace(NS).withLabel(Labels.FILE_ID, fileId).list()
-                .getItems().get(0);
+                .getItems().stream().findFirst().orElse(null);
     }
 
     /**
