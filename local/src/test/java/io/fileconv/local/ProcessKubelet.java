@@ -150,6 +150,11 @@ final class ProcessKubelet implements AutoCloseable {
         env.put("FILECONV_OFFICE_PORT", Integer.toString(io.fileconv.core.FreePorts.take()));
         ProcessBuilder pb = image.process(env, container.getArgs() == null ? List.of() : container.getArgs())
                 .redirectErrorStream(true).redirectOutput(podDir.resolve("container.log").toFile());
+        // Each pod has its own /tmp (its container's file system); processes on one machine share one, and a
+        // converter that finds another pod's office profile in "its" temporary directory kills that process.
+        Path tmp = Files.createDirectories(podDir.resolve("tmp"));
+        pb.environment().merge("JAVA_TOOL_OPTIONS", "-Djava.io.tmpdir=" + tmp, (a, b) -> a + " " + b);
+        pb.environment().put("TMPDIR", tmp.toString());
         Process process = pb.start();
         pods.put(name, process);
         mostAlive.accumulateAndGet(pods.size(), Math::max);
