@@ -2,6 +2,7 @@ package io.fileconv.api;
 
 import io.javalin.http.Context;
 import io.javalin.http.UploadedFile;
+import jakarta.servlet.http.Part;
 import org.eclipse.jetty.http.HttpException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,6 +30,7 @@ final class MultipartUpload {
         } catch (Exception e) {
             throw classify(e, maxUploadBytes);
         }
+        requirePrintablePartHeaders(ctx, maxUploadBytes);
         int count = parts.values().stream().mapToInt(List::size).sum();
         if (count > 1) {
             throw Problem.badRequest("multiple-files", "send exactly one file per request (this one has " + count
@@ -39,6 +41,31 @@ final class MultipartUpload {
             throw Problem.badRequest("missing-file", "send the document as multipart/form-data field 'file'");
         }
         return file.get(0);
+    }
+
+    /**
+     * Jetty passes control bytes in part headers through (a file name with a NUL or an escape sequence); such a
+     * request comes from no browser or HTTP library, so it is refused rather than cleaned up.
+     */
+    private static void requirePrintablePartHeaders(Context ctx, long maxUploadBytes) {
+        try {
+            for (Part part : ctx.req().getParts()) {
+                for (String name : part.getHeaderNames()) {
+                    if (hasControl(name) || part.getHeaders(name).stream().anyMatch(MultipartUpload::hasControl)) {
+                        LOG.info("upload refused: control bytes in a part header ({})", name.replaceAll("\\p{Cntrl}", "?"));
+                        throw Problem.badRequest("bad-multipart", "a part header holds control characters");
+                    }
+                }
+            }
+        } catch (Problem p) {
+            throw p;
+        } catch (Exception e) {
+            throw classify(e, maxUploadBytes);
+        }
+    }
+
+    private static boolean hasControl(String s) {
+        return s != null && s.chars().anyMatch(c -> (c < 0x20 && c != '\t') || c == 0x7f);
     }
 
     /** Maps a parse failure to our own problem; the parser's message goes only to the log (with the request id). */
