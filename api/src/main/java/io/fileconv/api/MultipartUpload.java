@@ -74,7 +74,7 @@ final class MultipartUpload {
             return new Problem(413, "too-large", "File too large",
                     "the file is larger than the limit of " + maxUploadBytes + " bytes").with("limitBytes", maxUploadBytes);
         }
-        if (httpCode(e) == 408) {
+        if (httpCode(e) == 408 || causedBy(e, java.util.concurrent.TimeoutException.class)) {
             LOG.info("upload refused: body too slow: {}", e.toString());
             return new Problem(408, "too-slow", "Request too slow",
                     "the request body arrived slower than the server's minimum data rate");
@@ -82,6 +82,15 @@ final class MultipartUpload {
         LOG.info("upload refused: malformed multipart: {}", e.toString());
         return Problem.badRequest("bad-multipart", "the body is not well-formed multipart/form-data: send one part"
                 + " named 'file' with a filename, each part with a Content-Disposition header and printable headers");
+    }
+
+    private static boolean causedBy(Throwable e, Class<? extends Throwable> type) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (type.isInstance(t)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static int httpCode(Throwable e) {
