@@ -106,6 +106,9 @@ final class MultipartUpload {
         for (Throwable t = e; t != null; t = t.getCause()) {
             // Jetty reports the multipart limit as "400: bad multipart" caused by "max file size exceeded".
             String m = String.valueOf(t.getMessage()).toLowerCase(Locale.ROOT);
+            if (m.contains("header")) {
+                return false; // "headers max length exceeded": oversized part headers are malformed, not a large file
+            }
             if ((m.contains("exceed") && (m.contains("max") || m.contains("size"))) || m.contains("max file size")
                     || m.contains("max request size")) {
                 return true;

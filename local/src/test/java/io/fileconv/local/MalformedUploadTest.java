@@ -60,6 +60,9 @@ class MalformedUploadTest {
                         "bad-multipart"),
                 Arguments.of("empty body", "boundary=B", "", "bad-multipart"),
                 Arguments.of("JSON body", "boundary=B", "{\"file\":\"a.txt\"}", "bad-multipart"),
+                Arguments.of("part headers longer than the parser allows", "boundary=B",
+                        filePart("B", fileHeaders("a.txt") + "\r\nX-Long: " + "h".repeat(40_000), DOC) + "--B--\r\n",
+                        "bad-multipart"),
                 Arguments.of("two file parts of one field", "boundary=B", ok + ok + "--B--\r\n", "multiple-files"),
                 Arguments.of("two file parts of two fields", "boundary=B",
                         ok + filePart("B", "Content-Disposition: form-data; name=\"other\"; filename=\"b.txt\"", DOC)
