@@ -78,6 +78,25 @@ class SlowClientTest {
     }
 
     @Test
+    void aBodyThatStallsIsEndedByTheIdleTimeoutWith408() throws Exception {
+        String user = "stalled-uploader";
+        String token = new ApiClient("http://localhost:" + node.port()).token(user, "uk");
+        String headers = new String(RawHttp.upload(token, "multipart/form-data; boundary=B", new byte[0]),
+                StandardCharsets.ISO_8859_1).replace("Content-Length: 0", "Content-Length: 100000");
+        RawHttp.Response answer;
+        try (Socket s = new Socket(InetAddress.getLoopbackAddress(), node.port())) {
+            s.setSoTimeout(60_000); // the client waits far longer than the server's 5 s idle timeout
+            s.getOutputStream().write((headers + "--B\r\nContent-Disposition: form-data; name=\"file\"; filename=\"s.txt\""
+                    + "\r\n\r\nthe first bytes, then nothing").getBytes(StandardCharsets.ISO_8859_1));
+            s.getOutputStream().flush();
+            answer = RawHttp.read(s.getInputStream());
+        }
+        assertThat(answer.status()).as(answer.body()).isEqualTo(408);
+        assertThat(ApiClient.json(answer.body()).get("type").asText()).isEqualTo("https://fileconv.io/problems/too-slow");
+        assertThat(stack.files(Region.UK).listOwned(user, null, null, 10)).isEmpty();
+    }
+
+    @Test
     void aBodyTrickledBelowTheMinimumRateIsRefusedWith408() throws Exception {
         String user = "slow-uploader";
         String token = new ApiClient("http://localhost:" + node.port()).token(user, "uk");
