@@ -11,6 +11,9 @@
 {{- if le (int .Values.converter.activeDeadlineSeconds) (int .Values.converter.timeoutSeconds) -}}
 {{- fail "converter.activeDeadlineSeconds must exceed converter.timeoutSeconds (the JVM and office need time to start)" -}}
 {{- end -}}
+{{- if and .Values.auth.devIssuer .Values.ingress.enabled -}}
+{{- fail "auth.devIssuer cannot be combined with ingress.enabled: the development issuer gives a token to anyone who can reach the API; reach a development cell with kubectl port-forward" -}}
+{{- end -}}
 {{- if and .Values.ingress.enabled (not .Values.ingress.tlsSecretTemplate) -}}
 {{- fail "ingress.tlsSecretTemplate is required when ingress.enabled: bearer tokens must not travel in clear text" -}}
 {{- end -}}

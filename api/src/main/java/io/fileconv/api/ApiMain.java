@@ -62,19 +62,23 @@ public final class ApiMain {
         if (settings.devIssuer()) {
             devIssuer = new DevTokenIssuer(Path.of(env.get("FILECONV_DEV_KEY_FILE", "/tmp/fileconv/dev-issuer.jwk.json")),
                     settings.issuer(), settings.audience(), Duration.ofHours(1));
-            verifier = new JwtVerifier(devIssuer.keySource(), settings.issuer(), settings.audience());
+            verifier = new JwtVerifier(devIssuer.keySource(), settings.issuer(), settings.audience(),
+                    settings.jwtTypes());
             LOG.warn("development token issuer is ON: anyone can obtain a token; never enable it in production");
         } else if (settings.jwksUrl() != null) {
-            verifier = JwtVerifier.fromJwksUrl(settings.jwksUrl(), settings.issuer(), settings.audience());
+            verifier = JwtVerifier.fromJwksUrl(settings.jwksUrl(), settings.issuer(), settings.audience(),
+                    settings.jwtTypes());
         } else {
             throw new IllegalStateException("set FILECONV_JWT_JWKS_URL (or FILECONV_DEV_ISSUER=true for development)");
         }
         UserDirectory directory = new UserDirectory(directoryDs);
         CallerResolver callers = new CallerResolver(verifier, directory, stores, settings.regionUrls());
         DownloadLinks links = DownloadLinks.fromEnv(env);
+        UploadLimits limits = UploadLimits.from(env);
         FilesController files = new FilesController(callers, store, new TypeDetector(),
                 new ArchiveInspector(ArchiveInspector.Limits.defaults()), settings.maxUploadBytes(),
-                new PipelineMetrics(metrics), links);
+                new PipelineMetrics(metrics), links, UserUploadLimiter.inMySql(limits, metrics),
+                new ImagePixels(limits.maxImagePixels()));
         Path multipart = Files.createDirectories(Path.of(env.get("FILECONV_MULTIPART_DIR",
                 System.getProperty("java.io.tmpdir") + "/fileconv-multipart")));
         ApiServer server = new ApiServer(settings, files, devIssuer, directory, regions, schemaReadiness(schemaGate)

@@ -57,6 +57,10 @@ public final class ApiServer implements AutoCloseable {
         this.app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.jetty.port = settings.port();
+            if (settings.host() != null) {
+                config.jetty.host = settings.host();
+            }
+            JettyHardening.apply(config, settings.http());
             config.jetty.multipartConfig.cacheDirectory(multipartDir.toString());
             config.jetty.multipartConfig.maxInMemoryFileSize(256, SizeUnit.KB);
             config.jetty.multipartConfig.maxFileSize(settings.maxUploadBytes(), SizeUnit.BYTES);
@@ -98,11 +102,18 @@ public final class ApiServer implements AutoCloseable {
                 ctx.status(307).header("Location", r.location());
             });
             config.routes.exception(Exception.class, (e, ctx) -> {
-                if (isSizeLimit(e)) {
-                    problem(ctx, new Problem(413, "too-large", "File too large",
-                            "the file is larger than the limit of " + settings.maxUploadBytes() + " bytes"));
+                if (MultipartUpload.isSizeLimit(e)) {
+                    problem(ctx, MultipartUpload.classify(e, settings.maxUploadBytes()));
                     return;
                 }
+                if (e instanceof io.javalin.http.HttpResponseException h && h.getStatus() < 500) {
+                    // Javalin's own refusals (bad JSON body, ...): its status, our words.
+                    LOG.info("request refused by Javalin: {} {}: {}", ctx.method(), ctx.path(), e.toString());
+                    problem(ctx, new Problem(h.getStatus(), "bad-request", "Bad request",
+                            "the request could not be read; quote request id " + ctx.attribute("requestId")));
+                    return;
+                }
+                // Never the exception's message: S3 SDK and driver texts name hosts, buckets and keys.
                 LOG.error("request failed: {} {}", ctx.method(), ctx.path(), e);
                 problem(ctx, new Problem(500, "internal", "Internal error",
                         "the request could not be completed; quote request id " + ctx.attribute("requestId")));
@@ -122,18 +133,6 @@ public final class ApiServer implements AutoCloseable {
         try (java.io.InputStream in = ApiServer.class.getResourceAsStream("/openapi.json")) {
             return in.readAllBytes();
         }
-    }
-
-    private static boolean isSizeLimit(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            // Jetty reports the multipart limit as "400: bad multipart" caused by "max file size exceeded".
-            String m = String.valueOf(t.getMessage()).toLowerCase(java.util.Locale.ROOT);
-            if ((m.contains("exceed") && (m.contains("max") || m.contains("size"))) || m.contains("max file size")
-                    || m.contains("max request size")) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private static void requestId(Context ctx) {
@@ -217,7 +216,8 @@ public final class ApiServer implements AutoCloseable {
         try {
             region = Region.fromCode(body.get("region") == null ? null : String.valueOf(body.get("region")));
         } catch (IllegalArgumentException e) {
-            throw Problem.badRequest("bad-region", e.getMessage());
+            throw Problem.badRequest("bad-region", "region must be one of " + java.util.Arrays.stream(Region.values())
+                    .map(Region::code).collect(java.util.stream.Collectors.joining(", ")));
         }
         UserDirectory.Entry entry = directory.registerIfAbsent(user, region);
         ctx.json(Map.of("token", issuer.issue(user, entry.homeRegion().code()), "user", user,

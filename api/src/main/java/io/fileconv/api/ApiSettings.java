@@ -5,10 +5,25 @@ import io.fileconv.core.Region;
 
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.Set;
 
-/** API settings from the environment (docs/CONFIGURATION.md). */
+/**
+ * API settings from the environment (docs/CONFIGURATION.md).
+ *
+ * @param host     interface to listen on; null = all (a pod), the embedded stack's loopback otherwise
+ * @param jwtTypes accepted JWT {@code typ} headers (FILECONV_JWT_TYPES)
+ * @param http     slow-client limits of the HTTP server
+ */
 public record ApiSettings(int port, long maxUploadBytes, String issuer, String audience, String jwksUrl,
-                          boolean devIssuer, Map<Region, String> regionUrls) {
+                         boolean devIssuer, Map<Region, String> regionUrls, String host, Set<String> jwtTypes,
+                         HttpLimits http) {
+
+    /** All interfaces, RFC 9068 token type, default HTTP limits. */
+    public ApiSettings(int port, long maxUploadBytes, String issuer, String audience, String jwksUrl,
+                       boolean devIssuer, Map<Region, String> regionUrls) {
+        this(port, maxUploadBytes, issuer, audience, jwksUrl, devIssuer, regionUrls, null, JwtVerifier.DEFAULT_TYPES,
+                HttpLimits.defaults());
+    }
 
     public static ApiSettings from(Env env) {
         Map<Region, String> urls = new EnumMap<>(Region.class);
@@ -20,6 +35,13 @@ public record ApiSettings(int port, long maxUploadBytes, String issuer, String a
         }
         return new ApiSettings(env.getInt("FILECONV_PORT", 8080), env.getLong("FILECONV_MAX_UPLOAD_BYTES", 100L << 20),
                 env.get("FILECONV_JWT_ISSUER", "fileconv-dev"), env.get("FILECONV_JWT_AUDIENCE", "fileconv"),
-                env.get("FILECONV_JWT_JWKS_URL", null), env.getBool("FILECONV_DEV_ISSUER", false), urls);
+                env.get("FILECONV_JWT_JWKS_URL", null), env.getBool("FILECONV_DEV_ISSUER", false), urls,
+                env.get("FILECONV_BIND_HOST", null), JwtVerifier.parseTypes(env.get("FILECONV_JWT_TYPES", "at+jwt")),
+                HttpLimits.from(env));
+    }
+
+    public ApiSettings withHost(String newHost) {
+        return new ApiSettings(port, maxUploadBytes, issuer, audience, jwksUrl, devIssuer, regionUrls, newHost,
+                jwtTypes, http);
     }
 }

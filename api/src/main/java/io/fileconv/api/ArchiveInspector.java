@@ -5,7 +5,6 @@ import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.Enumeration;
 import java.util.zip.ZipEntry;
-import java.util.zip.ZipException;
 import java.util.zip.ZipFile;
 
 /**
@@ -15,6 +14,7 @@ import java.util.zip.ZipFile;
  * soffice to ~850 MB is refused here in milliseconds.
  */
 public final class ArchiveInspector {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ArchiveInspector.class);
 
     public record Limits(int maxEntries, long maxTotalUncompressed, long maxRatio) {
         public static Limits defaults() {
@@ -56,10 +56,14 @@ public final class ArchiveInspector {
                     }
                 }
             }
-        } catch (ZipException e) {
-            throw refused("damaged-archive", "the document's ZIP structure is damaged: " + e.getMessage());
-        } catch (IOException e) {
-            throw refused("damaged-archive", "the document could not be read: " + e.getMessage());
+        } catch (IOException | RuntimeException e) {
+            if (e instanceof Problem p) {
+                throw p;
+            }
+            // ZipFile also throws IllegalArgumentException (e.g. entry names not valid in their charset). The
+            // parser's message (offsets, entry names, library wording) stays in the log.
+            LOG.info("archive refused as damaged: {}", e.toString());
+            throw refused("damaged-archive", "the document's ZIP structure is damaged or truncated");
         }
     }
 

@@ -1,6 +1,7 @@
 package io.fileconv.api;
 
 import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.crypto.RSASSASigner;
@@ -17,17 +18,17 @@ import com.nimbusds.jwt.SignedJWT;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
 import java.util.UUID;
 
 /**
- * The development issuer of the embedded stack: an RSA key generated at first start (kept in the data directory
- * with owner-only permissions) signs short-lived tokens. The API verifies them exactly like a real issuer's.
+ * The development issuer of the embedded stack: an RSA key generated at first start (kept in the data directory,
+ * created owner-only: {@link OwnerOnlyFiles}) signs short-lived access tokens. The API verifies them exactly like a real issuer's.
  */
 public final class DevTokenIssuer {
+    public static final JOSEObjectType ACCESS_TOKEN = new JOSEObjectType("at+jwt");
     private final RSAKey key;
     private final String issuer;
     private final String audience;
@@ -43,16 +44,15 @@ public final class DevTokenIssuer {
     private static RSAKey loadOrCreate(Path keyFile) throws IOException {
         try {
             if (Files.exists(keyFile)) {
+                OwnerOnlyFiles.requirePrivate(keyFile);
                 return RSAKey.parse(Files.readString(keyFile));
             }
             RSAKey k = new RSAKeyGenerator(2048).keyUse(KeyUse.SIGNATURE).keyID(UUID.randomUUID().toString())
                     .algorithm(JWSAlgorithm.RS256).generate();
-            Files.createDirectories(keyFile.getParent());
-            Files.writeString(keyFile, k.toJSONString());
-            try {
-                Files.setPosixFilePermissions(keyFile, PosixFilePermissions.fromString("rw-------"));
-            } catch (UnsupportedOperationException ignored) {
-                // non-POSIX file system: nothing more to do
+            if (!OwnerOnlyFiles.createOnce(keyFile, k.toJSONString())) {
+                // Another process created it first: use theirs, so both sign with one key.
+                OwnerOnlyFiles.requirePrivate(keyFile);
+                return RSAKey.parse(Files.readString(keyFile));
             }
             return k;
         } catch (java.text.ParseException | JOSEException e) {
@@ -67,7 +67,9 @@ public final class DevTokenIssuer {
                 .issueTime(Date.from(now)).notBeforeTime(Date.from(now)).expirationTime(Date.from(now.plus(ttl)))
                 .jwtID(UUID.randomUUID().toString()).claim("home_region", homeRegion).build();
         try {
-            SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(key.getKeyID()).build(), claims);
+            // typ at+jwt (RFC 9068): the verifier refuses other types, e.g. an ID token of the same issuer.
+            SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).type(ACCESS_TOKEN)
+                    .keyID(key.getKeyID()).build(), claims);
             jwt.sign(new RSASSASigner(key));
             return jwt.serialize();
         } catch (JOSEException e) {

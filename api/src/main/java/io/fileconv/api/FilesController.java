@@ -35,6 +35,8 @@ public final class FilesController {
     private final long maxUploadBytes;
     private final PipelineMetrics metrics;
     private final DownloadLinks links;
+    private final UserUploadLimiter limiter;
+    private final ImagePixels pixels;
 
     public FilesController(CallerResolver callers, ObjectStore store, TypeDetector detector, ArchiveInspector archives,
                            long maxUploadBytes) {
@@ -50,6 +52,19 @@ public final class FilesController {
     /** @param links presigned links for GET /pdf (302), or null to stream the PDF through the API */
     public FilesController(CallerResolver callers, ObjectStore store, TypeDetector detector, ArchiveInspector archives,
                            long maxUploadBytes, PipelineMetrics metrics, DownloadLinks links) {
+        this(callers, store, detector, archives, maxUploadBytes, metrics, links, null,
+                new ImagePixels(UploadLimits.DEFAULT_MAX_IMAGE_PIXELS));
+    }
+
+    /**
+     * @param limiter per-user upload limits (429), or null for none
+     * @param pixels  the decompression-bomb check of raster images
+     */
+    public FilesController(CallerResolver callers, ObjectStore store, TypeDetector detector, ArchiveInspector archives,
+                           long maxUploadBytes, PipelineMetrics metrics, DownloadLinks links, UserUploadLimiter limiter,
+                           ImagePixels pixels) {
+        this.limiter = limiter;
+        this.pixels = pixels;
         this.links = links;
         this.metrics = metrics;
         this.callers = callers;
@@ -73,10 +88,10 @@ public final class FilesController {
                 return;
             }
         }
-        UploadedFile file = ctx.uploadedFile("file");
-        if (file == null) {
-            throw Problem.badRequest("missing-file", "send the document as multipart/form-data field 'file'");
+        if (limiter != null) {
+            limiter.admit(caller); // before the body is read: a refused upload costs no disk or S3 traffic
         }
+        UploadedFile file = MultipartUpload.singleFile(ctx, maxUploadBytes);
         if (file.size() == 0) {
             throw Problem.badRequest("empty-file", "the file is empty; there is nothing to convert");
         }
@@ -90,6 +105,7 @@ public final class FilesController {
             if (type.archive()) {
                 archives.inspect(tis.getPath(), file.size());
             }
+            pixels.check(tis.getPath(), type.mediaType());
         }
         String id = Ids.newId();
         // Stays in the MDC until the request logger clears it: every later line of this request carries the file.

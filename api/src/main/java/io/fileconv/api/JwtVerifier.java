@@ -1,41 +1,81 @@
 package io.fileconv.api;
 
+import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.KeySourceException;
 import com.nimbusds.jose.jwk.source.JWKSource;
 import com.nimbusds.jose.jwk.source.JWKSourceBuilder;
+import com.nimbusds.jose.proc.BadJWSException;
 import com.nimbusds.jose.proc.JWSVerificationKeySelector;
 import com.nimbusds.jose.proc.SecurityContext;
 import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import com.nimbusds.jwt.proc.BadJWTException;
 import com.nimbusds.jwt.proc.DefaultJWTClaimsVerifier;
 import com.nimbusds.jwt.proc.DefaultJWTProcessor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.net.MalformedURLException;
 import java.net.URI;
+import java.util.Locale;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * Verifies bearer tokens with Nimbus JOSE+JWT: signature against the issuer's JWKS (cached, refreshed on an
  * unknown key id, so rotation needs no restart), expiry and not-before with 30 s of skew, exact issuer and
  * audience, and a subject. Only RS256/ES256 are accepted, which also rules out {@code alg=none}.
+ *
+ * <p>The {@code typ} header must be one of the accepted types ({@code at+jwt} by default, RFC 9068), so an OpenID
+ * Connect ID token signed by the same issuer is not taken for an access token. A refusal never carries Nimbus'
+ * text (it names claim values and library internals): the client gets one of our reasons, the log gets the rest.
  */
 public final class JwtVerifier {
+    private static final Logger LOG = LoggerFactory.getLogger(JwtVerifier.class);
+    /** RFC 9068's access-token type; "application/at+jwt" is the same type with its optional prefix. */
+    public static final Set<String> DEFAULT_TYPES = Set.of("at+jwt");
+
     private final DefaultJWTProcessor<SecurityContext> processor = new DefaultJWTProcessor<>();
+    private final Set<String> acceptedTypes;
 
     public JwtVerifier(JWKSource<SecurityContext> keys, String issuer, String audience) {
+        this(keys, issuer, audience, DEFAULT_TYPES);
+    }
+
+    /** @param acceptedTypes accepted {@code typ} header values (case-insensitive, "application/" prefix optional) */
+    public JwtVerifier(JWKSource<SecurityContext> keys, String issuer, String audience, Set<String> acceptedTypes) {
+        this.acceptedTypes = acceptedTypes.stream().map(JwtVerifier::normalType).collect(Collectors.toSet());
         processor.setJWSKeySelector(new JWSVerificationKeySelector<>(Set.of(JWSAlgorithm.RS256, JWSAlgorithm.ES256), keys));
+        // typ is checked before the processor runs (checkType), with our own reason.
+        processor.setJWSTypeVerifier((type, context) -> { });
         DefaultJWTClaimsVerifier<SecurityContext> claims = new DefaultJWTClaimsVerifier<>(audience,
                 new JWTClaimsSet.Builder().issuer(issuer).build(), Set.of("sub", "exp", "iat"));
         claims.setMaxClockSkew(30);
         processor.setJWTClaimsSetVerifier(claims);
     }
 
-    public static JwtVerifier fromJwksUrl(String jwksUrl, String issuer, String audience) {
+    public static JwtVerifier fromJwksUrl(String jwksUrl, String issuer, String audience, Set<String> acceptedTypes) {
         try {
             JWKSource<SecurityContext> src = JWKSourceBuilder.create(URI.create(jwksUrl).toURL()).retrying(true).build();
-            return new JwtVerifier(src, issuer, audience);
+            return new JwtVerifier(src, issuer, audience, acceptedTypes);
         } catch (MalformedURLException e) {
             throw new IllegalStateException("bad FILECONV_JWT_JWKS_URL: " + jwksUrl, e);
         }
+    }
+
+    public static JwtVerifier fromJwksUrl(String jwksUrl, String issuer, String audience) {
+        return fromJwksUrl(jwksUrl, issuer, audience, DEFAULT_TYPES);
+    }
+
+    /** FILECONV_JWT_TYPES: comma-separated, e.g. "at+jwt,JWT" for an issuer that marks access tokens as plain JWT. */
+    public static Set<String> parseTypes(String commaSeparated) {
+        Set<String> types = java.util.Arrays.stream(commaSeparated.split(",")).map(String::trim)
+                .filter(s -> !s.isEmpty()).collect(Collectors.toSet());
+        if (types.isEmpty()) {
+            throw new IllegalStateException("FILECONV_JWT_TYPES names no token type");
+        }
+        return types;
     }
 
     /** @return the verified claims; throws {@link Problem} (401) for any token that does not pass */
@@ -43,10 +83,48 @@ public final class JwtVerifier {
         if (authorizationHeader == null || !authorizationHeader.regionMatches(true, 0, "Bearer ", 0, 7)) {
             throw Problem.unauthorized("send Authorization: Bearer <token>");
         }
+        String token = authorizationHeader.substring(7).trim();
         try {
-            return processor.process(authorizationHeader.substring(7).trim(), null);
+            checkType(SignedJWT.parse(token).getHeader().getType());
+            return processor.process(token, null);
+        } catch (Problem p) {
+            throw p;
+        } catch (KeySourceException e) {
+            LOG.warn("token not verified: the issuer's keys are unavailable: {}", e.toString());
+            throw new Problem(503, "auth-unavailable", "Cannot verify tokens now",
+                    "the token issuer's keys could not be fetched; try again shortly").with("retryAfterSeconds", 5);
         } catch (Exception e) {
-            throw Problem.unauthorized("the token was refused: " + e.getMessage());
+            LOG.info("token refused: {}", e.toString());
+            throw refused(e);
         }
+    }
+
+    private void checkType(JOSEObjectType type) {
+        if (type == null || !acceptedTypes.contains(normalType(type.getType()))) {
+            LOG.info("token refused: typ {} is not an accepted access-token type {}", type, acceptedTypes);
+            throw Problem.unauthorized("the token is not an access token (its typ header must be "
+                    + String.join(" or ", acceptedTypes) + ")").with("reason", "not-an-access-token");
+        }
+    }
+
+    /** Our own words per kind of fault; the library's message stays in the log. */
+    private static Problem refused(Exception e) {
+        if (e instanceof java.text.ParseException) {
+            return Problem.unauthorized("the token is not a well-formed signed JWT").with("reason", "malformed");
+        }
+        if (e instanceof BadJWTException) {
+            return Problem.unauthorized("the token is expired, not yet valid, lacks a subject or was not issued for"
+                    + " this API by the expected issuer").with("reason", "claims-refused");
+        }
+        if (e instanceof BadJWSException || e instanceof com.nimbusds.jose.proc.BadJOSEException) {
+            return Problem.unauthorized("the token's signature could not be verified with the issuer's keys")
+                    .with("reason", "bad-signature");
+        }
+        return Problem.unauthorized("the token was refused").with("reason", "refused");
+    }
+
+    private static String normalType(String t) {
+        String lower = t.toLowerCase(Locale.ROOT);
+        return lower.startsWith("application/") ? lower.substring("application/".length()) : lower;
     }
 }

@@ -61,6 +61,9 @@ class ArchiveInspectorTest {
         Path z = dir.resolve("broken.zip");
         Files.write(z, new byte[]{'P', 'K', 3, 4, 1, 2, 3});
         assertRefused(z, "damaged-archive");
+        // Our words only: ZipFile's "zip END header not found" and the like stay in the log.
+        assertThatThrownBy(() -> inspector.inspect(z, Files.size(z))).isInstanceOfSatisfying(Problem.class, p ->
+                assertThat(p.getMessage()).isEqualTo("the document's ZIP structure is damaged or truncated"));
     }
 
     private void assertRefused(Path z, String slug) {

@@ -68,7 +68,8 @@ class JwksRotationTest {
     private static String token(RSAKey key) throws Exception {
         JWTClaimsSet claims = new JWTClaimsSet.Builder().issuer("https://issuer.example").audience("fileconv")
                 .subject("alice").issueTime(new Date()).expirationTime(Date.from(Instant.now().plusSeconds(300))).build();
-        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(key.getKeyID()).build(), claims);
+        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).type(DevTokenIssuer.ACCESS_TOKEN)
+                .keyID(key.getKeyID()).build(), claims);
         jwt.sign(new RSASSASigner(key));
         return jwt.serialize();
     }

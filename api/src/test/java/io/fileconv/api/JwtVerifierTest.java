@@ -70,6 +70,69 @@ class JwtVerifierTest {
         assertUnauthorized(none);
     }
 
+    @Test
+    void refusesTokensWhoseTypIsNotAnAccessTokenSuchAsAnIdToken() throws Exception {
+        Instant now = Instant.now();
+        JWTClaimsSet c = claims("fileconv-dev", "fileconv", now, now.plusSeconds(300));
+        // Same issuer key, valid claims: only the header's typ differs.
+        assertThat(verifier.verify("Bearer " + signTyped(c, issuerKeyFromDisk(), "at+jwt")).getSubject()).isEqualTo("mallory");
+        assertThat(verifier.verify("Bearer " + signTyped(c, issuerKeyFromDisk(), "application/at+jwt")).getSubject())
+                .isEqualTo("mallory");
+        for (String idTokenType : new String[]{"JWT", "id_token+jwt", null}) {
+            assertThatThrownBy(() -> verifier.verify("Bearer " + signTyped(c, issuerKeyFromDisk(), idTokenType)))
+                    .as("typ %s", idTokenType).isInstanceOfSatisfying(Problem.class, p -> {
+                        assertThat(p.status()).isEqualTo(401);
+                        assertThat(p.body(null)).containsEntry("reason", "not-an-access-token");
+                    });
+        }
+        // An issuer that marks access tokens as plain JWT can be allowed explicitly (FILECONV_JWT_TYPES).
+        JwtVerifier lenient = new JwtVerifier(issuer.keySource(), "fileconv-dev", "fileconv",
+                JwtVerifier.parseTypes("at+jwt, JWT"));
+        assertThat(lenient.verify("Bearer " + signTyped(c, issuerKeyFromDisk(), "JWT")).getSubject()).isEqualTo("mallory");
+    }
+
+    @Test
+    void refusalsCarryOurWordsNotTheLibrarys() throws Exception {
+        Instant now = Instant.now();
+        RSAKey key = issuerKeyFromDisk();
+        String[] tokens = {
+                "not-a-jwt",
+                "eyJhbGciOiJSUzI1NiJ9.e30.c2ln",                                                      // typ missing
+                sign(claims("fileconv-dev", "fileconv", now.minusSeconds(600), now.minusSeconds(120)), key), // expired
+                sign(claims("https://evil.example", "fileconv", now, now.plusSeconds(300)), key),          // issuer
+                sign(claims("fileconv-dev", "fileconv", now, now.plusSeconds(300)),
+                        new RSAKeyGenerator(2048).keyID(key.getKeyID()).generate()),                        // forged
+        };
+        java.util.Set<String> details = new java.util.HashSet<>();
+        for (String t : tokens) {
+            Problem p = catchProblem(() -> verifier.verify("Bearer " + t));
+            String detail = p.getMessage();
+            details.add(detail);
+            // Nimbus' wording ("Expired JWT", "JWT iss claim has value ...", "Signed JWT rejected", "Invalid
+            // serialized ...") and the claim values it quotes must not reach the client.
+            assertThat(detail).doesNotContainIgnoringCase("JWT rejected").doesNotContain("Expired JWT")
+                    .doesNotContain("evil.example").doesNotContain("Invalid").doesNotContain("claim has value")
+                    .doesNotContain("Exception").doesNotContain("nimbus");
+        }
+        assertThat(details).as("distinct reasons, still ours").hasSizeGreaterThanOrEqualTo(3);
+    }
+
+    private static Problem catchProblem(org.assertj.core.api.ThrowableAssert.ThrowingCallable call) {
+        Throwable t = org.assertj.core.api.Assertions.catchThrowable(call);
+        assertThat(t).isInstanceOf(Problem.class);
+        return (Problem) t;
+    }
+
+    private static String signTyped(JWTClaimsSet claims, RSAKey key, String typ) throws Exception {
+        JWSHeader.Builder h = new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(key.getKeyID());
+        if (typ != null) {
+            h.type(new com.nimbusds.jose.JOSEObjectType(typ));
+        }
+        SignedJWT jwt = new SignedJWT(h.build(), claims);
+        jwt.sign(new RSASSASigner(key));
+        return jwt.serialize();
+    }
+
     private static RSAKey issuerKeyFromDisk() throws Exception {
         return RSAKey.parse(java.nio.file.Files.readString(dir.resolve("k.json")));
     }
@@ -80,7 +143,8 @@ class JwtVerifierTest {
     }
 
     private static String sign(JWTClaimsSet claims, RSAKey key) throws Exception {
-        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(key.getKeyID()).build(), claims);
+        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).type(DevTokenIssuer.ACCESS_TOKEN)
+                .keyID(key.getKeyID()).build(), claims);
         jwt.sign(new RSASSASigner(key));
         return jwt.serialize();
     }

@@ -46,7 +46,7 @@ public final class ConversionTask {
         try {
             dir = Files.createTempDirectory(Files.createDirectories(scratch), "job-");
         } catch (IOException e) {
-            throw new ConversionFailure(FailureClass.INTERNAL, "no scratch space: " + e.getMessage(), e);
+            throw QuietFailures.of(FailureClass.INTERNAL, "no scratch space", e);
         }
         try {
             Path input = dir.resolve("document." + type.canonicalExtension());
@@ -54,15 +54,13 @@ public final class ConversionTask {
             try {
                 store.download(req.bucket(), req.inputKey(), input);
             } catch (IOException | RuntimeException e) {
-                throw new ConversionFailure(FailureClass.STORAGE_ERROR, "could not read the upload from storage: "
-                        + e.getMessage(), e);
+                throw QuietFailures.of(FailureClass.STORAGE_ERROR, "could not read the upload from storage", e);
             }
             long millis = converter.convert(input, output, cancelled);
             try {
                 store.putFile(req.bucket(), req.outputKey(), output, "application/pdf");
             } catch (RuntimeException e) {
-                throw new ConversionFailure(FailureClass.STORAGE_ERROR, "could not write the PDF to storage: "
-                        + e.getMessage(), e);
+                throw QuietFailures.of(FailureClass.STORAGE_ERROR, "could not write the PDF to storage", e);
             }
             LOG.info("converted file={} attempt={} type={} ms={}", req.fileId(), req.attempt(), type.canonicalExtension(),
                     millis);

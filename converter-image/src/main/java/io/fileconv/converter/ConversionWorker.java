@@ -173,7 +173,8 @@ public final class ConversionWorker {
         try {
             dir = Files.createTempDirectory(Files.createDirectories(scratch), "work-");
         } catch (IOException e) {
-            return WorkOutcome.failed(FailureClass.INTERNAL, "no scratch space: " + e.getMessage(), 0);
+            QuietFailures.of(FailureClass.INTERNAL, "no scratch space", e);
+            return WorkOutcome.failed(FailureClass.INTERNAL, "no scratch space", 0);
         }
         long started = 0;
         try {

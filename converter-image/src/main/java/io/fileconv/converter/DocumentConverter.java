@@ -100,7 +100,7 @@ public final class DocumentConverter {
                         "the document is password protected; remove the password and upload it again");
             }
         } catch (IOException e) {
-            throw new ConversionFailure(FailureClass.INTERNAL, "could not read the input: " + e.getMessage(), e);
+            throw QuietFailures.of(FailureClass.INTERNAL, "could not read the input", e);
         }
         OfficeProcess office;
         try {
@@ -172,7 +172,7 @@ public final class DocumentConverter {
         if (msg.contains("disposed") || msg.contains("onnection") || msg.contains("terminated")) {
             return new ConversionFailure(FailureClass.OFFICE_CRASHED, "the office process stopped during conversion", e);
         }
-        return new ConversionFailure(FailureClass.INTERNAL, "conversion failed:" + msg, e);
+        return QuietFailures.of(FailureClass.INTERNAL, "LibreOffice could not convert the document", e);
     }
 
     /** soffice can report success without writing a usable PDF; check what is on disk. */
@@ -189,7 +189,7 @@ public final class DocumentConverter {
                 throw new ConversionFailure(FailureClass.INTERNAL, "the output is not a PDF");
             }
         } catch (IOException e) {
-            throw new ConversionFailure(FailureClass.INTERNAL, "could not read the output: " + e.getMessage(), e);
+            throw QuietFailures.of(FailureClass.INTERNAL, "could not read the output", e);
         }
     }
 }

@@ -67,8 +67,7 @@ final class PresignedTransfers {
                 }
             }
         } catch (IOException e) {
-            throw new ConversionFailure(FailureClass.STORAGE_ERROR, "could not read the upload from storage: "
-                    + e.getMessage(), e);
+            throw QuietFailures.of(FailureClass.STORAGE_ERROR, "could not read the upload from storage", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new ConversionFailure(FailureClass.INTERNAL, "interrupted while reading the upload", e);
@@ -88,8 +87,7 @@ final class PresignedTransfers {
                 }
             }
         } catch (IOException e) {
-            throw new ConversionFailure(FailureClass.STORAGE_ERROR, "could not write the PDF to storage: "
-                    + e.getMessage(), e);
+            throw QuietFailures.of(FailureClass.STORAGE_ERROR, "could not write the PDF to storage", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new ConversionFailure(FailureClass.INTERNAL, "interrupted while writing the PDF", e);

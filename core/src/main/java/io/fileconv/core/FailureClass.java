@@ -4,13 +4,14 @@ import java.util.Arrays;
 
 /**
  * Why a conversion failed. The converter process exits with {@link #exitCode()}, so a Kubernetes Job's exit
- * code maps back to the same class; only transient classes are retried by the retry job.
+ * code maps back to the same class; only transient classes are retried by the retry job. A TIMEOUT is not
+ * transient: the same document hits the same time limit again, so retrying it only spends converter time twice more.
  */
 public enum FailureClass {
     BAD_INPUT(10, false),
     PASSWORD_PROTECTED(11, false),
     UNSUPPORTED(12, false),
-    TIMEOUT(20, true),
+    TIMEOUT(20, false),
     OFFICE_CRASHED(21, true),
     STORAGE_ERROR(22, true),
     INTERNAL(23, true);

@@ -145,6 +145,25 @@ public class FileRepository {
         }
     }
 
+    /**
+     * The user's files not yet terminal (uploaded, queued, converting), counted up to {@code atMost}: the per-user
+     * in-flight limit of the API, read from MySQL so every API replica sees the same number.
+     */
+    public int countInFlight(String userId, int atMost) throws SQLException {
+        String open = java.util.Arrays.stream(FileStatus.values()).filter(s -> !s.isTerminal())
+                .map(s -> "'" + s.name() + "'").collect(Collectors.joining(","));
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM (SELECT 1 FROM files WHERE user_id=?"
+                     + " AND status IN (" + open + ") LIMIT ?) open_files")) {
+            ps.setString(1, userId);
+            ps.setInt(2, atMost);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getInt(1);
+            }
+        }
+    }
+
     /** Every row a prepared query returns, mapped. */
     private List<FileRecord> records(PreparedStatement ps) throws SQLException {
         List<FileRecord> out = new ArrayList<>();

@@ -8,6 +8,10 @@ import io.fileconv.api.ArchiveInspector;
 import io.fileconv.api.CallerResolver;
 import io.fileconv.api.DevTokenIssuer;
 import io.fileconv.api.FilesController;
+import io.fileconv.api.HttpLimits;
+import io.fileconv.api.ImagePixels;
+import io.fileconv.api.UploadLimits;
+import io.fileconv.api.UserUploadLimiter;
 import io.fileconv.api.JwtVerifier;
 import io.fileconv.api.ReadinessCheck;
 import io.fileconv.api.RegionStore;
@@ -65,7 +69,11 @@ public final class ApiNode implements AutoCloseable {
     private void boot(Env env, Path dataDir, int port, long maxUploadBytes, BooleanSupplier ready,
                       MeterRegistry metrics) throws Exception {
         List<Region> regions = env.regions();
-        ApiSettings settings = new ApiSettings(port, maxUploadBytes, "fileconv-dev", "fileconv", null, true, Map.of());
+        // The development issuer mints a token for anyone who asks: listen on loopback unless FILECONV_BIND_HOST says
+        // otherwise (e.g. 0.0.0.0 to let other machines in, and with them anyone who can reach the port).
+        ApiSettings settings = new ApiSettings(port, maxUploadBytes, "fileconv-dev", "fileconv", null, true, Map.of(),
+                env.get("FILECONV_BIND_HOST", "127.0.0.1"), JwtVerifier.parseTypes(env.get("FILECONV_JWT_TYPES",
+                "at+jwt")), HttpLimits.from(env));
         // The key lives with the data, so tokens stay valid across restarts of the API process.
         DevTokenIssuer issuer = new DevTokenIssuer(dataDir.resolve("keys").resolve("dev-issuer.jwk.json"),
                 settings.issuer(), settings.audience(), Duration.ofHours(8));
@@ -84,14 +92,15 @@ public final class ApiNode implements AutoCloseable {
         schemaGate = push(new SchemaGate(env.migrateAtStart(), schemas));
         ObjectStore store = push(new ObjectStore(env.objectStore(), metrics));
         CallerResolver callers = new CallerResolver(new JwtVerifier(issuer.keySource(), issuer.issuer(),
-                issuer.audience()), directory, stores, Map.of());
+                issuer.audience(), settings.jwtTypes()), directory, stores, Map.of());
         DownloadLinks links = DownloadLinks.fromEnv(env);
         if (links != null) {
             push(links);
         }
+        UploadLimits limits = UploadLimits.from(env);
         FilesController files = new FilesController(callers, store, new TypeDetector(),
                 new ArchiveInspector(ArchiveInspector.Limits.defaults()), maxUploadBytes, new PipelineMetrics(metrics),
-                links);
+                links, UserUploadLimiter.inMySql(limits, metrics), new ImagePixels(limits.maxImagePixels()));
         ReadinessProbe readiness = ApiMain.schemaReadiness(schemaGate)
                 .and(() -> ready.getAsBoolean() ? null : "starting")
                 .and(new ReadinessCheck(stores.values(), store));

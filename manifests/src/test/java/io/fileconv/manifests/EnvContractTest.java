@@ -179,6 +179,18 @@ class EnvContractTest {
     }
 
     @Test
+    void everyAbuseLimitTheApiReadsIsSetOrDefaulted() {
+        // The API's limit settings (per-user limits, image pixels, slow clients, token types): documented, and set by
+        // the chart or defaulted. The API's older settings are covered by the first test's direction only.
+        Set<String> read = readBy("api/src/main/java/io/fileconv/api/UploadLimits.java",
+                "api/src/main/java/io/fileconv/api/HttpLimits.java");
+        assertThat(read).contains("FILECONV_USER_UPLOADS_PER_MINUTE", "FILECONV_USER_MAX_IN_FLIGHT",
+                "FILECONV_MAX_IMAGE_PIXELS", "FILECONV_HTTP_HEADER_TIMEOUT_SECONDS");
+        read.add("FILECONV_JWT_TYPES");
+        assertCodeIsServed("-api-in", "API", read);
+    }
+
+    @Test
     void everyDocumentedOperatorVariableIsReadByTheCode() {
         // A row the code does not read is a setting that silently does nothing (the two merged sections had many).
         Set<String> read = readBy(OPERATOR_ENV, ENV, MIGRATION);

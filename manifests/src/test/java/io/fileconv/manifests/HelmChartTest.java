@@ -579,7 +579,10 @@ class HelmChartTest {
                 Arguments.of("kafka.bootstrapServers", "kafka", "/kafka/bootstrapServers"),
                 Arguments.of("retry.schedule", "daily", "/retry/schedule"),
                 Arguments.of("operator.replicaCount", "2", "replicaCount"),
-                Arguments.of("auth.jwksUrl", "http://issuer/jwks", "/auth/jwksUrl"));
+                Arguments.of("auth.jwksUrl", "http://issuer/jwks", "/auth/jwksUrl"),
+                Arguments.of("api.limits.maxInFlight", "-1", "/api/limits/maxInFlight"),
+                Arguments.of("api.http.headerTimeoutSeconds", "0", "/api/http/headerTimeoutSeconds"),
+                Arguments.of("auth.tokenTypes", "at+jwt;rm", "/auth/tokenTypes"));
     }
 
     @ParameterizedTest(name = "{0}={1}")
@@ -599,6 +602,36 @@ class HelmChartTest {
                 .hasMessageContaining("activeDeadlineSeconds must exceed");
         assertThatThrownBy(() -> Chart.render(t -> t.set("ingress.enabled", true)))
                 .hasMessageContaining("tlsSecretTemplate is required");
+    }
+
+    @Test
+    void theDevelopmentIssuerIsRefusedBehindAnIngress() {
+        // The three-region values have the Ingress on: the same file renders with the issuer off...
+        assertThat(Chart.render(t -> t.withValuesFile(Chart.threeRegionValues()))).isNotEmpty();
+        // ...and fails with it on, naming why.
+        assertThatThrownBy(() -> Chart.render(t -> t.withValuesFile(Chart.threeRegionValues()).set("auth.devIssuer", true)))
+                .hasMessageContaining("auth.devIssuer cannot be combined with ingress.enabled");
+        // Without an Ingress (port-forward) a development cell may still have it.
+        Map<String, String> env = Chart.env(deployment(Chart.renderObjects(t -> t.set("auth.devIssuer", true)),
+                "fileconv-api-in").getSpec().getTemplate().getSpec().getContainers().get(0));
+        assertThat(env).containsEntry("FILECONV_DEV_ISSUER", "true");
+    }
+
+    @Test
+    void abuseLimitsReachTheApiFromValues() {
+        Map<String, String> defaults = Chart.env(deployment(Chart.renderObjects(t -> t), "fileconv-api-in")
+                .getSpec().getTemplate().getSpec().getContainers().get(0));
+        assertThat(defaults).containsEntry("FILECONV_JWT_TYPES", "at+jwt")
+                .containsEntry("FILECONV_USER_UPLOADS_PER_MINUTE", "60").containsEntry("FILECONV_USER_MAX_IN_FLIGHT", "20")
+                .containsEntry("FILECONV_MAX_IMAGE_PIXELS", "50000000")
+                .containsEntry("FILECONV_HTTP_IDLE_TIMEOUT_SECONDS", "30")
+                .containsEntry("FILECONV_HTTP_HEADER_TIMEOUT_SECONDS", "10")
+                .containsEntry("FILECONV_HTTP_MIN_REQUEST_BYTES_PER_SECOND", "8192");
+        Map<String, String> set = Chart.env(deployment(Chart.renderObjects(t -> t.set("api.limits.uploadsPerMinute", 0)
+                .set("api.limits.maxImagePixels", 120000000).set("auth.tokenTypes", "at+jwt,JWT")), "fileconv-api-in")
+                .getSpec().getTemplate().getSpec().getContainers().get(0));
+        assertThat(set).containsEntry("FILECONV_USER_UPLOADS_PER_MINUTE", "0")
+                .containsEntry("FILECONV_MAX_IMAGE_PIXELS", "120000000").containsEntry("FILECONV_JWT_TYPES", "at+jwt,JWT");
     }
 
     private static Deployment deployment(List<HasMetadata> objects, String name) {

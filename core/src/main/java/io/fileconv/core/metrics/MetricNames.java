@@ -50,6 +50,10 @@ public final class MetricNames {
     public static final Meter UPLOADS = new Meter("fileconv.uploads", Kind.COUNTER,
             "Uploads accepted (row written) by region", List.of("region"), List.of());
 
+    public static final Meter UPLOAD_ADMISSIONS = new Meter("fileconv.upload.admissions", Kind.COUNTER,
+            "Upload requests by the per-user limits' decision (outcome: admitted, rate_limited, in_flight_limited)",
+            List.of("outcome"), List.of());
+
     public static final Meter KAFKA_CONSUMER_LAG = new Meter("fileconv.kafka.consumer.lag", Kind.GAUGE,
             "Dispatcher lag: log end offset minus the consumer's position", List.of("topic", "partition"), List.of());
 
@@ -108,7 +112,7 @@ public final class MetricNames {
             "Rows the sweeper drove on (action: relaunched, failed), by region", List.of("region", "action"),
             List.of());
 
-    public static final List<Meter> ALL = List.of(HTTP_REQUESTS, UPLOADS, KAFKA_CONSUMER_LAG, CDC_DELAY,
+    public static final List<Meter> ALL = List.of(HTTP_REQUESTS, UPLOADS, UPLOAD_ADMISSIONS, KAFKA_CONSUMER_LAG, CDC_DELAY,
             PIPELINE_LATENCY, PIPELINE_START_LATENCY, CONVERSION, CONVERSIONS, S3_REQUESTS, REGION_MIGRATIONS,
             WORK_WAITING, WORK_OLDEST_WAITING, WORK_LEASED, CONVERTER_JOBS, WORK_LEASES_EXPIRED,
             DISPATCH_SKIPPED_EVENTS, SWEEPER_REPAIRS);

@@ -1,0 +1,71 @@
+package io.fileconv.api;
+
+import io.javalin.config.JavalinConfig;
+import org.eclipse.jetty.io.Connection;
+import org.eclipse.jetty.server.AbstractConnector;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.handler.MinimumDataRateHandler;
+import org.eclipse.jetty.util.component.LifeCycle;
+import org.eclipse.jetty.util.thread.Scheduler;
+
+import java.util.concurrent.TimeUnit;
+
+/** Applies {@link HttpLimits} to Javalin's Jetty. */
+final class JettyHardening {
+    private JettyHardening() {
+    }
+
+    static void apply(JavalinConfig config, HttpLimits limits) {
+        config.jetty.modifyHttpConfiguration(http -> {
+            // Blocking reads and writes of a request give up after this long without progress.
+            http.setIdleTimeout(limits.idleTimeout().toMillis());
+            // Average rate over the whole body, checked on each read: a slow drip gets 408, not a thread forever.
+            http.setMinRequestDataRate(limits.minRequestBytesPerSecond());
+        });
+        // Connectors exist only once Javalin starts the server: configure them as it starts.
+        config.jetty.modifyServer(server -> server.addEventListener(new LifeCycle.Listener() {
+            @Override
+            public void lifeCycleStarting(LifeCycle event) {
+                if (limits.minRequestBytesPerSecond() > 0) {
+                    // Multipart bodies are read by Jetty's core parser, which the HttpConfiguration rate above does
+                    // not watch (it applies to servlet stream reads): this handler watches every read. A read below
+                    // the rate fails with a TimeoutException, which MultipartUpload answers with 408.
+                    server.setHandler(new MinimumDataRateHandler(server.getHandler(), limits.minRequestBytesPerSecond(),
+                            0));
+                }
+                for (var connector : server.getConnectors()) {
+                    if (connector instanceof AbstractConnector c) {
+                        c.setIdleTimeout(limits.idleTimeout().toMillis());
+                        c.addEventListener(new HeaderDeadline(server, limits.headerTimeout().toMillis()));
+                    }
+                }
+            }
+        }));
+    }
+
+    /**
+     * Jetty has no request-header timeout and its idle timeout restarts with every byte, so headers sent one byte at
+     * a time would keep a connection forever. This closes a connection whose first request's headers are not
+     * complete after the deadline (Jetty counts a request in once its headers are parsed). Later requests on a
+     * kept-alive connection are bounded by the idle timeout only.
+     */
+    private static final class HeaderDeadline implements Connection.Listener {
+        private final Server server;
+        private final long millis;
+
+        HeaderDeadline(Server server, long millis) {
+            this.server = server;
+            this.millis = millis;
+        }
+
+        @Override
+        public void onOpened(Connection connection) {
+            Scheduler scheduler = server.getScheduler();
+            scheduler.schedule(() -> {
+                if (connection.getMessagesIn() == 0 && connection.getEndPoint().isOpen()) {
+                    connection.getEndPoint().close();
+                }
+            }, millis, TimeUnit.MILLISECONDS);
+        }
+    }
+}

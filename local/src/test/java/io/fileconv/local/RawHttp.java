@@ -1,0 +1,94 @@
+package io.fileconv.local;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+
+/**
+ * HTTP/1.1 over a plain socket, for requests no well-behaved client library would send: control bytes, broken
+ * multipart bodies, bytes trickled slowly. Every request asks the server to close the connection after answering.
+ */
+final class RawHttp {
+    private RawHttp() {
+    }
+
+    record Response(int status, String head, String body) {
+        String header(String name) {
+            for (String line : head.split("\r\n")) {
+                int colon = line.indexOf(':');
+                if (colon > 0 && line.substring(0, colon).trim().equalsIgnoreCase(name)) {
+                    return line.substring(colon + 1).trim();
+                }
+            }
+            return null;
+        }
+    }
+
+    static int port(String baseUrl) {
+        return java.net.URI.create(baseUrl).getPort();
+    }
+
+    /** A POST of {@code body} to the upload endpoint with the given Content-Type (may hold any bytes). */
+    static byte[] upload(String token, String contentType, byte[] body) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        String head = "POST /api/v1/files HTTP/1.1\r\nHost: localhost\r\n"
+                + (token == null ? "" : "Authorization: Bearer " + token + "\r\n")
+                + "Content-Type: " + contentType + "\r\nContent-Length: " + body.length
+                + "\r\nConnection: close\r\n\r\n";
+        out.writeBytes(head.getBytes(StandardCharsets.ISO_8859_1));
+        out.writeBytes(body);
+        return out.toByteArray();
+    }
+
+    static Response send(int port, byte[] request) throws IOException {
+        try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
+            s.setSoTimeout(60_000);
+            s.getOutputStream().write(request);
+            s.getOutputStream().flush();
+            return read(s.getInputStream());
+        }
+    }
+
+    /** Reads one response until the server closes the connection (the requests ask it to). */
+    static Response read(InputStream in) throws IOException {
+        byte[] all;
+        try {
+            all = in.readAllBytes();
+        } catch (SocketTimeoutException e) {
+            throw new IOException("no complete response within 60 s", e);
+        }
+        String text = new String(all, StandardCharsets.ISO_8859_1);
+        int end = text.indexOf("\r\n\r\n");
+        if (end < 0) {
+            throw new IOException("no HTTP response, got " + all.length + " bytes: " + text);
+        }
+        String head = text.substring(0, end);
+        String body = text.substring(end + 4);
+        Response r = new Response(Integer.parseInt(head.substring(9, 12)), head, body);
+        if ("chunked".equalsIgnoreCase(String.valueOf(r.header("Transfer-Encoding")).toLowerCase(Locale.ROOT))) {
+            body = dechunk(body);
+        }
+        return new Response(r.status(), head, new String(body.getBytes(StandardCharsets.ISO_8859_1),
+                StandardCharsets.UTF_8));
+    }
+
+    private static String dechunk(String chunked) {
+        StringBuilder out = new StringBuilder();
+        int i = 0;
+        while (i < chunked.length()) {
+            int eol = chunked.indexOf("\r\n", i);
+            int size = Integer.parseInt(chunked.substring(i, eol).split(";")[0].trim(), 16);
+            if (size == 0) {
+                break;
+            }
+            out.append(chunked, eol + 2, eol + 2 + size);
+            i = eol + 2 + size + 2;
+        }
+        return out.toString();
+    }
+}
