@@ -99,6 +99,9 @@ public final class DocumentConverter {
                 throw new ConversionFailure(FailureClass.PASSWORD_PROTECTED,
                         "the document is password protected; remove the password and upload it again");
             }
+            if (input.getFileName().toString().toLowerCase(java.util.Locale.ROOT).endsWith(".svg")) {
+                SvgGuard.neutralise(input);
+            }
         } catch (IOException e) {
             throw new ConversionFailure(FailureClass.INTERNAL, "could not read the input: " + e.getMessage(), e);
         }

@@ -136,7 +136,7 @@ public final class VariantDocuments {
 
     public static List<Variant> visioAndIWork() {
         return List.of(
-                resource("visio-2003.vsd", "application/vnd.visio", "This is a test."),
+                resource("visio-2003.vsd", "application/vnd.visio", "I am a test view"),
                 resource("visio.vsdx", "application/vnd.ms-visio.drawing", "Text here"),
                 resource("keynote-2013.key", "application/vnd.apple.keynote", "A sample presentation"),
                 resource("keynote-2018.key", "application/vnd.apple.keynote", "LIBREOFFICE 6.2"),
