@@ -9,7 +9,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 /** Hand-built documents that try to reach outside themselves, for the isolation tests. */
 final class TestDocuments {
@@ -104,8 +106,15 @@ final class TestDocuments {
     }
 
     /**
-     * An ODF text document with a Basic macro bound to its load events (OnLoad "dom:load" and
-     * OnLoadFinished "office:load-finished"): opened with macros
+     * Every document event a conversion could fire: loading (OnLoad is fired only for documents shown in a frame),
+     * layout, export (a PDF export is a "save to"), and closing.
+     */
+    static final List<String> MACRO_EVENTS = List.of("dom:load", "office:load-finished", "office:view-created",
+            "office:layout-finished", "office:save-to", "office:save-to-done", "office:prepare-unload", "dom:unload",
+            "office:mode-changed");
+
+    /**
+     * An ODF text document with a Basic macro bound to every event of {@link #MACRO_EVENTS}: opened with macros
      * enabled it writes {@code marker} and asks {@code canaryUrl} whether a file exists there.
      */
     static void odtWithAutoOpenMacro(Path target, Path marker, String canaryUrl) throws IOException {
@@ -115,16 +124,12 @@ final class TestDocuments {
                   xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"
                   xmlns:script="urn:oasis:names:tc:opendocument:xmlns:script:1.0"
                   xmlns:xlink="http://www.w3.org/1999/xlink" office:version="1.2">
-                 <office:scripts><office:event-listeners>
-                  <script:event-listener script:language="ooo:script" script:event-name="dom:load" xlink:type="simple"
-                    xlink:href="vnd.sun.star.script:Standard.Module1.AutoOpen?language=Basic&amp;location=document"/>
-                  <script:event-listener script:language="ooo:script" script:event-name="office:load-finished"
-                    xlink:type="simple"
-                    xlink:href="vnd.sun.star.script:Standard.Module1.AutoOpen?language=Basic&amp;location=document"/>
-                 </office:event-listeners></office:scripts>
+                 <office:scripts><office:event-listeners>%s</office:event-listeners></office:scripts>
                  <office:body><office:text><text:p>Macro canary paragraph.</text:p></office:text></office:body>
                 </office:document-content>
-                """;
+                """.formatted(MACRO_EVENTS.stream().map(e -> "<script:event-listener script:language=\"ooo:script\""
+                + " script:event-name=\"" + e + "\" xlink:type=\"simple\" xlink:href=\"vnd.sun.star.script:"
+                + "Standard.Module1.AutoOpen?language=Basic&amp;location=document\"/>").collect(Collectors.joining()));
         String module = """
                 <?xml version="1.0" encoding="UTF-8"?>
                 <script:module xmlns:script="http://openoffice.org/2000/script" script:name="Module1"
