@@ -23,6 +23,13 @@ public final class TypeDetector {
             "fods", "application/vnd.oasis.opendocument.flat.spreadsheet",
             "fodp", "application/vnd.oasis.opendocument.flat.presentation",
             "fodg", "application/vnd.oasis.opendocument.flat.graphics");
+    /** iWork packages whose kind Tika could not tell (IWA without a telling part name, or an '09 package). */
+    private static final Set<String> IWORK_UNKNOWN = Set.of("application/vnd.apple.unknown.13",
+            "application/vnd.apple.iwork");
+    private static final java.util.Map<String, String> IWORK_BY_EXTENSION = java.util.Map.of(
+            "pages", "application/vnd.apple.pages",
+            "numbers", "application/vnd.apple.numbers",
+            "key", "application/vnd.apple.keynote");
     private static final Set<String> TEXT_EXTENSIONS = Set.of("txt", "text", "log", "md", "csv");
 
     private final Detector detector = TikaConfig.getDefaultConfig().getDetector();
@@ -56,10 +63,15 @@ public final class TypeDetector {
         if (FLAT_ODF.equals(detected) && FLAT_ODF_BY_EXTENSION.containsKey(ext)) {
             detected = FLAT_ODF_BY_EXTENSION.get(ext);
         }
+        // An iWork package of undetermined kind: the bytes say iWork, the extension says which application made it.
+        if (IWORK_UNKNOWN.contains(detected) && IWORK_BY_EXTENSION.containsKey(ext)) {
+            detected = IWORK_BY_EXTENSION.get(ext);
+        }
         String d = detected;
         SupportedTypes.Type type = SupportedTypes.byMediaType(detected).orElseThrow(() ->
                 new Problem(415, "unsupported-type", "Unsupported file type",
-                        "the content is " + d + ", which cannot be converted; accepted: Office, ODF, RTF, text, CSV, HTML and images")
+                        "the content is " + d + ", which cannot be converted; accepted: Office (with templates,"
+                                + " slideshows and macro-enabled files), ODF, Visio, iWork, RTF, text, CSV, HTML and images")
                         .with("detectedType", d));
         boolean agrees = type.extensions().contains(ext)
                 || (type.mediaType().equals("text/plain") && TEXT_EXTENSIONS.contains(ext));

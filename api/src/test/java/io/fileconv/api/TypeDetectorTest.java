@@ -1,7 +1,11 @@
 package io.fileconv.api;
 
+import io.fileconv.core.SupportedTypes;
+import io.fileconv.testkit.VariantDocuments;
 import org.apache.poi.xwpf.usermodel.XWPFDocument;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -57,5 +61,42 @@ class TypeDetectorTest {
         assertThat(html).isEqualTo("text/html");
         byte[] png = {(byte) 0x89, 'P', 'N', 'G', 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0x0d, 'I', 'H', 'D', 'R'};
         assertThat(detector.detect(new ByteArrayInputStream(png))).isEqualTo("image/png");
+    }
+
+    static java.util.List<VariantDocuments.Variant> variants() throws Exception {
+        return VariantDocuments.all();
+    }
+
+    /** Slideshows, templates, macro-enabled files, Visio, iWork, SVG and WebP: accepted under their own extension. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("variants")
+    void everyVariantIsAcceptedUnderItsOwnName(VariantDocuments.Variant v) throws Exception {
+        String detected = detector.detect(new ByteArrayInputStream(v.bytes()));
+        SupportedTypes.Type type = detector.accept(detected, v.name());
+        assertThat(type.mediaType()).as("accepted type of " + v.name() + " (Tika said " + detected + ")")
+                .isEqualTo(v.mediaType());
+        assertThat(type.extensions()).contains(SupportedTypes.extensionOf(v.name()));
+    }
+
+    @Test
+    void aSlideshowIsNoLongerRefusedButStillMustNotPoseAsAnotherType() throws Exception {
+        VariantDocuments.Variant ppsx = VariantDocuments.ooxml().stream().filter(v -> v.name().endsWith(".ppsx"))
+                .findFirst().orElseThrow();
+        String detected = detector.detect(new ByteArrayInputStream(ppsx.bytes()));
+        assertThat(detector.accept(detected, "deck.ppsx").canonicalExtension()).isEqualTo("ppsx");
+        // Name and content must still agree: a slideshow named .docx is refused, and told what it is.
+        assertThatThrownBy(() -> detector.accept(detected, "deck.docx"))
+                .isInstanceOfSatisfying(Problem.class, p -> assertThat(p.getMessage()).contains("expected .ppsx"));
+    }
+
+    @Test
+    void iWorkPackagesOfUndeterminedKindTakeTheKindFromTheExtension() {
+        // Tika names some 2013+ iWork packages only "unknown.13"; the bytes say iWork, the extension says which.
+        assertThat(detector.accept("application/vnd.apple.unknown.13", "plan.numbers").mediaType())
+                .isEqualTo("application/vnd.apple.numbers");
+        assertThat(detector.accept("application/vnd.apple.iwork", "talk.key").mediaType())
+                .isEqualTo("application/vnd.apple.keynote");
+        assertThatThrownBy(() -> detector.accept("application/vnd.apple.unknown.13", "plan.docx"))
+                .isInstanceOfSatisfying(Problem.class, p -> assertThat(p.slug()).isEqualTo("unsupported-type"));
     }
 }

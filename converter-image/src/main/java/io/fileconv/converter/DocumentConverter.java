@@ -41,6 +41,11 @@ public final class DocumentConverter {
 
     public DocumentConverter(OfficePool pool) {
         this.pool = pool;
+        this.load = loadProperties();
+    }
+
+    /** How every document is loaded (package-private for the isolation tests, which load documents the same way). */
+    static Map<String, Object> loadProperties() {
         Map<String, Object> load = new HashMap<>();
         load.put("Hidden", true);
         load.put("ReadOnly", true);
@@ -49,7 +54,7 @@ public final class DocumentConverter {
         load.put("MacroExecutionMode", MacroExecMode.NEVER_EXECUTE);
         // An empty password makes protected documents fail at once instead of waiting for an interaction.
         load.put("Password", "");
-        this.load = Map.copyOf(load);
+        return Map.copyOf(load);
     }
 
     private LocalConverter converterFor(TimedRun run) {
@@ -98,6 +103,9 @@ public final class DocumentConverter {
             if (EncryptionSniffer.isPasswordProtected(input)) {
                 throw new ConversionFailure(FailureClass.PASSWORD_PROTECTED,
                         "the document is password protected; remove the password and upload it again");
+            }
+            if (input.getFileName().toString().toLowerCase(java.util.Locale.ROOT).endsWith(".svg")) {
+                SvgGuard.neutralise(input);
             }
         } catch (IOException e) {
             throw QuietFailures.of(FailureClass.INTERNAL, "could not read the input", e);

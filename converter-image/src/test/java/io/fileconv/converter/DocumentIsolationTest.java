@@ -3,6 +3,9 @@ package io.fileconv.converter;
 import io.fileconv.core.FreePorts;
 import com.sun.net.httpserver.HttpServer;
 import io.fileconv.core.ConversionFailure;
+import com.sun.star.document.MacroExecMode;
+import org.jodconverter.local.LocalConverter;
+import org.jodconverter.local.office.LocalOfficeManager;
 import org.apache.pdfbox.Loader;
 import org.apache.pdfbox.pdmodel.PDDocument;
 import org.apache.pdfbox.pdmodel.PDPage;
@@ -19,6 +22,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -122,6 +126,75 @@ class DocumentIsolationTest {
         TestDocuments.html(in, secret.toUri().toString(), secret.toUri().toString());
         Path out = convert(in);
         assertThat(imageCount(out)).isZero();
+    }
+
+    @Test
+    void aDocumentsAutoOpenMacroNeverRuns() throws Exception {
+        Path ran = work.resolve("macro-ran-converted.txt");
+        Path in = work.resolve("macro.odt");
+        TestDocuments.odtWithAutoOpenMacro(in, ran, canaryUrl("/macro"));
+        Path out = convert(in);
+        assertThat(text(out)).contains("Macro canary paragraph.");
+        assertThat(ran).as("file the macro writes when it runs").doesNotExist();
+        assertThat(hits).isEmpty();
+    }
+
+    /**
+     * The control for the test above, as far as it goes: the document's macro is live on this LibreOffice (Basic
+     * runtime present, module compiles, it writes its file) when a stock office is asked to run it through the
+     * document's script provider. Such a call comes from the controlling process, which LibreOffice trusts (it runs
+     * even in the converter's office); the converter never makes it. What this control does not show is the event
+     * firing: no stock-office conversion made OnLoad/OnLoadFinished run the macro (see docs/ARCHITECTURE.md).
+     */
+    @Test
+    void theMacroDocumentIsLiveWhenItsMacroIsCalled() throws Exception {
+        Path ran = work.resolve("macro-ran-stock.txt");
+        Path in = work.resolve("macro-control.odt");
+        TestDocuments.odtWithAutoOpenMacro(in, ran, canaryUrl("/macro"));
+        LocalOfficeManager stock = LocalOfficeManager.builder().portNumbers(FreePorts.take(1).get(0))
+                .workingDir(Files.createDirectories(work.resolve("stock-office")).toFile()).build();
+        stock.start();
+        List<String> outcome = new CopyOnWriteArrayList<>();
+        try {
+            LocalConverter.builder().officeManager(stock)
+                    .loadProperties(Map.of("Hidden", true, "MacroExecutionMode", MacroExecMode.ALWAYS_EXECUTE_NO_WARN))
+                    .filterChain((ctx, doc, chain) -> {
+                        try {
+                            com.sun.star.uno.UnoRuntime.queryInterface(
+                                            com.sun.star.script.provider.XScriptProviderSupplier.class, doc)
+                                    .getScriptProvider()
+                                    .getScript("vnd.sun.star.script:Standard.Module1.AutoOpen?language=Basic&location=document")
+                                    .invoke(new Object[0], new short[1][], new Object[1][]);
+                            outcome.add("called");
+                        } catch (Exception e) {
+                            outcome.add("call failed: " + e);
+                        }
+                        chain.doFilter(ctx, doc);
+                    })
+                    .build().convert(in.toFile()).to(work.resolve("macro-control.pdf").toFile()).execute();
+        } finally {
+            stock.stop();
+        }
+        assertThat(ran).as("file the macro writes when it runs " + outcome).exists();
+    }
+
+    @Test
+    void svgDoesNotFetchLinkedImages() throws Exception {
+        Path in = work.resolve("remote.svg");
+        TestDocuments.svgWithLinkedImage(in, canaryUrl("/svg.png"));
+        Path out = convert(in);
+        assertThat(hits).as("requests that reached the canary server").isEmpty();
+        assertThat(imageCount(out)).isZero();
+    }
+
+    @Test
+    void svgDoesNotEmbedLocalFilesFromOutsideIt() throws Exception {
+        Path secret = work.resolve("outside-secret3.png");
+        Files.write(secret, png);
+        Path in = work.resolve("local.svg");
+        TestDocuments.svgWithLinkedImage(in, secret.toUri().toString());
+        Path out = convert(in);
+        assertThat(imageCount(out)).as("images in the PDF (the outside file must not be embedded)").isZero();
     }
 
     private static Path convert(Path in) throws ConversionFailure {

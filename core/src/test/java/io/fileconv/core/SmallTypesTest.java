@@ -74,4 +74,29 @@ class SmallTypesTest {
         assertThat(SupportedTypes.extensionOf("noext")).isEmpty();
         assertThat(SupportedTypes.extensionOf("trailing.")).isEmpty();
     }
+
+    @Test
+    void variantsAreConvertedUnderTheirOwnExtensionAndNoExtensionBelongsToTwoTypes() {
+        // LibreOffice picks its import filter from the extension the converter gives the file: a slideshow must
+        // arrive as .ppsx, a macro-enabled workbook as .xlsm, a template as .ott.
+        assertThat(SupportedTypes.byMediaType("application/vnd.openxmlformats-officedocument.presentationml.slideshow")
+                .orElseThrow().canonicalExtension()).isEqualTo("ppsx");
+        assertThat(SupportedTypes.byMediaType("application/vnd.ms-excel.sheet.macroEnabled.12").orElseThrow()
+                .canonicalExtension()).isEqualTo("xlsm");
+        assertThat(SupportedTypes.byMediaType("application/vnd.oasis.opendocument.text-template").orElseThrow()
+                .canonicalExtension()).isEqualTo("ott");
+        assertThat(SupportedTypes.byMediaType("application/vnd.ms-powerpoint").orElseThrow().extensions())
+                .containsExactly("ppt", "pps", "pot");
+        // Newer iWork editions are the same type to the user and to LibreOffice.
+        assertThat(SupportedTypes.byMediaType("application/vnd.apple.keynote.13").orElseThrow().mediaType())
+                .isEqualTo("application/vnd.apple.keynote");
+        java.util.Map<String, String> owner = new java.util.HashMap<>();
+        for (SupportedTypes.Type t : SupportedTypes.all()) {
+            for (String ext : t.extensions()) {
+                assertThat(owner.put(ext, t.mediaType())).as("types claiming ." + ext).isNull();
+            }
+        }
+        assertThat(owner).containsKeys("ppsx", "pps", "potx", "pot", "dotx", "dot", "xltx", "xlt", "ott", "ots", "otp",
+                "otg", "docm", "xlsm", "pptm", "ppsm", "vsd", "vsdx", "pages", "numbers", "key", "svg", "webp");
+    }
 }

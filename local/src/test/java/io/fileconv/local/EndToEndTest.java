@@ -2,6 +2,7 @@ package io.fileconv.local;
 
 import io.fileconv.testkit.ApiClient;
 import io.fileconv.testkit.SampleDocuments;
+import io.fileconv.testkit.VariantDocuments;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.apache.pdfbox.Loader;
 import org.apache.pdfbox.pdmodel.PDDocument;
@@ -89,5 +90,29 @@ class EndToEndTest {
         HttpResponse<String> empty = api.upload(token, "empty.txt", new byte[0]);
         assertThat(empty.statusCode()).isEqualTo(400);
         assertThat(ApiClient.json(empty.body()).get("type").asText()).endsWith("/empty-file");
+    }
+
+    /** The headline case and two imports of other libraries: a slideshow, a VBA-carrying Word file, Pages. */
+    static List<VariantDocuments.Variant> variants() throws Exception {
+        List<VariantDocuments.Variant> all = VariantDocuments.all();
+        return all.stream().filter(v -> List.of("deck.ppsx", "vba-macros.docm", "pages-2013.pages").contains(v.name()))
+                .toList();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("variants")
+    void variantsAreAcceptedListedAndConverted(VariantDocuments.Variant v) throws Exception {
+        JsonNode config = ApiClient.json(api.get(token, "/api/v1/config").body());
+        String ext = v.name().substring(v.name().lastIndexOf('.') + 1);
+        assertThat(config.get("types").findValues("extensions").stream()
+                .anyMatch(e -> e.toString().contains("\"" + ext + "\""))).as("config lists ." + ext).isTrue();
+        HttpResponse<String> created = api.upload(token, v.name(), v.bytes());
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        String id = ApiClient.json(created.body()).get("id").asText();
+        JsonNode done = api.awaitTerminal(token, id, Duration.ofSeconds(90));
+        assertThat(done.get("status").asText()).as(done.toString()).isEqualTo("converted");
+        try (PDDocument d = Loader.loadPDF(api.pdf(token, id).body())) {
+            assertThat(new PDFTextStripper().getText(d).replaceAll("\\s+", " ")).contains(v.sentence());
+        }
     }
 }
