@@ -24,13 +24,15 @@ import java.util.concurrent.Future;
  * {@code perUser} small documents each, as fast as the API takes them — through the embedded stack, the pooled
  * Kubernetes path and the per-file Kubernetes path, the latter two on the {@link SimulatedCluster} (packaged
  * operator, converter pods as processes). While the burst runs, a fourth user uploads one small file every two
- * seconds. Latencies come from the rows (created_at to finished_at, the database's clock); throughput is files over
+ * seconds (at most ten). Latencies come from the rows (created_at to finished_at, the database's clock); throughput is files over
  * the time from the first upload to the last finish. Prints one Markdown table row per path.
  * <p>
  * Usage: {@code PoolBenchmark <workDir> <users> <perUser> <perFilePerUser> <officeProcesses>}
  */
 public final class PoolBenchmark {
     private static final Region REGION = Region.IN;
+    /** The fourth user's uploads, one every 2 s while the burst runs (bounded: a per-file pod each costs seconds). */
+    private static final int FOURTH_USER_FILES = 10;
 
     private record Result(String path, int files, double filesPerSecond, long p50Ms, long p99Ms, int mostPods,
                           List<Long> fourthUserMs) {
@@ -51,17 +53,21 @@ public final class PoolBenchmark {
         int office = Integer.parseInt(args[4]);
         List<Result> results = new ArrayList<>();
         results.add(embedded(work.resolve("embedded"), users, perUser, office));
-        results.add(cluster(work.resolve("pool"), "pool", users, perUser, office));
-        results.add(cluster(work.resolve("perFile"), "perFile", users, perFilePerUser, office));
+        results.add(cluster(work.resolve("pool-warm"), "pool", users, perUser, office, true));
+        results.add(cluster(work.resolve("pool"), "pool", users, perUser, office, false));
+        results.add(cluster(work.resolve("perFile"), "perFile", users, perFilePerUser, office, false));
         StringBuilder out = new StringBuilder();
         out.append("| path | files | files/s | p50 upload->CONVERTED ms | p99 ms | most converter pods at once |"
                 + " 4th user's small files |\n|---|---|---|---|---|---|---|\n");
         results.forEach(r -> out.append(r.row()).append('\n'));
         Result emb = results.get(0);
-        Result pool = results.get(1);
-        Result per = results.get(2);
-        out.append(String.format(Locale.ROOT, "%npooled / embedded throughput: %.2f; pooled / per-file: %.1f%n",
-                pool.filesPerSecond() / emb.filesPerSecond(), pool.filesPerSecond() / per.filesPerSecond()));
+        Result warm = results.get(1);
+        Result cold = results.get(2);
+        Result per = results.get(3);
+        out.append(String.format(Locale.ROOT, "%nthroughput ratios: warm pool / embedded %.2f, cold pool / embedded %.2f;"
+                        + " warm pool / per-file %.1f, cold pool / per-file %.1f%n",
+                warm.filesPerSecond() / emb.filesPerSecond(), cold.filesPerSecond() / emb.filesPerSecond(),
+                warm.filesPerSecond() / per.filesPerSecond(), cold.filesPerSecond() / per.filesPerSecond()));
         System.out.println(out);
         Files.writeString(work.resolve("pool-benchmark.md"), out);
     }
@@ -75,8 +81,11 @@ public final class PoolBenchmark {
         }
     }
 
-    private static Result cluster(Path dir, String mode, int users, int perUser, int office) throws Exception {
-        try (SimulatedCluster cluster = SimulatedCluster.start(dir, mode, office)) {
+    /** @param warm pooled with minJobs = maxJobs (pods started and their office processes up before the burst) */
+    private static Result cluster(Path dir, String mode, int users, int perUser, int office, boolean warm)
+            throws Exception {
+        try (SimulatedCluster cluster = warm ? SimulatedCluster.start(dir, mode, office, office, 600)
+                : SimulatedCluster.start(dir, mode, office)) {
             String pod = "fileconv-operator-0";
             cluster.startOperator(pod);
             long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
@@ -88,8 +97,11 @@ public final class PoolBenchmark {
             }
             // The nodes have room for as many converter pods as the embedded stack has office processes.
             ProcessKubelet kubelet = cluster.startKubelet(mode.equals("pool") ? office + 2 : office);
-            String label = mode.equals("pool") ? "Kubernetes pooled (maxJobs " + office + ")"
-                    : "Kubernetes per-file (" + office + " pods at once)";
+            if (warm) {
+                awaitWarmPods(dir.resolve("pods"), office);
+            }
+            String label = mode.equals("pool") ? "Kubernetes pooled, " + (warm ? "warm (minJobs " + office + ")"
+                    : "cold (minJobs 0)") + ", maxJobs " + office : "Kubernetes per-file (" + office + " pods at once)";
             return burst(label, cluster.client, cluster.files, users, perUser, kubelet::mostPodsAlive);
         }
     }
@@ -128,7 +140,9 @@ public final class PoolBenchmark {
             if (burstSent && terminal(files, burst) == burst.size()) {
                 break;
             }
-            fourthIds.add(client.uploadOk(fourth, "fourth.txt", SampleDocuments.txt().bytes()));
+            if (fourthIds.size() < FOURTH_USER_FILES) {
+                fourthIds.add(client.uploadOk(fourth, "fourth.txt", SampleDocuments.txt().bytes()));
+            }
             Thread.sleep(2000);
         }
         pool.shutdown();
@@ -159,6 +173,32 @@ public final class PoolBenchmark {
                 mostPods.getAsInt(), fourthMs);
         System.out.println(result.row());
         return result;
+    }
+
+    /** Until {@code n} pods logged that their office process is up (each then long-polls for work). */
+    private static void awaitWarmPods(Path pods, int n) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
+        while (true) {
+            long ready = 0;
+            if (Files.isDirectory(pods)) {
+                try (var dirs = Files.list(pods)) {
+                    for (Path d : dirs.toList()) {
+                        Path log = d.resolve("container.log");
+                        if (Files.exists(log) && Files.readString(log, java.nio.charset.StandardCharsets.ISO_8859_1)
+                                .contains("office pool ready")) {
+                            ready++;
+                        }
+                    }
+                }
+            }
+            if (ready >= n) {
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("warm pods not ready: " + ready + " of " + n);
+            }
+            Thread.sleep(500);
+        }
     }
 
     private static long terminal(FileRepository files, List<String> ids) throws Exception {

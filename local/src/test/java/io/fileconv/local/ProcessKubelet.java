@@ -167,6 +167,7 @@ final class ProcessKubelet implements AutoCloseable {
         }
         Instant finished = Instant.now();
         if (!ended) {
+            process.descendants().forEach(ProcessHandle::destroyForcibly);
             process.destroyForcibly().waitFor();
             JobReports.failed(kube, namespace, name, "DeadlineExceeded", started, finished);
             return;
@@ -237,6 +238,7 @@ final class ProcessKubelet implements AutoCloseable {
         loop.interrupt();
         loop.join(TimeUnit.SECONDS.toMillis(30));
         for (Process p : pods.values()) {
+            p.descendants().forEach(ProcessHandle::destroyForcibly); // a pod's end takes its office process too
             p.destroyForcibly().waitFor();
         }
     }

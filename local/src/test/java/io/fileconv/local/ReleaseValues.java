@@ -21,7 +21,7 @@ import java.util.List;
  * chart's own narrowed to the S3 container's address, so the test exercises it on a CNI that enforces it.
  */
 record ReleaseValues(String imageTag, String dbUrl, String kafkaBootstrap, String s3Endpoint, String s3Cidr,
-                     int s3Port, String converterMode, int maxJobs) {
+                     int s3Port, String converterMode, int maxJobs, int minJobs, int idleSeconds) {
     static final String NAMESPACE = "fileconv";
     static final String RELEASE = "fileconv";
     static final String DB_SECRET = "fileconv-db";
@@ -30,16 +30,24 @@ record ReleaseValues(String imageTag, String dbUrl, String kafkaBootstrap, Strin
     /** The k3s test's view: Services in front of the containers, egress to the S3 container's address only. */
     /** One Job per file: the tests that follow a file through its own Job and pod. */
     ReleaseValues(String imageTag, String dbUrl, String kafkaBootstrap, String s3Endpoint, String s3Cidr, int s3Port) {
-        this(imageTag, dbUrl, kafkaBootstrap, s3Endpoint, s3Cidr, s3Port, "perFile", 2);
+        this(imageTag, dbUrl, kafkaBootstrap, s3Endpoint, s3Cidr, s3Port, "perFile", 2, 0, 5);
     }
 
     ReleaseValues withConverterMode(String mode) {
-        return new ReleaseValues(imageTag, dbUrl, kafkaBootstrap, s3Endpoint, s3Cidr, s3Port, mode, maxJobs);
+        return new ReleaseValues(imageTag, dbUrl, kafkaBootstrap, s3Endpoint, s3Cidr, s3Port, mode, maxJobs, minJobs,
+                idleSeconds);
     }
 
     /** converter.maxJobs: the most pooled converter Jobs alive at once. */
     ReleaseValues withMaxJobs(int jobs) {
-        return new ReleaseValues(imageTag, dbUrl, kafkaBootstrap, s3Endpoint, s3Cidr, s3Port, converterMode, jobs);
+        return new ReleaseValues(imageTag, dbUrl, kafkaBootstrap, s3Endpoint, s3Cidr, s3Port, converterMode, jobs,
+                minJobs, idleSeconds);
+    }
+
+    /** converter.minJobs (Jobs kept alive without work) and converter.idleSeconds (a pod's idle life). */
+    ReleaseValues withWarmJobs(int min, int idle) {
+        return new ReleaseValues(imageTag, dbUrl, kafkaBootstrap, s3Endpoint, s3Cidr, s3Port, converterMode, maxJobs,
+                min, idle);
     }
 
     static ReleaseValues inCluster(String imageTag, String s3Address, int s3Port, int kafkaPort) {
@@ -82,7 +90,8 @@ record ReleaseValues(String imageTag, String dbUrl, String kafkaBootstrap, Strin
                 converter:
                   mode: %11$s
                   # Pooled pods exit soon after the burst, so a test's pods end and free their office process.
-                  idleSeconds: 5
+                  idleSeconds: %14$d
+                  minJobs: %13$d
                   maxJobs: %12$d
                   timeoutSeconds: 120
                   activeDeadlineSeconds: 300
@@ -106,7 +115,7 @@ record ReleaseValues(String imageTag, String dbUrl, String kafkaBootstrap, Strin
                       - ipBlock: {cidr: 192.168.0.0/16}
                 """.formatted(imageTag, io.fileconv.core.Region.IN.defaultBucket(), dbUrl, DB_SECRET, s3Endpoint,
                 S3_SECRET, kafkaBootstrap, s3Port, s3Cidr,
-                kafkaBootstrap.substring(kafkaBootstrap.lastIndexOf(':') + 1), converterMode, maxJobs);
+                kafkaBootstrap.substring(kafkaBootstrap.lastIndexOf(':') + 1), converterMode, maxJobs, minJobs, idleSeconds);
     }
 
     Path write(Path dir) throws IOException {

@@ -65,7 +65,7 @@ final class SimulatedCluster implements AutoCloseable {
     private WorkServiceProxy proxy;
     private ProcessKubelet kubelet;
 
-    private SimulatedCluster(Path dir, String mode, int maxJobs) throws Exception {
+    private SimulatedCluster(Path dir, String mode, int maxJobs, int minJobs, int idleSeconds) throws Exception {
         this.dir = dir;
         this.pooled = mode.equals("pool");
         this.repo = ReleaseValues.repoRoot();
@@ -85,7 +85,7 @@ final class SimulatedCluster implements AutoCloseable {
             String jdbcUrl = infra.jdbcBase().substring(0, infra.jdbcBase().indexOf('?'));
             ReleaseValues values = new ReleaseValues("simulated", jdbcUrl, infra.kafkaBootstrap(),
                     endpoints.s3Endpoint().toString(), "127.0.0.1/32", endpoints.s3Endpoint().getPort())
-                    .withConverterMode(mode).withMaxJobs(maxJobs);
+                    .withConverterMode(mode).withMaxJobs(maxJobs).withWarmJobs(minJobs, idleSeconds);
             List<HasMetadata> release = values.render(dir);
             answerRbacSelfCheckWithTheChartsRole(server, release);
             operatorEnv = operatorEnvironment(release, kube);
@@ -101,8 +101,13 @@ final class SimulatedCluster implements AutoCloseable {
 
     /** @param mode pool or perFile (converter.mode); @param maxJobs converter.maxJobs */
     static SimulatedCluster start(Path dir, String mode, int maxJobs) throws Exception {
+        return start(dir, mode, maxJobs, 0, 5);
+    }
+
+    /** @param minJobs converter.minJobs; @param idleSeconds converter.idleSeconds */
+    static SimulatedCluster start(Path dir, String mode, int maxJobs, int minJobs, int idleSeconds) throws Exception {
         EmbeddedStack.deleteTree(dir);
-        return new SimulatedCluster(dir, mode, maxJobs);
+        return new SimulatedCluster(dir, mode, maxJobs, minJobs, idleSeconds);
     }
 
     private <T extends AutoCloseable> T push(T c) {
