@@ -184,6 +184,9 @@ public final class ConversionWorker {
             started = System.nanoTime();
             Duration limit = item.timeoutSeconds() > 0 ? Duration.ofSeconds(item.timeoutSeconds()) : null;
             long ms = converter.convert(input, output, lease, limit);
+            // A cancel reaches the worker at its next heartbeat: ask once more before writing the PDF, so a
+            // cancelled file's PDF is not written (the source discards one that a cancel still overtakes).
+            heartbeat(item, lease);
             if (lease.isCancelled()) {
                 return null;
             }

@@ -6,6 +6,7 @@ import io.fileconv.core.Databases;
 import io.fileconv.core.Env;
 import io.fileconv.core.FileRepository;
 import io.fileconv.core.KafkaClientSettings;
+import io.fileconv.core.ObjectStore;
 import io.fileconv.core.schema.SchemaGate;
 import io.fileconv.core.schema.SchemaKind;
 import io.fileconv.core.schema.SchemaTarget;
@@ -83,9 +84,12 @@ public final class WorkerNode implements AutoCloseable {
         // worker code; links are presigned with the stack's S3 credentials as the operator's are.
         PoolSettings pool = embeddedPool(env, officeProcesses);
         PresignedLinks links = push(new PresignedLinks(env.objectStore()));
+        ObjectStore store = push(new ObjectStore(env.objectStore(), metrics)); // deletes a cancelled file's late PDF
         PooledWork work = new PooledWork(new WorkQueue(pool, Clock.systemUTC()),
                 new FileRepositoryStatusSink(repositories, new PipelineMetrics(metrics)), links,
-                PooledWork.buckets(buckets), pool, taskTimeout, Clock.systemUTC()).withMetrics(metrics, regions);
+                PooledWork.buckets(buckets), pool, taskTimeout, Clock.systemUTC()).withMetrics(metrics, regions)
+                .withOutputDiscard(r -> PooledWork.deleteUnlessConverted(repositories.get(r.region()), store,
+                        buckets.get(r.region()), r));
         launcher = push(new QueuedLauncher(work, repositories));
         launcher.resumeInterrupted(buckets);
         push(new EmbeddedConverters(work, regions, officeProcesses, taskTimeout, workDir, conversionLog));

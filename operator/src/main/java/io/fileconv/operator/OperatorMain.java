@@ -143,7 +143,7 @@ public final class OperatorMain implements AutoCloseable {
         FileRepositoryStatusSink sink = new FileRepositoryStatusSink(repositories, new PipelineMetrics(metrics));
         FileconvOperator operator = new FileconvOperator(client, settings, sink, new RegionMigrationReconciler(moves,
                 new MigrationMetrics(metrics), Clock.systemUTC()), pooled(client, settings, common,
-                env.converterS3Endpoint(), sink, repositories), this::lostLeadership);
+                env.converterS3Endpoint(), sink, repositories, store), this::lostLeadership);
         running.push(operator);
         KubernetesLauncher launcher = new KubernetesLauncher(client, settings.namespace());
         // Both converter modes: rows left QUEUED/CONVERTING without their FileConversion are driven on.
@@ -162,7 +162,7 @@ public final class OperatorMain implements AutoCloseable {
     /** Pooled mode's work queue (null in perFile mode): links signed with this operator's S3 credentials. */
     private FileconvOperator.Pooled pooled(KubernetesClient client, OperatorSettings settings, Env common,
                                            String podEndpoint, FileRepositoryStatusSink sink,
-                                           Map<Region, FileRepository> repositories) {
+                                           Map<Region, FileRepository> repositories, ObjectStore store) {
         if (settings.pool() == null) {
             return null;
         }
@@ -175,7 +175,9 @@ public final class OperatorMain implements AutoCloseable {
         repositories.keySet().forEach(r -> buckets.put(r, common.bucket(r)));
         PooledWork work = new PooledWork(new WorkQueue(settings.pool(), Clock.systemUTC()), sink, links,
                 PooledWork.buckets(buckets), settings.pool(), settings.job().conversionTimeout(), Clock.systemUTC())
-                .withMetrics(metrics, repositories.keySet());
+                .withMetrics(metrics, repositories.keySet())
+                .withOutputDiscard(r -> PooledWork.deleteUnlessConverted(repositories.get(r.region()), store,
+                        common.bucket(r.region()), r));
         return new FileconvOperator.Pooled(work, new JobTokens(client, settings.namespace(), Clock.systemUTC()),
                 FileLookup.of(repositories), repositories.keySet());
     }

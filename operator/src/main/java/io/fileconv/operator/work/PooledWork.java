@@ -1,6 +1,9 @@
 package io.fileconv.operator.work;
 
 import io.fileconv.core.FailureClass;
+import io.fileconv.core.FileRepository;
+import io.fileconv.core.FileStatus;
+import io.fileconv.core.ObjectStore;
 import io.fileconv.core.LogContext;
 import io.fileconv.core.Region;
 import io.fileconv.core.S3Keys;
@@ -17,6 +20,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
@@ -40,6 +44,7 @@ public final class PooledWork {
     private final Clock clock;
     private volatile boolean leader;
     private volatile WorkMetrics metrics;
+    private volatile Consumer<WorkRequest> discardOutput = r -> { };
 
     public PooledWork(WorkQueue queue, ConversionStatusSink sink, PresignedLinks links, Function<Region, String> buckets,
                       PoolSettings pool, Duration conversionTimeout, Clock clock) {
@@ -50,6 +55,16 @@ public final class PooledWork {
         this.pool = pool;
         this.conversionTimeout = conversionTimeout;
         this.clock = clock;
+    }
+
+    /**
+     * How to delete the PDF of a file that its pod wrote after all although the file was cancelled meanwhile (the
+     * cancel overtook the pod's last heartbeat, or came between the PUT and the report): a cancelled file keeps no
+     * output. Called with the file's request; the callee must leave a CONVERTED file's PDF alone.
+     */
+    public PooledWork withOutputDiscard(Consumer<WorkRequest> discard) {
+        this.discardOutput = discard;
+        return this;
     }
 
     /** Exports queue depth, leases, Jobs alive and lost leases per region (none until called). */
@@ -156,6 +171,11 @@ public final class PooledWork {
             throws Exception {
         Optional<Lease> ended = queue.end(leaseId, job.jobName());
         if (ended.isEmpty()) {
+            Optional<WorkRequest> cancelled = outcome.converted() ? queue.revoked(leaseId) : Optional.empty();
+            cancelled.ifPresent(r -> {
+                discardOutput.accept(r);
+                log.info("file {}: cancelled while converting; the PDF its pod wrote was deleted", r.fileId());
+            });
             return false;
         }
         Lease lease = ended.get();
@@ -168,7 +188,11 @@ public final class PooledWork {
         try {
             if (outcome.converted()) {
                 // No second QUEUED -> CONVERTING here: the claim made it, and it would count the start twice.
-                sink.converted(r.conversionAttempt(), Duration.ofMillis(Math.max(0, outcome.conversionMs())));
+                if (!sink.converted(r.conversionAttempt(), Duration.ofMillis(Math.max(0, outcome.conversionMs())))) {
+                    // Cancelled (or failed by the sweeper) while the pod converted: the PDF must not stay.
+                    discardOutput.accept(r);
+                    log.info("file {}: converted, but no longer converting; its PDF was deleted", r.fileId());
+                }
             } else {
                 sink.failed(r.conversionAttempt(), failureClass, message);
             }
@@ -221,6 +245,18 @@ public final class PooledWork {
                         lease.podName(), lease.started(), clock.instant()));
                 queue.changed(r.key());
             }
+        }
+    }
+
+    /** The discard both hosts use: the file's PDF goes unless its row is CONVERTED (then the PDF is its own). */
+    public static void deleteUnlessConverted(FileRepository files, ObjectStore store, String bucket, WorkRequest r) {
+        try {
+            if (files.find(r.fileId()).map(f -> f.status() == FileStatus.CONVERTED).orElse(false)) {
+                return;
+            }
+            store.delete(bucket, S3Keys.output(r.userId(), r.fileId()));
+        } catch (Exception e) {
+            log.warn("file {}: the PDF of a cancelled conversion could not be deleted: {}", r.fileId(), e.toString());
         }
     }
 

@@ -39,6 +39,13 @@ public final class WorkQueue {
     private final Set<String> known = new HashSet<>();
     /** Cancelled keys: a take racing the cancel drops the item instead of leasing it. */
     private final Set<String> cancelled = new HashSet<>();
+    /** Leases revoked by a cancel (the latest ones): a PDF their pod still writes is discarded. */
+    private final Map<String, WorkRequest> revoked = new java.util.LinkedHashMap<>(16, 0.75f, false) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, WorkRequest> eldest) {
+            return size() > 10_000;
+        }
+    };
     private final Duration leaseTime;
     private final Clock clock;
     private volatile Consumer<String> onChange = key -> { };
@@ -200,7 +207,13 @@ public final class WorkQueue {
         }
         Lease lease = leases.get(leaseId);
         remove(lease);
+        revoked.put(lease.id(), lease.request());
         return Optional.of(lease);
+    }
+
+    /** The file of a lease a cancel revoked (among the latest 10,000); empty otherwise. */
+    synchronized Optional<WorkRequest> revoked(String leaseId) {
+        return Optional.ofNullable(revoked.get(leaseId));
     }
 
     synchronized void settle(String key, Settled outcome) {
