@@ -27,7 +27,8 @@ import java.util.concurrent.Future;
  * seconds (at most ten). Latencies come from the rows (created_at to finished_at, the database's clock); throughput is files over
  * the time from the first upload to the last finish. Prints one Markdown table row per path.
  * <p>
- * Usage: {@code PoolBenchmark <workDir> <users> <perUser> <perFilePerUser> <officeProcesses>}
+ * Usage: {@code PoolBenchmark <workDir> <users> <perUser> <perFilePerUser> <officeProcesses> [cases]}, cases a
+ * comma-separated subset of {@code embedded,warm,cold,perFile} (default: all).
  */
 public final class PoolBenchmark {
     private static final Region REGION = Region.IN;
@@ -51,23 +52,33 @@ public final class PoolBenchmark {
         int perUser = Integer.parseInt(args[2]);
         int perFilePerUser = Integer.parseInt(args[3]);
         int office = Integer.parseInt(args[4]);
-        List<Result> results = new ArrayList<>();
-        results.add(embedded(work.resolve("embedded"), users, perUser, office));
-        results.add(cluster(work.resolve("pool-warm"), "pool", users, perUser, office, true));
-        results.add(cluster(work.resolve("pool"), "pool", users, perUser, office, false));
-        results.add(cluster(work.resolve("perFile"), "perFile", users, perFilePerUser, office, false));
+        List<String> cases = List.of((args.length > 5 ? args[5] : "embedded,warm,cold,perFile").split(","));
+        java.util.Map<String, Result> results = new java.util.LinkedHashMap<>();
+        if (cases.contains("embedded")) {
+            results.put("embedded", embedded(work.resolve("embedded"), users, perUser, office));
+        }
+        if (cases.contains("warm")) {
+            results.put("warm", cluster(work.resolve("pool-warm"), "pool", users, perUser, office, true));
+        }
+        if (cases.contains("cold")) {
+            results.put("cold", cluster(work.resolve("pool"), "pool", users, perUser, office, false));
+        }
+        if (cases.contains("perFile")) {
+            results.put("perFile", cluster(work.resolve("perFile"), "perFile", users, perFilePerUser, office, false));
+        }
         StringBuilder out = new StringBuilder();
         out.append("| path | files | files/s | p50 upload->CONVERTED ms | p99 ms | most converter pods at once |"
                 + " 4th user's small files |\n|---|---|---|---|---|---|---|\n");
-        results.forEach(r -> out.append(r.row()).append('\n'));
-        Result emb = results.get(0);
-        Result warm = results.get(1);
-        Result cold = results.get(2);
-        Result per = results.get(3);
-        out.append(String.format(Locale.ROOT, "%nthroughput ratios: warm pool / embedded %.2f, cold pool / embedded %.2f;"
-                        + " warm pool / per-file %.1f, cold pool / per-file %.1f%n",
-                warm.filesPerSecond() / emb.filesPerSecond(), cold.filesPerSecond() / emb.filesPerSecond(),
-                warm.filesPerSecond() / per.filesPerSecond(), cold.filesPerSecond() / per.filesPerSecond()));
+        results.values().forEach(r -> out.append(r.row()).append('\n'));
+        out.append('\n');
+        for (String pool : List.of("warm", "cold")) {
+            for (String base : List.of("embedded", "perFile")) {
+                if (results.containsKey(pool) && results.containsKey(base)) {
+                    out.append(String.format(Locale.ROOT, "throughput %s pool / %s: %.2f%n", pool, base,
+                            results.get(pool).filesPerSecond() / results.get(base).filesPerSecond()));
+                }
+            }
+        }
         System.out.println(out);
         Files.writeString(work.resolve("pool-benchmark.md"), out);
     }
