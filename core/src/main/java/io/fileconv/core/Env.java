@@ -13,6 +13,11 @@ public final class Env {
         this.vars = vars;
     }
 
+    /** The variables as given, for readers of a deployable's own settings (e.g. the operator's). */
+    public Map<String, String> vars() {
+        return java.util.Collections.unmodifiableMap(vars);
+    }
+
     public static Env system() {
         return new Env(System.getenv());
     }

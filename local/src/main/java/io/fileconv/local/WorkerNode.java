@@ -16,6 +16,7 @@ import io.fileconv.core.metrics.PipelineMetrics;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.fileconv.operator.dispatch.Dispatcher;
 import io.fileconv.operator.dispatch.RegionContext;
+import io.fileconv.operator.k8s.OperatorEnvironment;
 import io.fileconv.operator.k8s.reconciler.FileRepositoryStatusSink;
 import io.fileconv.operator.sweep.ConversionSweeper;
 import io.fileconv.operator.work.PoolSettings;
@@ -94,10 +95,7 @@ public final class WorkerNode implements AutoCloseable {
         launcher.resumeInterrupted(buckets);
         push(new EmbeddedConverters(work, regions, officeProcesses, taskTimeout, workDir, conversionLog));
         ConversionSweeper sweeper = push(new ConversionSweeper(repositories, buckets::get, launcher,
-                launcher::holds, new ConversionSweeper.Settings(
-                        Duration.ofSeconds(env.getLong("FILECONV_SWEEP_SECONDS", 60)),
-                        Duration.ofSeconds(env.getLong("FILECONV_SWEEP_GRACE_SECONDS", 300))),
-                new RecoveryMetrics(metrics)));
+                launcher::holds, new OperatorEnvironment(env.vars()).sweeper(), new RecoveryMetrics(metrics)));
         sweeper.start();
         List<RegionContext> contexts = regions.stream().map(r -> new RegionContext(r, repositories.get(r),
                 new ConsumerOffsetStore(repositories.get(r).dataSource()), env.bucket(r))).toList();

@@ -148,7 +148,7 @@ public final class PoolBenchmark {
                     burst.addAll(f.get());
                 }
             }
-            if (burstSent && terminal(files, burst) == burst.size()) {
+            if (burstSent && SimulatedCluster.terminal(files, burst) == burst.size()) {
                 break;
             }
             if (fourthIds.size() < FOURTH_USER_FILES) {
@@ -157,7 +157,7 @@ public final class PoolBenchmark {
             Thread.sleep(2000);
         }
         pool.shutdown();
-        while (terminal(files, fourthIds) < fourthIds.size()) {
+        while (SimulatedCluster.terminal(files, fourthIds) < fourthIds.size()) {
             Thread.sleep(500);
         }
         List<Long> latencies = new ArrayList<>();
@@ -212,13 +212,4 @@ public final class PoolBenchmark {
         }
     }
 
-    private static long terminal(FileRepository files, List<String> ids) throws Exception {
-        long n = 0;
-        for (String id : ids) {
-            if (files.find(id).map(FileRecord::status).map(FileStatus::isTerminal).orElse(false)) {
-                n++;
-            }
-        }
-        return n;
-    }
 }

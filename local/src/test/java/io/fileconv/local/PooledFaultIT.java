@@ -193,13 +193,7 @@ class PooledFaultIT {
     }
 
     private static long terminal(SimulatedCluster cluster, Burst burst) throws Exception {
-        long n = 0;
-        for (String id : burst.ids()) {
-            if (cluster.files.find(id).map(FileRecord::status).map(FileStatus::isTerminal).orElse(false)) {
-                n++;
-            }
-        }
-        return n;
+        return SimulatedCluster.terminal(cluster.files, burst.ids());
     }
 
     private static long running(SimulatedCluster cluster, Burst burst) {

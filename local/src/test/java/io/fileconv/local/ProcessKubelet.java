@@ -90,10 +90,14 @@ final class ProcessKubelet implements AutoCloseable {
         if (p == null) {
             return false;
         }
-        // The whole pod goes: its office process too, not only the JVM.
-        p.descendants().forEach(ProcessHandle::destroyForcibly);
-        p.destroyForcibly();
+        end(p);
         return true;
+    }
+
+    /** SIGKILL to a pod: the whole pod goes, its office process too, not only the JVM. */
+    private static Process end(Process pod) {
+        pod.descendants().forEach(ProcessHandle::destroyForcibly);
+        return pod.destroyForcibly();
     }
 
     /** Exit code of each Job's container, by Job name, once it ended. */
@@ -167,8 +171,7 @@ final class ProcessKubelet implements AutoCloseable {
         }
         Instant finished = Instant.now();
         if (!ended) {
-            process.descendants().forEach(ProcessHandle::destroyForcibly);
-            process.destroyForcibly().waitFor();
+            end(process).waitFor();
             JobReports.failed(kube, namespace, name, "DeadlineExceeded", started, finished);
             return;
         }
@@ -238,8 +241,7 @@ final class ProcessKubelet implements AutoCloseable {
         loop.interrupt();
         loop.join(TimeUnit.SECONDS.toMillis(30));
         for (Process p : pods.values()) {
-            p.descendants().forEach(ProcessHandle::destroyForcibly); // a pod's end takes its office process too
-            p.destroyForcibly().waitFor();
+            end(p).waitFor();
         }
     }
 }

@@ -12,7 +12,9 @@ import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fileconv.core.Databases;
+import io.fileconv.core.FileRecord;
 import io.fileconv.core.FileRepository;
+import io.fileconv.core.FileStatus;
 import io.fileconv.core.FreePorts;
 import io.fileconv.core.ObjectStore;
 import io.fileconv.core.Region;
@@ -173,6 +175,17 @@ final class SimulatedCluster implements AutoCloseable {
     String metrics(String pod) throws Exception {
         return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + healthPorts.get(pod) + "/metrics"))
                 .build(), HttpResponse.BodyHandlers.ofString()).body();
+    }
+
+    /** How many of {@code ids} have a terminal row. */
+    static long terminal(FileRepository files, List<String> ids) throws Exception {
+        long n = 0;
+        for (String id : ids) {
+            if (files.find(id).map(FileRecord::status).map(FileStatus::isTerminal).orElse(false)) {
+                n++;
+            }
+        }
+        return n;
     }
 
     /** The file's FileConversion; null while the dispatcher has not created it. */
