@@ -8,6 +8,9 @@ import io.fileconv.core.ConsumerOffsetStore;
 import io.fileconv.core.ConversionLauncher;
 import io.fileconv.core.ConversionRequest;
 import io.fileconv.core.Databases;
+import io.fileconv.core.Env;
+import io.fileconv.core.KafkaClientSettings;
+import io.fileconv.core.metrics.FileconvMetrics;
 import io.fileconv.core.FileRecord;
 import io.fileconv.core.FileRepository;
 import io.fileconv.core.FileStatus;
@@ -117,7 +120,8 @@ class KubernetesDispatchTest {
 
         // 1. The first dispatcher runs while the first uploads arrive and crashes after its 20th launch.
         CrashingLauncher crashing = new CrashingLauncher(new KubernetesLauncher(kube, NAMESPACE), CRASH_AT_LAUNCH);
-        Dispatcher first = dispatcher(crashing);
+        // One launch at a time, so that "the 20th launch" is one well-defined event; its successors launch side by side.
+        Dispatcher first = dispatcher(crashing, 1);
         try {
             first.start();
             CompletableFuture<Void> uploads = CompletableFuture.runAsync(() -> upload(0, FIRST_UPLOADS, tokens, uploaded));
@@ -212,9 +216,15 @@ class KubernetesDispatchTest {
     }
 
     private static Dispatcher dispatcher(ConversionLauncher launcher) {
+        return dispatcher(launcher, Dispatcher.DEFAULT_LAUNCH_PARALLELISM);
+    }
+
+    private static Dispatcher dispatcher(ConversionLauncher launcher, int launchParallelism) {
         List<RegionContext> contexts = EmbeddedInfra.REGIONS.stream().map(r -> new RegionContext(r,
                 repository(r), new ConsumerOffsetStore(pools.get(r)), r.defaultBucket())).toList();
-        return new Dispatcher(infra.kafkaBootstrap(), contexts, launcher);
+        return new Dispatcher(KafkaClientSettings.from(new Env(Map.of("FILECONV_KAFKA_BOOTSTRAP",
+                infra.kafkaBootstrap()))), Dispatcher.GROUP, contexts, launcher, FileconvMetrics.none(),
+                launchParallelism);
     }
 
     private static FileRepository repository(Region r) {

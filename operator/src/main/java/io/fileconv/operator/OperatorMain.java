@@ -145,7 +145,8 @@ public final class OperatorMain implements AutoCloseable {
                 new MigrationMetrics(metrics), Clock.systemUTC()), pooled(client, settings, common,
                 env.converterS3Endpoint(), sink, repositories, store), this::lostLeadership);
         running.push(operator);
-        KubernetesLauncher launcher = new KubernetesLauncher(client, settings.namespace());
+        KubernetesLauncher launcher = new KubernetesLauncher(client, settings.namespace())
+                .onDispatched(r -> operator.rowQueued(r.resourceName()));
         // Both converter modes: rows left QUEUED/CONVERTING without their FileConversion are driven on.
         operator.whileLeading(new ConversionSweeper(repositories, common::bucket, launcher, launcher::exists,
                 env.sweeper(), new RecoveryMetrics(metrics)));

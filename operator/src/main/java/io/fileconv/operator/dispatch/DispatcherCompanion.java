@@ -21,6 +21,9 @@ import java.util.Map;
  * dispatching while the leader restarts.
  */
 public final class DispatcherCompanion implements Companion {
+    /** How many FileConversion creates of one poll run at once. */
+    static final String PARALLELISM = "FILECONV_DISPATCH_PARALLELISM";
+
     private final Env env;
     private final KafkaClientSettings kafka;
     private final MeterRegistry registry;
@@ -51,7 +54,7 @@ public final class DispatcherCompanion implements Companion {
     @Override
     public AutoCloseable start(ConversionLauncher launcher, Map<Region, FileRepository> repositories) {
         Dispatcher dispatcher = new Dispatcher(kafka, Dispatcher.GROUP, regionContexts(env, repositories), launcher,
-                registry);
+                registry, env.getInt(PARALLELISM, Dispatcher.DEFAULT_LAUNCH_PARALLELISM));
         dispatcher.start();
         this.dispatcher = dispatcher;
         return dispatcher;

@@ -28,6 +28,7 @@ import java.util.Set;
  * (JOSDK keeps reconciling otherwise).
  */
 public class FileconvOperator implements AutoCloseable {
+    private final FileConversionReconciler conversions;
     /** System property: false keeps the JVM alive when an informer stops (tests only). */
     public static final String EXIT_ON_INFORMER_ERROR = "fileconv.operator.exitOnInformerError";
 
@@ -108,6 +109,7 @@ public class FileconvOperator implements AutoCloseable {
                 throw new java.io.UncheckedIOException("work endpoint on port " + settings.pool().workPort(), e);
             }
         }
+        this.conversions = reconciler;
         operator.register(reconciler, c -> c.settingNamespace(settings.namespace()));
         if (migrations != null) {
             operator.register(migrations, c -> c.settingNamespace(settings.namespace()));
@@ -145,6 +147,11 @@ public class FileconvOperator implements AutoCloseable {
             workLeader.start();
         }
         leaderTasks.forEach(LeaderTask::start);
+    }
+
+    /** The dispatcher committed the row of FileConversion {@code name} to QUEUED (see the reconciler's rowQueued). */
+    public void rowQueued(String name) {
+        conversions.rowQueued(name);
     }
 
     /** Port of the work endpoint (pooled mode), 0 otherwise. */

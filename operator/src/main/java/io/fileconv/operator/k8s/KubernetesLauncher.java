@@ -16,6 +16,7 @@ import org.slf4j.LoggerFactory;
 
 import java.net.HttpURLConnection;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * The Kubernetes adapter of the launcher port: one FileConversion per (file, attempt). Kafka redelivers, so both
@@ -28,6 +29,7 @@ public class KubernetesLauncher implements ConversionLauncher {
 
     private final KubernetesClient client;
     private final String namespace;
+    private volatile Consumer<ConversionRequest> onDispatched = r -> { };
 
     public KubernetesLauncher(KubernetesClient client, String namespace) {
         this.client = client;
@@ -46,6 +48,17 @@ public class KubernetesLauncher implements ConversionLauncher {
             }
             log.debug("FileConversion {} already exists (redelivered event)", fc.getMetadata().getName());
         }
+    }
+
+    /** Told of each attempt whose row the dispatcher committed to QUEUED (the pooled reconciler waits for that). */
+    public KubernetesLauncher onDispatched(Consumer<ConversionRequest> listener) {
+        this.onDispatched = listener;
+        return this;
+    }
+
+    @Override
+    public void dispatched(ConversionRequest request) {
+        onDispatched.accept(request);
     }
 
     @Override

@@ -59,6 +59,11 @@ import java.util.concurrent.TimeUnit;
 public class FileConversionReconciler implements Reconciler<FileConversion> {
     public static final String NAME = "fileconversion";
     private static final Logger log = LoggerFactory.getLogger(FileConversionReconciler.class);
+    /**
+     * How soon a pooled resource whose row is still UPLOADED is looked at again: the dispatcher commits a poll's
+     * transitions right after its creates, within a fraction of a second, unless MySQL is away.
+     */
+    static final Duration UPLOADED_RECHECK = Duration.ofMillis(500);
 
     private final ConverterJobFactory jobFactory;
     private final ConversionStatusSink sink;
@@ -70,6 +75,8 @@ public class FileConversionReconciler implements Reconciler<FileConversion> {
     /** Where the FileConversions live: queue changes name a resource by key within it. */
     private final String namespace;
     private volatile IndexerResourceCache<FileConversion> primaryCache;
+    /** Pooled mode: events that make the reconciler look at a resource again (queue changes, queued rows). */
+    private volatile SimpleInboundEventSource<FileConversion> workEvents;
 
     public FileConversionReconciler(ConverterJobFactory jobFactory, ConversionStatusSink sink, Duration finishedTtl,
                                     Clock clock) {
@@ -97,6 +104,18 @@ public class FileConversionReconciler implements Reconciler<FileConversion> {
         return cache == null || cache.contains(new ResourceID(name, namespace));
     }
 
+    /**
+     * Pooled mode: the dispatcher of this process committed the row of resource {@code name} to QUEUED, so a
+     * reconcile that found it UPLOADED need not wait for its re-check. A no-op before the event sources start (on a
+     * replica that does not lead, the leader's re-check finds the row).
+     */
+    public void rowQueued(String name) {
+        SimpleInboundEventSource<FileConversion> work = workEvents;
+        if (work != null) {
+            work.propagateEvent(new ResourceID(name, namespace));
+        }
+    }
+
     @Override
     public List<EventSource<?, FileConversion>> prepareEventSources(EventSourceContext<FileConversion> context) {
         // Jobs map back to their FileConversion through the owner reference (the default mapper).
@@ -111,6 +130,7 @@ public class FileConversionReconciler implements Reconciler<FileConversion> {
         primaryCache = context.getPrimaryCache();
         SimpleInboundEventSource<FileConversion> work = new SimpleInboundEventSource<>("converter-work");
         pooled.queue().onChange(key -> work.propagateEvent(new ResourceID(key, namespace)));
+        workEvents = work;
         return List.of(new InformerEventSource<>(jobs, context), work);
     }
 
@@ -220,8 +240,9 @@ public class FileConversionReconciler implements Reconciler<FileConversion> {
             case UPLOADED -> {
                 // The dispatcher created the resource and has not committed UPLOADED -> QUEUED yet (or crashed
                 // and will replay): converting now would race the row.
+                // The dispatcher of this process announces its commit (rowQueued); this re-check is for the others.
                 return pending(fc, losses, "waiting for the dispatcher to queue the file")
-                        .rescheduleAfter(Duration.ofSeconds(2));
+                        .rescheduleAfter(UPLOADED_RECHECK);
             }
             case QUEUED, CONVERTING -> {
                 WorkRequest r = new WorkRequest(key, attempt.region(), row.id(), row.userId(), row.attempts(),
