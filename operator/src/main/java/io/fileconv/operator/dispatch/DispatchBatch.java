@@ -32,8 +32,16 @@ final class DispatchBatch {
     record Skip(long offset) implements Step {
     }
 
-    /** Launch an attempt whose row is UPLOADED at that attempt; the row becomes QUEUED in the commit. */
-    record Launch(long offset, ConversionRequest request, CompletableFuture<Void> launched) implements Step {
+    /**
+     * A new attempt: its row is read and, while UPLOADED at that attempt, launched; the row becomes QUEUED in the
+     * commit. Completes with the launched request, or null when the row says there is nothing to launch.
+     */
+    record Launch(long offset, CompletableFuture<ConversionRequest> launched) implements Step {
+    }
+
+    /** Reads the row of a new attempt and launches it, on a launch thread; null: nothing to launch. */
+    interface NewAttempt {
+        ConversionRequest launch() throws Exception;
     }
 
     /** Stop an attempt the user cancelled. */
@@ -70,19 +78,25 @@ final class DispatchBatch {
         return all;
     }
 
-    /** Starts every launch of the batch on {@code executor}. */
-    static Launch launch(long offset, ConversionRequest request, ConversionLauncher launcher, Executor executor) {
-        CompletableFuture<Void> launched = CompletableFuture.runAsync(() -> {
-            try (LogContext ignored = LogContext.forFile(request.fileId(), request.userId(), request.region(),
-                    request.attempt(), request.requestId())) {
-                launcher.launch(request);
+    /** Starts a new attempt's row read and launch on {@code executor}. */
+    static Launch launch(long offset, NewAttempt attempt, Executor executor) {
+        return new Launch(offset, CompletableFuture.supplyAsync(() -> {
+            try {
+                return attempt.launch();
             } catch (RuntimeException e) {
                 throw e;
             } catch (Exception e) {
                 throw new LaunchFailed(e);
             }
+        }, executor));
+    }
+
+    /** A launch of {@code request} as a new attempt (tests; the dispatcher reads the row first). */
+    static Launch launch(long offset, ConversionRequest request, ConversionLauncher launcher, Executor executor) {
+        return launch(offset, () -> {
+            launcher.launch(request);
+            return request;
         }, executor);
-        return new Launch(offset, request, launched);
     }
 
     /**
@@ -97,9 +111,11 @@ final class DispatchBatch {
         for (Step step : steps.getOrDefault(tp, List.of())) {
             try {
                 if (step instanceof Launch l) {
-                    l.launched().get();
-                    launched.add(l.request());
-                    effects++;
+                    ConversionRequest r = l.launched().get();
+                    if (r != null) {
+                        launched.add(r);
+                        effects++;
+                    }
                 } else if (step instanceof Cancel c) {
                     ConversionRequest r = c.request();
                     try (LogContext ignored = LogContext.forFile(r.fileId(), null, r.region(), r.attempt(), null)) {

@@ -342,8 +342,8 @@ public final class Dispatcher implements AutoCloseable {
         }
     }
 
-    /** What {@code rec} asks for; reads the row of a new attempt (the only read that can fail). */
-    private DispatchBatch.Step plan(ConsumerRecord<String, String> rec) throws Exception {
+    /** What {@code rec} asks for; a new attempt's row read and launch start at once. */
+    private DispatchBatch.Step plan(ConsumerRecord<String, String> rec) {
         RegionContext ctx = regions.get(Region.fromTopic(rec.topic()));
         DispatchBatch.Skip skip = new DispatchBatch.Skip(rec.offset());
         FileChange change;
@@ -364,31 +364,41 @@ public final class Dispatcher implements AutoCloseable {
             metrics.changeEventRead(ctx.region(), Instant.ofEpochMilli(change.sourceTsMs()));
         }
         if (change.isNewAttempt()) {
-            // Owner, type and request id come from the row, keys from the ids: nothing of the event but the id,
-            // status and attempt decides what is converted.
-            Optional<FileRecord> row = ctx.files().find(change.fileId());
-            try (LogContext ignored = LogContext.forFile(change.fileId(), row.map(FileRecord::userId).orElse(null),
-                    ctx.region(), change.attempts(), row.map(FileRecord::requestId).orElse(null))) {
-                if (row.isEmpty()) {
-                    LOG.info("file={} is not in region {} (deleted or moved): nothing to dispatch", change.fileId(),
-                            ctx.region().code());
-                    return skip;
-                }
-                if (row.get().status() != FileStatus.UPLOADED || row.get().attempts() != change.attempts()) {
-                    // A replayed event of an attempt that was dispatched (the launch precedes the QUEUED commit),
-                    // finished or superseded: launching again would convert it twice once its resource expired.
-                    LOG.info("file={} attempt={} is {} at attempt {}: already dispatched, nothing to do",
-                            change.fileId(), change.attempts(), row.get().status(), row.get().attempts());
-                    return skip;
-                }
-                return DispatchBatch.launch(rec.offset(), request(ctx, change, row.get()), launcher, launches);
-            }
+            // The row read runs with the launch, side by side with the batch's others.
+            return DispatchBatch.launch(rec.offset(), () -> launchIfUploaded(ctx, change), launches);
         }
         if (change.isCancellation()) {
             return new DispatchBatch.Cancel(rec.offset(), new ConversionRequest(change.fileId(), null, ctx.region(),
                     null, null, null, change.attempts(), null, null));
         }
         return skip;
+    }
+
+    /**
+     * Launches the event's attempt while its row is UPLOADED at that attempt; null when there is nothing to launch.
+     * Owner, type and request id come from the row, keys from the ids: nothing of the event but the id, status and
+     * attempt decides what is converted.
+     */
+    private ConversionRequest launchIfUploaded(RegionContext ctx, FileChange change) throws Exception {
+        Optional<FileRecord> row = ctx.files().find(change.fileId());
+        try (LogContext ignored = LogContext.forFile(change.fileId(), row.map(FileRecord::userId).orElse(null),
+                ctx.region(), change.attempts(), row.map(FileRecord::requestId).orElse(null))) {
+            if (row.isEmpty()) {
+                LOG.info("file={} is not in region {} (deleted or moved): nothing to dispatch", change.fileId(),
+                        ctx.region().code());
+                return null;
+            }
+            if (row.get().status() != FileStatus.UPLOADED || row.get().attempts() != change.attempts()) {
+                // A replayed event of an attempt that was dispatched (the launch precedes the QUEUED commit),
+                // finished or superseded: launching again would convert it twice once its resource expired.
+                LOG.info("file={} attempt={} is {} at attempt {}: already dispatched, nothing to do",
+                        change.fileId(), change.attempts(), row.get().status(), row.get().attempts());
+                return null;
+            }
+            ConversionRequest request = request(ctx, change, row.get());
+            launcher.launch(request);
+            return request;
+        }
     }
 
     /** The launch of the event's attempt of {@code row}; the object keys are derived from the ids, never read. */

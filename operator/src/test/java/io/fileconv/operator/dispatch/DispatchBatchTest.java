@@ -132,6 +132,20 @@ class DispatchBatchTest {
         assertThat(p1.complete()).isFalse();
     }
 
+    @Test
+    void anAttemptWhoseRowSaysNothingToLaunchMovesTheOffsetOnly() throws Exception {
+        DispatchBatch batch = new DispatchBatch();
+        batch.add(P0, DispatchBatch.launch(20, () -> null, executor));
+        batch.add(P0, DispatchBatch.launch(21, request("next"), new Recording(), executor));
+
+        DispatchBatch.Applied p0 = batch.apply(P0, new Recording(), failureLog());
+
+        assertThat(p0.launched()).extracting(ConversionRequest::fileId).containsExactly("next");
+        assertThat(p0.effects()).isEqualTo(1);
+        assertThat(p0.next()).isEqualTo(22);
+        assertThat(p0.complete()).isTrue();
+    }
+
     private static DispatchBatch.FailureLog failureLog() {
         return (tp, offset, cause) -> {
             throw new AssertionError("unexpected failure at " + tp + "@" + offset, cause);
