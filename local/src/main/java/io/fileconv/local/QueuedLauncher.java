@@ -8,7 +8,6 @@ import io.fileconv.core.FileStatus;
 import io.fileconv.core.Region;
 import io.fileconv.operator.work.PooledWork;
 import io.fileconv.operator.work.WorkQueue;
-import io.fileconv.operator.work.WorkRequest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,26 +45,17 @@ final class QueuedLauncher implements ConversionLauncher {
 
     @Override
     public void launch(ConversionRequest request) throws SQLException {
-        FileRepository files = repositories.get(request.region());
-        Optional<FileRecord> row = files.find(request.fileId());
-        if (row.isEmpty() || row.get().attempts() != request.attempt()
-                || !EnumSet.of(FileStatus.QUEUED, FileStatus.CONVERTING).contains(row.get().status())) {
-            return; // not dispatched yet (dispatched() follows), or moved on: nothing to convert
+        Optional<FileRecord> row = repositories.get(request.region()).find(request.fileId());
+        // Not dispatched yet (dispatched() follows), or moved on: nothing to convert.
+        if (row.isPresent() && work.queueDispatched(key(request.fileId(), request.attempt()), row.get(),
+                request.attempt())) {
+            LOG.debug("file={} attempt={} queued for a converter", request.fileId(), request.attempt());
         }
-        offer(row.get(), request);
     }
 
     @Override
     public void dispatched(ConversionRequest request) throws SQLException {
         launch(request);
-    }
-
-    private void offer(FileRecord row, ConversionRequest request) {
-        WorkRequest r = new WorkRequest(key(row.id(), row.attempts()), request.region(), row.id(), row.userId(),
-                row.attempts(), row.detectedType(), row.sizeBytes(), 0);
-        if (work.queue().offer(r)) {
-            LOG.debug("file={} attempt={} queued for a converter", row.id(), row.attempts());
-        }
     }
 
     /** A waiting attempt is withdrawn; a converting one loses its lease, and its worker kills that office process. */
@@ -87,11 +77,11 @@ final class QueuedLauncher implements ConversionLauncher {
      * Queues again what a previous run of this process dispatched and did not finish: nothing of it can still
      * run (its workers died with it), so a CONVERTING row is as good as a lost lease.
      */
-    void resumeInterrupted(Map<Region, String> buckets) throws SQLException {
+    void resumeInterrupted() throws SQLException {
         for (Map.Entry<Region, FileRepository> e : repositories.entrySet()) {
             for (FileRecord f : e.getValue().findInStatus(EnumSet.of(FileStatus.QUEUED, FileStatus.CONVERTING))) {
                 LOG.info("resuming file={} attempt={} status={}", f.id(), f.attempts(), f.status());
-                offer(f, ConversionRequest.forRow(f, buckets.get(e.getKey())));
+                work.queueDispatched(key(f.id(), f.attempts()), f, f.attempts());
             }
         }
     }

@@ -92,7 +92,7 @@ public final class WorkerNode implements AutoCloseable {
                 .withOutputDiscard(r -> PooledWork.deleteUnlessConverted(repositories.get(r.region()), store,
                         buckets.get(r.region()), r));
         launcher = push(new QueuedLauncher(work, repositories));
-        launcher.resumeInterrupted(buckets);
+        launcher.resumeInterrupted();
         push(new EmbeddedConverters(work, regions, officeProcesses, taskTimeout, workDir, conversionLog));
         ConversionSweeper sweeper = push(new ConversionSweeper(repositories, buckets::get, launcher,
                 launcher::holds, new OperatorEnvironment(env.vars()).sweeper(), new RecoveryMetrics(metrics)));

@@ -146,7 +146,7 @@ public final class OperatorMain implements AutoCloseable {
                 env.converterS3Endpoint(), sink, repositories, store), this::lostLeadership);
         running.push(operator);
         KubernetesLauncher launcher = new KubernetesLauncher(client, settings.namespace())
-                .onDispatched(r -> operator.rowQueued(r.resourceName()));
+                .onDispatched(operator::rowQueued);
         // Both converter modes: rows left QUEUED/CONVERTING without their FileConversion are driven on.
         operator.whileLeading(new ConversionSweeper(repositories, common::bucket, launcher, launcher::exists,
                 env.sweeper(), new RecoveryMetrics(metrics)));

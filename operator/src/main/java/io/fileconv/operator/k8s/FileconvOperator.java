@@ -9,6 +9,8 @@ import io.fileconv.operator.k8s.reconciler.RegionMigrationReconciler;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfigurationBuilder;
 
+import io.fileconv.core.ConversionRequest;
+import io.fileconv.core.FileRecord;
 import io.fileconv.core.Region;
 import io.fileconv.operator.k8s.job.PooledJobFactory;
 import io.fileconv.operator.work.ConverterPool;
@@ -19,6 +21,7 @@ import io.fileconv.operator.work.WorkEndpoint;
 import io.fileconv.operator.work.WorkLeader;
 
 import java.time.Clock;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -29,6 +32,7 @@ import java.util.Set;
  */
 public class FileconvOperator implements AutoCloseable {
     private final FileConversionReconciler conversions;
+    private final Pooled pooled;
     /** System property: false keeps the JVM alive when an informer stops (tests only). */
     public static final String EXIT_ON_INFORMER_ERROR = "fileconv.operator.exitOnInformerError";
 
@@ -110,6 +114,7 @@ public class FileconvOperator implements AutoCloseable {
             }
         }
         this.conversions = reconciler;
+        this.pooled = pooled;
         operator.register(reconciler, c -> c.settingNamespace(settings.namespace()));
         if (migrations != null) {
             operator.register(migrations, c -> c.settingNamespace(settings.namespace()));
@@ -149,9 +154,23 @@ public class FileconvOperator implements AutoCloseable {
         leaderTasks.forEach(LeaderTask::start);
     }
 
-    /** The dispatcher committed the row of FileConversion {@code name} to QUEUED (see the reconciler's rowQueued). */
-    public void rowQueued(String name) {
-        conversions.rowQueued(name);
+    /**
+     * The dispatcher of this process committed {@code request}'s row to QUEUED. In pooled mode the leader queues it
+     * at once, as the embedded stack does, instead of after the reconcile of its new FileConversion (which under a
+     * burst waits behind the others' status writes); the reconcile then finds it waiting. Other replicas leave it to
+     * the leader's reconcile.
+     */
+    public void rowQueued(ConversionRequest request) throws Exception {
+        if (pooled == null) {
+            return;
+        }
+        if (leading) {
+            Optional<FileRecord> row = pooled.files().find(request.region(), request.fileId());
+            if (row.isPresent()) {
+                pooled.work().queueDispatched(request.resourceName(), row.get(), request.attempt());
+            }
+        }
+        conversions.rowQueued(request.resourceName());
     }
 
     /** Port of the work endpoint (pooled mode), 0 otherwise. */

@@ -16,7 +16,6 @@ import org.slf4j.LoggerFactory;
 
 import java.net.HttpURLConnection;
 import java.util.Map;
-import java.util.function.Consumer;
 
 /**
  * The Kubernetes adapter of the launcher port: one FileConversion per (file, attempt). Kafka redelivers, so both
@@ -29,7 +28,12 @@ public class KubernetesLauncher implements ConversionLauncher {
 
     private final KubernetesClient client;
     private final String namespace;
-    private volatile Consumer<ConversionRequest> onDispatched = r -> { };
+    private volatile DispatchedListener onDispatched = r -> { };
+
+    /** Hears of an attempt whose row the dispatcher committed to QUEUED. */
+    public interface DispatchedListener {
+        void dispatched(ConversionRequest request) throws Exception;
+    }
 
     public KubernetesLauncher(KubernetesClient client, String namespace) {
         this.client = client;
@@ -51,14 +55,14 @@ public class KubernetesLauncher implements ConversionLauncher {
     }
 
     /** Told of each attempt whose row the dispatcher committed to QUEUED (the pooled reconciler waits for that). */
-    public KubernetesLauncher onDispatched(Consumer<ConversionRequest> listener) {
+    public KubernetesLauncher onDispatched(DispatchedListener listener) {
         this.onDispatched = listener;
         return this;
     }
 
     @Override
-    public void dispatched(ConversionRequest request) {
-        onDispatched.accept(request);
+    public void dispatched(ConversionRequest request) throws Exception {
+        onDispatched.dispatched(request);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.fileconv.operator.work;
 
 import io.fileconv.core.FailureClass;
+import io.fileconv.core.FileRecord;
 import io.fileconv.core.FileRepository;
 import io.fileconv.core.FileStatus;
 import io.fileconv.core.ObjectStore;
@@ -18,6 +19,7 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.EnumSet;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -87,6 +89,18 @@ public final class PooledWork {
 
     public PoolSettings settings() {
         return pool;
+    }
+
+    /**
+     * Queues attempt {@code attempt} of {@code row} under {@code key} while the row is QUEUED or CONVERTING at that
+     * attempt: the dispatcher committed it and nothing recorded an outcome yet. A replayed launch of a finished,
+     * cancelled or superseded attempt queues nothing; one already waiting, leased or settled is not queued twice.
+     */
+    public boolean queueDispatched(String key, FileRecord row, int attempt) {
+        if (row.attempts() != attempt || !EnumSet.of(FileStatus.QUEUED, FileStatus.CONVERTING).contains(row.status())) {
+            return false;
+        }
+        return queue.offer(WorkRequest.of(key, row, 0));
     }
 
     /** Only the leader hands out work; the endpoint answers 503 elsewhere. */

@@ -8,6 +8,10 @@ import io.fileconv.operator.k8s.Labels;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -21,6 +25,9 @@ import java.util.function.Predicate;
 public final class WorkLeader implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(WorkLeader.class);
     private static final long TICK_MILLIS = 1000;
+    private static final long ABSENT_GRACE_NANOS = Duration.ofSeconds(10).toNanos();
+    /** Keys whose FileConversion the cache lacked at a tick, and since when (tick thread only). */
+    private final Map<String, Long> absentSince = new HashMap<>();
 
     private final KubernetesClient client;
     private final String namespace;
@@ -66,8 +73,19 @@ public final class WorkLeader implements AutoCloseable {
     private void tick() {
         try {
             work.sweep();
-            for (String key : work.queue().keys()) {
-                if (!conversionExists.test(key)) {
+            long now = System.nanoTime();
+            Set<String> keys = work.queue().keys();
+            absentSince.keySet().retainAll(keys);
+            for (String key : keys) {
+                if (conversionExists.test(key)) {
+                    absentSince.remove(key);
+                    continue;
+                }
+                // The dispatcher of this process queues a file right after creating its FileConversion, possibly
+                // before the informer cache has it: only a resource missing for a while was deleted.
+                long since = absentSince.computeIfAbsent(key, k -> now);
+                if (now - since >= ABSENT_GRACE_NANOS) {
+                    absentSince.remove(key);
                     work.queue().forget(key);
                     log.info("FileConversion {} deleted: withdrawn from the converter queue", key);
                 }

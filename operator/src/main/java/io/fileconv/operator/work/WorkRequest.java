@@ -1,5 +1,6 @@
 package io.fileconv.operator.work;
 
+import io.fileconv.core.FileRecord;
 import io.fileconv.core.Region;
 import io.fileconv.operator.k8s.reconciler.ConversionAttempt;
 
@@ -13,6 +14,12 @@ import io.fileconv.operator.k8s.reconciler.ConversionAttempt;
  */
 public record WorkRequest(String key, Region region, String fileId, String userId, int attempt, String detectedType,
                           long cost, int leaseLosses) {
+
+    /** The request of the row's current attempt; its cost is the input's size (the lane it waits in). */
+    public static WorkRequest of(String key, FileRecord row, int leaseLosses) {
+        return new WorkRequest(key, row.region(), row.id(), row.userId(), row.attempts(), row.detectedType(),
+                row.sizeBytes(), leaseLosses);
+    }
 
     public ConversionAttempt conversionAttempt() {
         return new ConversionAttempt(region, fileId, attempt);

@@ -368,6 +368,36 @@ class PooledConversionOperatorTest {
     }
 
     @Test
+    void theLeadersDispatcherQueuesAFileAtItsCommitWithoutWaitingForAReconcile() throws Exception {
+        FileconvOperator operator = start(pool(2, Duration.ofSeconds(30), 3));
+        // Committed QUEUED, its FileConversion not (yet) in the informer cache: here it does not exist at all, so
+        // only the dispatcher's announcement can have queued it.
+        String fileId = Ids.newId();
+        ConversionRequest r = new ConversionRequest(fileId, "carol", Region.IN, Region.IN.defaultBucket(),
+                S3Keys.input("carol", fileId), S3Keys.output("carol", fileId), 1, "text/plain", "req-carol");
+        requests.put(r.resourceName(), r);
+
+        operator.rowQueued(r);
+
+        String token = aJobToken().getValue();
+        assertThat(nameOf(worker.claim(token, "p0", 5).body())).isEqualTo(r.resourceName());
+    }
+
+    @Test
+    void aFileWhoseRowIsStillUploadedIsNotQueuedByTheAnnouncement() throws Exception {
+        FileconvOperator operator = start(pool(2, Duration.ofSeconds(30), 3));
+        String fileId = Ids.newId();
+        ConversionRequest r = new ConversionRequest(fileId, "carol", Region.IN, Region.IN.defaultBucket(),
+                S3Keys.input("carol", fileId), S3Keys.output("carol", fileId), 1, "text/plain", "req-carol");
+        requests.put(r.resourceName(), r);
+        sink.uploaded(new ConversionAttempt(r.region(), fileId, 1)); // the dispatcher has not committed it
+
+        operator.rowQueued(r);
+
+        assertThat(poolJobs()).as("nothing waits, so no converter Job is started").isEmpty();
+    }
+
+    @Test
     void onlyTheLeaderServesWorkAndItsPodCarriesTheLabelTheWorkServiceSelects() throws Exception {
         // JOSDK checks its RBAC for Leases with a SelfSubjectRulesReview, which the CRUD mock cannot answer.
         server.expect().post().withPath("/apis/authorization.k8s.io/v1/selfsubjectrulesreviews")

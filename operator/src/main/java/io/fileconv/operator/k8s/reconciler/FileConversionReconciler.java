@@ -245,8 +245,7 @@ public class FileConversionReconciler implements Reconciler<FileConversion> {
                         .rescheduleAfter(UPLOADED_RECHECK);
             }
             case QUEUED, CONVERTING -> {
-                WorkRequest r = new WorkRequest(key, attempt.region(), row.id(), row.userId(), row.attempts(),
-                        row.detectedType(), row.sizeBytes(), losses);
+                WorkRequest r = WorkRequest.of(key, row, losses);
                 if (status.getPhase() == FileConversionPhase.Running && status.getLeaseId() != null
                         && queue.adopt(status.getLeaseId(), r, status.getJobName(), status.getPodName(),
                         status.getStartTime() == null ? now() : Instant.parse(status.getStartTime()))) {
