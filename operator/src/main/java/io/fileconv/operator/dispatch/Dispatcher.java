@@ -324,8 +324,8 @@ public final class Dispatcher implements AutoCloseable {
                 done.launched().forEach(r -> LOG.info("dispatched file={} attempt={} region={} queued={}",
                         r.fileId(), r.attempt(), r.region().code(), queued.contains(r)));
             }
-            // Side by side too: a launcher that queues in-process reads each row once more.
-            queued.forEach(r -> launches.execute(() -> tellLauncher(r)));
+            // On this thread: on the launch threads it would wait behind the next poll's launches.
+            queued.forEach(this::tellLauncher);
         }
         if (retry) {
             backoff();
