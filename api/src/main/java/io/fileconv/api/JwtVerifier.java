@@ -1,5 +1,8 @@
 package io.fileconv.api;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.KeySourceException;
@@ -18,6 +21,9 @@ import org.slf4j.LoggerFactory;
 
 import java.net.MalformedURLException;
 import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
 import java.util.Locale;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -30,13 +36,26 @@ import java.util.stream.Collectors;
  * <p>The {@code typ} header must be one of the accepted types ({@code at+jwt} by default, RFC 9068), so an OpenID
  * Connect ID token signed by the same issuer is not taken for an access token. A refusal never carries Nimbus'
  * text (it names claim values and library internals): the client gets one of our reasons, the log gets the rest.
+ *
+ * <p>A token that passed is remembered, by its exact text, for at most {@link #REMEMBERED} and never past its expiry
+ * (plus the skew): a client sends the same token on every request until it renews it, and the signature check and
+ * parsing were most of a status read's CPU time (docs/PERFORMANCE.md). Only successes are remembered, so a refused
+ * token is checked again each time; a key withdrawn from the JWKS stops a remembered token within that bound.
  */
 public final class JwtVerifier {
     private static final Logger LOG = LoggerFactory.getLogger(JwtVerifier.class);
     /** RFC 9068's access-token type; "application/at+jwt" is the same type with its optional prefix. */
     public static final Set<String> DEFAULT_TYPES = Set.of("at+jwt");
 
+    /** How long a verified token is taken without checking it again (at most; its expiry comes first). */
+    public static final Duration REMEMBERED = Duration.ofSeconds(60);
+    private static final long SKEW_SECONDS = 30;
+
     private final DefaultJWTProcessor<SecurityContext> processor = new DefaultJWTProcessor<>();
+    private final Cache<String, JWTClaimsSet> verified = Caffeine.newBuilder()
+            .maximumSize(10_000)
+            .expireAfter(Expiry.<String, JWTClaimsSet>creating((token, claims) -> untilExpiry(claims)))
+            .build();
     private final Set<String> acceptedTypes;
 
     public JwtVerifier(JWKSource<SecurityContext> keys, String issuer, String audience) {
@@ -51,7 +70,7 @@ public final class JwtVerifier {
         processor.setJWSTypeVerifier((type, context) -> { });
         DefaultJWTClaimsVerifier<SecurityContext> claims = new DefaultJWTClaimsVerifier<>(audience,
                 new JWTClaimsSet.Builder().issuer(issuer).build(), Set.of("sub", "exp", "iat"));
-        claims.setMaxClockSkew(30);
+        claims.setMaxClockSkew((int) SKEW_SECONDS);
         processor.setJWTClaimsSetVerifier(claims);
     }
 
@@ -84,9 +103,15 @@ public final class JwtVerifier {
             throw Problem.unauthorized("send Authorization: Bearer <token>");
         }
         String token = authorizationHeader.substring(7).trim();
+        JWTClaimsSet remembered = verified.getIfPresent(token);
+        if (remembered != null) {
+            return remembered;
+        }
         try {
             checkType(SignedJWT.parse(token).getHeader().getType());
-            return processor.process(token, null);
+            JWTClaimsSet claims = processor.process(token, null);
+            verified.put(token, claims);
+            return claims;
         } catch (Problem p) {
             throw p;
         } catch (KeySourceException e) {
@@ -97,6 +122,13 @@ public final class JwtVerifier {
             LOG.info("token refused: {}", e.toString());
             throw refused(e);
         }
+    }
+
+    /** {@link #REMEMBERED}, or less when the token expires (plus the skew the check allows) sooner. */
+    private static Duration untilExpiry(JWTClaimsSet claims) {
+        Date exp = claims.getExpirationTime(); // required: a token without one does not pass
+        Duration left = Duration.between(Instant.now(), exp.toInstant().plusSeconds(SKEW_SECONDS));
+        return left.isNegative() ? Duration.ZERO : left.compareTo(REMEMBERED) < 0 ? left : REMEMBERED;
     }
 
     private void checkType(JOSEObjectType type) {

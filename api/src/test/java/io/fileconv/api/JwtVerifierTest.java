@@ -6,6 +6,8 @@ import com.nimbusds.jose.PlainHeader;
 import com.nimbusds.jose.crypto.RSASSASigner;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
+import com.nimbusds.jose.jwk.source.JWKSource;
+import com.nimbusds.jose.proc.SecurityContext;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.PlainJWT;
 import com.nimbusds.jwt.SignedJWT;
@@ -17,9 +19,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 class JwtVerifierTest {
     @TempDir
@@ -42,6 +46,36 @@ class JwtVerifierTest {
     void keyIsKeptAcrossRestarts() throws Exception {
         DevTokenIssuer again = new DevTokenIssuer(dir.resolve("k.json"), "fileconv-dev", "fileconv", Duration.ofMinutes(5));
         assertThat(verifier.verify("Bearer " + again.issue("bob", "us")).getSubject()).isEqualTo("bob");
+    }
+
+    @Test
+    void aVerifiedTokenIsRememberedSoItsKeysAndSignatureAreNotCheckedAgain() throws Exception {
+        AtomicInteger keyLookups = new AtomicInteger();
+        JWKSource<SecurityContext> keys = issuer.keySource();
+        JwtVerifier counting = new JwtVerifier((selector, context) -> {
+            keyLookups.incrementAndGet();
+            return keys.get(selector, context);
+        }, "fileconv-dev", "fileconv");
+        String token = "Bearer " + issuer.issue("carol", "uk");
+
+        assertThat(counting.verify(token).getSubject()).isEqualTo("carol");
+        assertThat(counting.verify(token).getSubject()).isEqualTo("carol");
+        assertThat(keyLookups).as("the second request reused the first one's verification").hasValue(1);
+        assertThat(counting.verify("Bearer " + issuer.issue("dave", "uk")).getSubject()).isEqualTo("dave");
+        assertThat(keyLookups).as("another token is verified on its own").hasValue(2);
+    }
+
+    @Test
+    void aRememberedTokenIsRefusedOnceItExpires() throws Exception {
+        Instant now = Instant.now();
+        // Expired 28 s ago: still accepted within the 30 s skew, for about two more seconds.
+        String token = "Bearer " + sign(claims("fileconv-dev", "fileconv", now.minusSeconds(600), now.minusSeconds(28)),
+                issuerKeyFromDisk());
+        assertThat(verifier.verify(token).getSubject()).isEqualTo("mallory");
+
+        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200))
+                .untilAsserted(() -> assertThatThrownBy(() -> verifier.verify(token))
+                        .isInstanceOfSatisfying(Problem.class, p -> assertThat(p.status()).isEqualTo(401)));
     }
 
     @Test
