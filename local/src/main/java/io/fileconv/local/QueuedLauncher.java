@@ -62,7 +62,7 @@ final class QueuedLauncher implements ConversionLauncher {
 
     private void offer(FileRecord row, ConversionRequest request) {
         WorkRequest r = new WorkRequest(key(row.id(), row.attempts()), request.region(), row.id(), row.userId(),
-                row.attempts(), row.detectedType(), row.sizeBytes(), 0);
+                row.attempts(), row.detectedType(), row.sizeBytes(), 0, row.options());
         if (work.queue().offer(r)) {
             LOG.debug("file={} attempt={} queued for a converter", row.id(), row.attempts());
         }

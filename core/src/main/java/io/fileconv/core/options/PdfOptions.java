@@ -50,6 +50,8 @@ public record PdfOptions(String pageRanges, Boolean landscape, PdfA pdfa, Boolea
     public static final List<String> FIELDS = List.of(PAGE_RANGES, LANDSCAPE, PDFA, PDFUA, SINGLE_PAGE_SHEETS,
             LOSSLESS_IMAGE_COMPRESSION, QUALITY, MAX_IMAGE_RESOLUTION, EXPORT_BOOKMARKS, EXPORT_NOTES);
     public static final Set<Integer> IMAGE_RESOLUTIONS = Set.of(75, 150, 300, 600, 1200);
+    /** Carries {@link #toJson()} to a per-file converter Job. */
+    public static final String ENVIRONMENT_VARIABLE = "FILECONV_PDF_OPTIONS";
     public static final PdfOptions NONE = new PdfOptions(null, null, null, null, null, null, null, null, null, null);
 
     private static final int MAX_PAGE_RANGES_LENGTH = 200;

@@ -1,6 +1,7 @@
 package io.fileconv.operator.work;
 
 import io.fileconv.core.Region;
+import io.fileconv.core.options.PdfOptions;
 import io.fileconv.operator.k8s.reconciler.ConversionAttempt;
 
 /**
@@ -10,15 +11,16 @@ import io.fileconv.operator.k8s.reconciler.ConversionAttempt;
  * @param key         the FileConversion's name
  * @param cost        the input's size in bytes (decides the lane)
  * @param leaseLosses how often a pod holding it was lost so far (kept in the resource's status)
+ * @param options     the upload's PDF options, from the row like the owner and the type
  */
 public record WorkRequest(String key, Region region, String fileId, String userId, int attempt, String detectedType,
-                          long cost, int leaseLosses) {
+                          long cost, int leaseLosses, PdfOptions options) {
 
     public ConversionAttempt conversionAttempt() {
         return new ConversionAttempt(region, fileId, attempt);
     }
 
     public WorkRequest lostOnceMore() {
-        return new WorkRequest(key, region, fileId, userId, attempt, detectedType, cost, leaseLosses + 1);
+        return new WorkRequest(key, region, fileId, userId, attempt, detectedType, cost, leaseLosses + 1, options);
     }
 }

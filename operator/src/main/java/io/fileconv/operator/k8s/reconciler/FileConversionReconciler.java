@@ -225,7 +225,7 @@ public class FileConversionReconciler implements Reconciler<FileConversion> {
             }
             case QUEUED, CONVERTING -> {
                 WorkRequest r = new WorkRequest(key, attempt.region(), row.id(), row.userId(), row.attempts(),
-                        row.detectedType(), row.sizeBytes(), losses);
+                        row.detectedType(), row.sizeBytes(), losses, row.options());
                 if (status.getPhase() == FileConversionPhase.Running && status.getLeaseId() != null
                         && queue.adopt(status.getLeaseId(), r, status.getJobName(), status.getPodName(),
                         status.getStartTime() == null ? now() : Instant.parse(status.getStartTime()))) {
