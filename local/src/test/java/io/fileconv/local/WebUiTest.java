@@ -259,6 +259,7 @@ class WebUiTest {
         byId("file-input").sendKeys(paged.toAbsolutePath().toString());
         waitFor(CONVERT_WAIT, "paged.docx converted", () -> "converted".equals(status("paged.docx")));
         assertThat(rowText("paged.docx")).contains("pages 2, landscape");
+        screenshot("ui-options.png");
         JsonNode pagedStatus = api.status(token, row("paged.docx").getAttribute("data-id"));
         assertThat(pagedStatus.get("options").toString()).isEqualTo("{\"pageRanges\":\"2\",\"landscape\":true}");
         byId("opt-quality").sendKeys("0");
