@@ -65,9 +65,9 @@ export async function downloadPdf(id) {
 /**
  * Uploads one file with XMLHttpRequest (fetch has no upload progress). onProgress(loaded, total) is called as
  * bytes leave. Resolves with the created file; rejects with an ApiError carrying the problem detail.
- * Returns {promise, abort}.
+ * options: PDF options as form fields ({pageRanges: "1-3", ...}), sent before the file. Returns {promise, abort}.
  */
-export function uploadFile(file, onProgress) {
+export function uploadFile(file, options, onProgress) {
   const xhr = new XMLHttpRequest();
   const promise = new Promise((resolve, reject) => {
     xhr.open("POST", "/api/v1/files");
@@ -94,6 +94,7 @@ export function uploadFile(file, onProgress) {
     xhr.addEventListener("error", () => reject(new ApiError(0, { detail: "network error: the upload did not reach the server" })));
     xhr.addEventListener("abort", () => reject(new ApiError(0, { detail: "upload stopped" })));
     const form = new FormData();
+    for (const [name, value] of Object.entries(options || {})) form.append(name, value);
     form.append("file", file, file.name);
     xhr.send(form);
   });

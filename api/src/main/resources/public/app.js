@@ -157,6 +157,32 @@ async function onSignInSubmit(ev) {
 
 // ---- uploads ------------------------------------------------------------------------------------------------
 
+/** The PDF options form as fields to send: only what the user set (the server validates and explains refusals). */
+function pdfOptions() {
+  const options = {};
+  for (const [name, value] of new FormData($("options-form")).entries()) {
+    if (String(value).trim() !== "") options[name] = String(value).trim();
+  }
+  return options;
+}
+
+/** "pages 1-3, landscape, PDF/A-2b": the options a file was converted with, for its row. */
+function optionsText(f) {
+  const o = f.options || {};
+  const parts = [];
+  if (o.pageRanges) parts.push(`pages ${o.pageRanges}`);
+  if (o.landscape !== undefined) parts.push(o.landscape ? "landscape" : "portrait");
+  if (o.pdfa) parts.push(o.pdfa);
+  if (o.pdfua) parts.push("PDF/UA");
+  if (o.singlePageSheets) parts.push("one page per sheet");
+  if (o.losslessImageCompression) parts.push("lossless images");
+  if (o.quality) parts.push(`quality ${o.quality}`);
+  if (o.maxImageResolution) parts.push(`${o.maxImageResolution} DPI`);
+  if (o.exportBookmarks === false) parts.push("no bookmarks");
+  if (o.exportNotes) parts.push("comments");
+  return parts.length ? parts.join(", ") : null;
+}
+
 const uploadQueue = [];
 let uploadsRunning = 0;
 
@@ -170,7 +196,7 @@ function handleFiles(fileList) {
       refused++;
       markRefused(row, why);
     } else {
-      uploadQueue.push({ file, row });
+      uploadQueue.push({ file, row, options: pdfOptions() });
     }
   }
   const accepted = files.length - refused;
@@ -221,13 +247,13 @@ function pumpUploads() {
   }
 }
 
-async function runUpload({ file, row }) {
+async function runUpload({ file, row, options }) {
   if (!currentSession()) return;
   const progress = row.querySelector("progress");
   const msg = row.querySelector(".message");
   row.dataset.state = "uploading";
   msg.textContent = "Uploading…";
-  const { promise } = uploadFile(file, (loaded, total) => {
+  const { promise } = uploadFile(file, options, (loaded, total) => {
     progress.value = total ? Math.round((loaded / total) * 100) : 0;
     msg.textContent = `Uploading… ${progress.value}%`;
   });
@@ -436,8 +462,10 @@ function renderRow(li, f) {
       el("div", { class: "meta" },
         el("span", { class: "type", text: typeLabel(f.type) }),
         el("span", { class: "size", text: formatBytes(f.size) }),
-        el("span", { class: "time", text: time }))),
+        el("span", { class: "time", text: time }),
+        optionsText(f) ? el("span", { class: "options", text: optionsText(f) }) : null)),
     actions,
+    (f.optionNotes || []).length ? el("p", { class: "hint", text: `${f.optionNotes.join("; ")}.` }) : null,
     reason ? el("p", { class: "reason", text: reason }) : null,
     li.dataset.error ? el("p", { class: "reason", role: "alert", text: li.dataset.error }) : null,
   ].filter(Boolean));

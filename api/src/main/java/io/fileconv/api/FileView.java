@@ -2,9 +2,11 @@ package io.fileconv.api;
 
 import io.fileconv.core.FileRecord;
 import io.fileconv.core.FileStatus;
+import io.fileconv.core.options.OptionNotes;
 
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /** The JSON shape of a file in API responses. */
@@ -22,6 +24,12 @@ final class FileView {
         m.put("region", f.region().code());
         m.put("status", f.status().apiWord());
         m.put("attempts", f.attempts());
+        // Always present ({} when none were asked), so a client reads what was applied without guessing defaults.
+        m.put("options", f.options().toMap());
+        List<String> notes = OptionNotes.of(f.options(), f.detectedType());
+        if (!notes.isEmpty()) {
+            m.put("optionNotes", notes);
+        }
         if (f.failureClass() != null && f.status() == FileStatus.FAILED) {
             m.put("failure", Map.of("class", f.failureClass().name().toLowerCase(java.util.Locale.ROOT),
                     "reason", f.failureReason() == null ? "" : f.failureReason(),

@@ -10,6 +10,7 @@ import io.fileconv.core.S3Keys;
 import io.fileconv.core.SupportedTypes;
 import io.fileconv.core.metrics.FileconvMetrics;
 import io.fileconv.core.metrics.PipelineMetrics;
+import io.fileconv.core.options.PdfOptions;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
 import io.javalin.http.UploadedFile;
@@ -92,6 +93,7 @@ public final class FilesController {
             limiter.admit(caller); // before the body is read: a refused upload costs no disk or S3 traffic
         }
         UploadedFile file = MultipartUpload.singleFile(ctx, maxUploadBytes);
+        PdfOptions options = MultipartUpload.pdfOptions(ctx);
         if (file.size() == 0) {
             throw Problem.badRequest("empty-file", "the file is empty; there is nothing to convert");
         }
@@ -123,7 +125,7 @@ public final class FilesController {
         try {
             callers.confirmStillHome(caller);
             earlier = caller.home().files().insertUploaded(id, caller.userId(), name, type.mediaType(), stored.size(),
-                    stored.sha256(), requestId, idempotencyKey);
+                    stored.sha256(), requestId, idempotencyKey, options);
         } catch (Exception e) {
             store.delete(bucket, key); // no row, no object: the client may simply retry
             throw e;

@@ -1,5 +1,7 @@
 package io.fileconv.api;
 
+import io.fileconv.core.options.InvalidPdfOptionException;
+import io.fileconv.core.options.PdfOptions;
 import io.javalin.http.Context;
 import io.javalin.http.UploadedFile;
 import jakarta.servlet.http.Part;
@@ -41,6 +43,18 @@ final class MultipartUpload {
             throw Problem.badRequest("missing-file", "send the document as multipart/form-data field 'file'");
         }
         return file.get(0);
+    }
+
+    /**
+     * The PDF options among the form fields next to the file (the first value of each); a bad value is a 400
+     * {@code bad-pdf-option} naming the field, in {@link PdfOptions}' words.
+     */
+    static PdfOptions pdfOptions(Context ctx) {
+        try {
+            return PdfOptions.fromFields(ctx::formParam);
+        } catch (InvalidPdfOptionException e) {
+            throw new Problem(400, "bad-pdf-option", "Bad PDF option", e.getMessage()).with("field", e.field());
+        }
     }
 
     /**

@@ -56,7 +56,7 @@ public final class ConversionTask {
             } catch (IOException | RuntimeException e) {
                 throw QuietFailures.of(FailureClass.STORAGE_ERROR, "could not read the upload from storage", e);
             }
-            long millis = converter.convert(input, output, cancelled);
+            long millis = converter.convert(input, output, new Cancellation(cancelled), null, req.options());
             try {
                 store.putFile(req.bucket(), req.outputKey(), output, "application/pdf");
             } catch (RuntimeException e) {

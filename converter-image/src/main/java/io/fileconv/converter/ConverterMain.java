@@ -7,6 +7,7 @@ import io.fileconv.core.FailureClass;
 import io.fileconv.core.LogContext;
 import io.fileconv.core.ObjectStore;
 import io.fileconv.core.Region;
+import io.fileconv.core.options.PdfOptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -79,7 +80,8 @@ public final class ConverterMain {
             req = new ConversionRequest(env.require("FILECONV_FILE_ID"), env.require("FILECONV_USER_ID"), region,
                     env.get("FILECONV_S3_BUCKET", env.bucket(region)), env.require("FILECONV_INPUT_KEY"),
                     env.require("FILECONV_OUTPUT_KEY"), env.getInt("FILECONV_ATTEMPT", 1),
-                    env.require("FILECONV_DETECTED_TYPE"), env.get("FILECONV_REQUEST_ID", null));
+                    env.require("FILECONV_DETECTED_TYPE"), env.get("FILECONV_REQUEST_ID", null),
+                    PdfOptions.fromJson(env.get(PdfOptions.ENVIRONMENT_VARIABLE, null)));
         } catch (RuntimeException e) {
             LOG.error("bad converter configuration: {}", e.getMessage());
             return FailureClass.INTERNAL.exitCode();

@@ -4,10 +4,12 @@ import com.sun.star.document.MacroExecMode;
 import com.sun.star.document.UpdateDocMode;
 import io.fileconv.core.ConversionFailure;
 import io.fileconv.core.FailureClass;
-import org.jodconverter.core.document.DefaultDocumentFormatRegistry;
+import io.fileconv.core.options.PdfOptions;
 import org.jodconverter.core.office.OfficeException;
 import org.jodconverter.local.LocalConverter;
+import org.jodconverter.local.filter.FilterChain;
 import org.jodconverter.local.filter.NoopFilter;
+import org.jodconverter.local.filter.UnmodifiableFilterChain;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -57,7 +59,7 @@ public final class DocumentConverter {
         return Map.copyOf(load);
     }
 
-    private LocalConverter converterFor(TimedRun run) {
+    private LocalConverter converterFor(TimedRun run, PdfOptions options) {
         return LocalConverter.builder()
                 .officeManager(run)
                 .applyDefaultLoadProperties(false)
@@ -65,8 +67,17 @@ public final class DocumentConverter {
                 // JODConverter's default chain refreshes the document (fields, indexes, links) before export; that
                 // would update links we promised never to update, and it crashes LibreOffice 7.4 headless on some
                 // documents (HTML with images, ODT with a table of contents). Export what the document contains.
-                .filterChain(NoopFilter.NOOP)
+                .filterChain(filters(options))
                 .build();
+    }
+
+    /**
+     * Only the page orientation changes the loaded document, and only when asked. An unmodifiable chain, because
+     * {@code filterChain(Filter...)} builds a DefaultFilterChain that appends JODConverter's RefreshFilter.
+     */
+    private static FilterChain filters(PdfOptions options) {
+        return options.landscape() == null ? NoopFilter.CHAIN
+                : new UnmodifiableFilterChain(new PageOrientationFilter(options.landscape()));
     }
 
     /**
@@ -95,6 +106,12 @@ public final class DocumentConverter {
      *              plus a whole office start) still applies above it
      */
     public long convert(Path input, Path output, Cancellation cancellation, Duration limit) throws ConversionFailure {
+        return convert(input, output, cancellation, limit, PdfOptions.NONE);
+    }
+
+    /** @param options the upload's PDF options (export filter data, page orientation) */
+    public long convert(Path input, Path output, Cancellation cancellation, Duration limit, PdfOptions options)
+            throws ConversionFailure {
         Duration timeLimit = limit == null ? pool.config().taskTimeout() : limit;
         try {
             if (Files.size(input) == 0) {
@@ -118,7 +135,7 @@ public final class DocumentConverter {
             throw new ConversionFailure(FailureClass.INTERNAL, "interrupted while waiting for an office process", e);
         }
         try {
-            long ms = convertOn(office, input, output, cancellation, timeLimit);
+            long ms = convertOn(office, input, output, cancellation, timeLimit, options);
             verifyPdf(output);
             return ms;
         } finally {
@@ -127,8 +144,8 @@ public final class DocumentConverter {
         }
     }
 
-    private long convertOn(OfficeProcess office, Path input, Path output, Cancellation cancellation, Duration limit)
-            throws ConversionFailure {
+    private long convertOn(OfficeProcess office, Path input, Path output, Cancellation cancellation, Duration limit,
+                           PdfOptions options) throws ConversionFailure {
         for (int attempt = 1; ; attempt++) {
             if (cancellation.isCancelled()) {
                 throw new ConversionFailure(FailureClass.OFFICE_CRASHED, "the conversion was cancelled");
@@ -137,8 +154,8 @@ public final class DocumentConverter {
             cancellation.whileRunning(run::cancel);
             long t0 = System.nanoTime();
             try {
-                converterFor(run).convert(input.toFile()).to(output.toFile()).as(DefaultDocumentFormatRegistry.PDF)
-                        .execute();
+                converterFor(run, options).convert(input.toFile()).to(output.toFile())
+                        .as(PdfExportSettings.pdfFormat(options)).execute();
                 return (System.nanoTime() - t0) / 1_000_000;
             } catch (OfficeException | CancellationException e) {
                 if (run.timedOut()) {

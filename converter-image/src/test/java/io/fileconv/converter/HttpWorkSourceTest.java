@@ -2,6 +2,8 @@ package io.fileconv.converter;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fileconv.core.FailureClass;
+import io.fileconv.core.options.PdfA;
+import io.fileconv.core.options.PdfOptions;
 import io.fileconv.core.work.WorkItem;
 import io.fileconv.core.work.WorkOutcome;
 import org.junit.jupiter.api.AfterEach;
@@ -36,7 +38,8 @@ class HttpWorkSourceTest {
         assertThat(source.claim(Duration.ofSeconds(1))).isEmpty();
         WorkItem item = new WorkItem("lease-1", "file-1", 2, "text/plain",
                 URI.create("http://s3.local/b/k/input?X-Amz-Signature=ab%2Fcd"),
-                URI.create("http://s3.local/b/k/output.pdf?X-Amz-Signature=ef"), 120, 30);
+                URI.create("http://s3.local/b/k/output.pdf?X-Amz-Signature=ef"), 120, 30,
+                new PdfOptions("1-2", true, PdfA.PDF_A_2B, null, null, null, 80, 150, null, null));
         endpoint.queue.add(item);
         assertThat(source.claim(Duration.ofSeconds(5))).contains(item);
         assertThat(endpoint.requests).contains("POST /work/v1/claim?waitSeconds=1", "POST /work/v1/claim?waitSeconds=5");

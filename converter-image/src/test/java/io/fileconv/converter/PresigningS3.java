@@ -25,15 +25,18 @@ import java.util.Properties;
  */
 final class PresigningS3 implements AutoCloseable {
     static final String BUCKET = "fileconv-test";
-    private static final String ACCESS_KEY = "test-access";
-    private static final String SECRET_KEY = "test-secret-key";
+    static final String ACCESS_KEY = "test-access";
+    static final String SECRET_KEY = "test-secret-key";
 
     private final S3Proxy proxy;
     private final BlobStoreContext context;
     private final ObjectStore store;
     private final S3Presigner presigner;
+    private final URI endpoint;
 
-    private PresigningS3(S3Proxy proxy, BlobStoreContext context, ObjectStore store, S3Presigner presigner) {
+    private PresigningS3(S3Proxy proxy, BlobStoreContext context, ObjectStore store, S3Presigner presigner,
+                         URI endpoint) {
+        this.endpoint = endpoint;
         this.proxy = proxy;
         this.context = context;
         this.store = store;
@@ -58,7 +61,12 @@ final class PresigningS3 implements AutoCloseable {
         S3Presigner presigner = S3Presigner.builder().region(Region.US_EAST_1).endpointOverride(endpoint)
                 .credentialsProvider(cfg.credentialsProvider())
                 .serviceConfiguration(S3Configuration.builder().pathStyleAccessEnabled(true).build()).build();
-        return new PresigningS3(proxy, ctx, store, presigner);
+        return new PresigningS3(proxy, ctx, store, presigner, endpoint);
+    }
+
+    /** The S3 API's address (what a per-file converter Job gets as FILECONV_S3_ENDPOINT). */
+    URI endpoint() {
+        return endpoint;
     }
 
     void put(String key, byte[] bytes) throws IOException {

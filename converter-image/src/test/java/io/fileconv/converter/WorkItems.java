@@ -1,5 +1,6 @@
 package io.fileconv.converter;
 
+import io.fileconv.core.options.PdfOptions;
 import io.fileconv.core.work.WorkItem;
 
 import java.io.IOException;
@@ -23,10 +24,14 @@ final class WorkItems {
     }
 
     WorkItem upload(byte[] bytes, String mediaType, int leaseSeconds) throws IOException {
+        return upload(bytes, mediaType, leaseSeconds, PdfOptions.NONE);
+    }
+
+    WorkItem upload(byte[] bytes, String mediaType, int leaseSeconds, PdfOptions options) throws IOException {
         String id = UUID.randomUUID().toString();
         s3.put(inputKey(id), bytes);
         return new WorkItem(id, id, 1, mediaType, s3.presignGet(inputKey(id), TTL), s3.presignPut(outputKey(id), TTL),
-                60, leaseSeconds);
+                60, leaseSeconds, options);
     }
 
     static String inputKey(String id) {
@@ -39,12 +44,12 @@ final class WorkItems {
 
     static WorkItem withUrls(WorkItem w, URI source, URI target) {
         return new WorkItem(w.leaseId(), w.fileId(), w.attempt(), w.detectedType(), source, target, w.timeoutSeconds(),
-                w.leaseSeconds());
+                w.leaseSeconds(), w.options());
     }
 
     static WorkItem withTimeout(WorkItem w, int timeoutSeconds) {
         return new WorkItem(w.leaseId(), w.fileId(), w.attempt(), w.detectedType(), w.sourceUrl(), w.targetUrl(),
-                timeoutSeconds, w.leaseSeconds());
+                timeoutSeconds, w.leaseSeconds(), w.options());
     }
 
     /** The same URL with its signature's last hex digit changed. */

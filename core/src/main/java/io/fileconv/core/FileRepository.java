@@ -1,5 +1,7 @@
 package io.fileconv.core;
 
+import io.fileconv.core.options.PdfOptions;
+
 import javax.sql.DataSource;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -22,7 +24,7 @@ import java.util.stream.Collectors;
 public class FileRepository {
     private static final String COLUMNS = "id, user_id, original_name, detected_type, size_bytes, sha256, input_key,"
             + " output_key, status, failure_class, failure_reason, attempts, request_id, created_at, updated_at,"
-            + " queued_at, started_at, finished_at";
+            + " queued_at, started_at, finished_at, pdf_options";
 
     private final Region region;
     private final DataSource dataSource;
@@ -53,6 +55,18 @@ public class FileRepository {
     public Optional<String> insertUploaded(String id, String userId, String originalName, String detectedType,
                                            long size, String sha256, String requestId, String idempotencyKey)
             throws SQLException {
+        return insertUploaded(id, userId, originalName, detectedType, size, sha256, requestId, idempotencyKey,
+                PdfOptions.NONE);
+    }
+
+    /**
+     * Inserts the row with its PDF options and, when given, the upload's idempotency key, in one transaction.
+     *
+     * @return empty when inserted; the id of the file that already holds this key otherwise (nothing inserted)
+     */
+    public Optional<String> insertUploaded(String id, String userId, String originalName, String detectedType,
+                                           long size, String sha256, String requestId, String idempotencyKey,
+                                           PdfOptions options) throws SQLException {
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             try {
@@ -70,7 +84,8 @@ public class FileRepository {
                 }
                 try (PreparedStatement ps = c.prepareStatement("INSERT INTO files (id, user_id, original_name,"
                         + " detected_type, size_bytes, sha256, input_key, output_key, status, attempts, request_id,"
-                        + " created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,1,?,UTC_TIMESTAMP(3),UTC_TIMESTAMP(3))")) {
+                        + " pdf_options, created_at, updated_at)"
+                        + " VALUES (?,?,?,?,?,?,?,?,?,1,?,?,UTC_TIMESTAMP(3),UTC_TIMESTAMP(3))")) {
                     ps.setString(1, id);
                     ps.setString(2, userId);
                     ps.setString(3, originalName);
@@ -81,6 +96,7 @@ public class FileRepository {
                     ps.setString(8, S3Keys.output(userId, id));
                     ps.setString(9, FileStatus.UPLOADED.name());
                     ps.setString(10, requestId);
+                    ps.setString(11, options == null ? null : options.toJson());
                     ps.executeUpdate();
                 }
                 c.commit();
@@ -310,7 +326,8 @@ public class FileRepository {
                 rs.getString("input_key"), rs.getString("output_key"), FileStatus.valueOf(rs.getString("status")),
                 fc == null ? null : FailureClass.valueOf(fc), rs.getString("failure_reason"), rs.getInt("attempts"),
                 rs.getString("request_id"), instant(rs, "created_at"), instant(rs, "updated_at"),
-                instant(rs, "queued_at"), instant(rs, "started_at"), instant(rs, "finished_at"));
+                instant(rs, "queued_at"), instant(rs, "started_at"), instant(rs, "finished_at"),
+                PdfOptions.fromJson(rs.getString("pdf_options")));
     }
 
     /**

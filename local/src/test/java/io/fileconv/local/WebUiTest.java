@@ -251,6 +251,24 @@ class WebUiTest {
         JsonNode all = ApiClient.json(api.get(token, "/api/v1/files?limit=100").body());
         assertThat(all.get("items")).hasSize(22);
 
+        // ---- PDF options from the upload form: applied and shown; a bad value refused by the server --------
+        byId("pdf-options").findElement(By.tagName("summary")).click();
+        byId("opt-pageRanges").sendKeys("2");
+        new Select(byId("opt-landscape")).selectByValue("true");
+        Path paged = write("paged.docx", SampleDocuments.pagedDocx(3).bytes());
+        byId("file-input").sendKeys(paged.toAbsolutePath().toString());
+        waitFor(CONVERT_WAIT, "paged.docx converted", () -> "converted".equals(status("paged.docx")));
+        assertThat(rowText("paged.docx")).contains("pages 2, landscape");
+        screenshot("ui-options.png");
+        JsonNode pagedStatus = api.status(token, row("paged.docx").getAttribute("data-id"));
+        assertThat(pagedStatus.get("options").toString()).isEqualTo("{\"pageRanges\":\"2\",\"landscape\":true}");
+        byId("opt-quality").sendKeys("0");
+        Path refused = write("refused.txt", "Refused for its options.\n".getBytes(StandardCharsets.UTF_8));
+        byId("file-input").sendKeys(refused.toAbsolutePath().toString());
+        waitFor(Duration.ofSeconds(20), "server refusal of the option", () -> uploadMessage("refused.txt").contains("Refused"));
+        assertThat(uploadMessage("refused.txt")).contains("quality must be a whole number from 1 to 100");
+        byId("options-form").findElement(By.id("opt-quality")).clear();
+
         // ---- sign out -------------------------------------------------------------------------------------
         byId("sign-out").click();
         waitFor(Duration.ofSeconds(5), "sign-in screen", () -> byId("signin").isDisplayed());

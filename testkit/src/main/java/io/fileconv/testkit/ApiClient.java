@@ -12,6 +12,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 
@@ -39,8 +40,18 @@ public final class ApiClient {
     }
 
     public HttpResponse<String> upload(String token, String fileName, byte[] content) throws Exception {
+        return upload(token, fileName, content, Map.of());
+    }
+
+    /** An upload with text form fields (the PDF options) before the file part. */
+    public HttpResponse<String> upload(String token, String fileName, byte[] content, Map<String, String> fields)
+            throws Exception {
         String boundary = "----fileconv" + UUID.randomUUID();
         ByteArrayOutputStream body = new ByteArrayOutputStream();
+        for (Map.Entry<String, String> field : fields.entrySet()) {
+            body.write(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + field.getKey() + "\"\r\n\r\n"
+                    + field.getValue() + "\r\n").getBytes(StandardCharsets.UTF_8));
+        }
         body.write(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"" + fileName
                 + "\"\r\nContent-Type: application/octet-stream\r\n\r\n").getBytes(StandardCharsets.UTF_8));
         body.write(content);

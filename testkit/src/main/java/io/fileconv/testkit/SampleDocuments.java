@@ -50,6 +50,20 @@ public final class SampleDocuments {
         return new Doc("report.docx", out.toByteArray(), s);
     }
 
+    /** A Word document of {@code pages} portrait pages, page n saying "Page n of the paged report." (page breaks). */
+    public static Doc pagedDocx(int pages) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (XWPFDocument d = new XWPFDocument()) {
+            for (int n = 1; n <= pages; n++) {
+                var paragraph = d.createParagraph();
+                paragraph.setPageBreak(n > 1);
+                paragraph.createRun().setText("Page " + n + " of the paged report.");
+            }
+            d.write(out);
+        }
+        return new Doc("paged.docx", out.toByteArray(), "Page 1 of the paged report.");
+    }
+
     public static Doc xlsx() throws IOException {
         String s = "Budget";
         ByteArrayOutputStream out = new ByteArrayOutputStream();

@@ -1,5 +1,7 @@
 package io.fileconv.core.work;
 
+import io.fileconv.core.options.PdfOptions;
+
 import java.net.URI;
 
 /**
@@ -15,7 +17,12 @@ import java.net.URI;
  * @param targetUrl      presigned PUT of the PDF (content type application/pdf)
  * @param timeoutSeconds the document's conversion time limit, office (re)starts excluded
  * @param leaseSeconds   heartbeat at least this often or the work is given to another worker
+ * @param options        the PDF options of the upload (never null)
  */
 public record WorkItem(String leaseId, String fileId, int attempt, String detectedType, URI sourceUrl, URI targetUrl,
-                       int timeoutSeconds, int leaseSeconds) {
+                       int timeoutSeconds, int leaseSeconds, PdfOptions options) {
+
+    public WorkItem {
+        options = options == null ? PdfOptions.NONE : options;
+    }
 }

@@ -402,11 +402,14 @@ public final class Dispatcher implements AutoCloseable {
         }
     }
 
-    /** The launch of the event's attempt of {@code row}; the object keys are derived from the ids, never read. */
+    /**
+     * The launch of the event's attempt of {@code row} with the row's PDF options; the object keys are derived from the
+     * ids, never read.
+     */
     static ConversionRequest request(RegionContext ctx, FileChange change, FileRecord row) {
         return new ConversionRequest(row.id(), row.userId(), ctx.region(), ctx.bucket(),
                 S3Keys.input(row.userId(), row.id()), S3Keys.output(row.userId(), row.id()), change.attempts(),
-                row.detectedType(), row.requestId());
+                row.detectedType(), row.requestId(), row.options());
     }
 
     private interface TxBody {

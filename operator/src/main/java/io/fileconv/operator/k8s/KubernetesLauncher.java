@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fileconv.core.ConversionLauncher;
 import io.fileconv.core.ConversionRequest;
 import io.fileconv.core.Region;
+import io.fileconv.operator.k8s.crd.ConversionOptions;
 import io.fileconv.operator.k8s.crd.FileConversion;
 import io.fileconv.operator.k8s.crd.FileConversionSpec;
 import io.fileconv.operator.k8s.crd.S3Location;
@@ -103,6 +104,7 @@ public class KubernetesLauncher implements ConversionLauncher {
         spec.setAttempt(request.attempt());
         spec.setDetectedType(request.detectedType());
         spec.setRequestId(request.requestId());
+        spec.setOptions(ConversionOptions.of(request.options()));
         FileConversion fc = new FileConversion();
         fc.setMetadata(new ObjectMetaBuilder()
                 .withName(request.resourceName())

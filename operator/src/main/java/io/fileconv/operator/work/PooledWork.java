@@ -158,7 +158,7 @@ public final class PooledWork {
         return new WorkItem(lease.id(), r.fileId(), r.attempt(), r.detectedType(),
                 links.get(bucket, S3Keys.input(r.userId(), r.fileId()), ttl),
                 links.putPdf(bucket, S3Keys.output(r.userId(), r.fileId()), ttl),
-                (int) conversionTimeout.toSeconds(), (int) pool.lease().toSeconds());
+                (int) conversionTimeout.toSeconds(), (int) pool.lease().toSeconds(), r.options());
     }
 
     /** false: the lease is gone (expired, cancelled, unknown, another Job's); the pod stops that conversion. */

@@ -2,6 +2,7 @@ package io.fileconv.operator.work;
 
 import io.fileconv.core.FileRecord;
 import io.fileconv.core.Region;
+import io.fileconv.core.options.PdfOptions;
 import io.fileconv.operator.k8s.reconciler.ConversionAttempt;
 
 /**
@@ -11,14 +12,15 @@ import io.fileconv.operator.k8s.reconciler.ConversionAttempt;
  * @param key         the FileConversion's name
  * @param cost        the input's size in bytes (decides the lane)
  * @param leaseLosses how often a pod holding it was lost so far (kept in the resource's status)
+ * @param options     the upload's PDF options, from the row like the owner and the type
  */
 public record WorkRequest(String key, Region region, String fileId, String userId, int attempt, String detectedType,
-                          long cost, int leaseLosses) {
+                          long cost, int leaseLosses, PdfOptions options) {
 
     /** The request of the row's current attempt; its cost is the input's size (the lane it waits in). */
     public static WorkRequest of(String key, FileRecord row, int leaseLosses) {
         return new WorkRequest(key, row.region(), row.id(), row.userId(), row.attempts(), row.detectedType(),
-                row.sizeBytes(), leaseLosses);
+                row.sizeBytes(), leaseLosses, row.options());
     }
 
     public ConversionAttempt conversionAttempt() {
@@ -26,6 +28,6 @@ public record WorkRequest(String key, Region region, String fileId, String userI
     }
 
     public WorkRequest lostOnceMore() {
-        return new WorkRequest(key, region, fileId, userId, attempt, detectedType, cost, leaseLosses + 1);
+        return new WorkRequest(key, region, fileId, userId, attempt, detectedType, cost, leaseLosses + 1, options);
     }
 }

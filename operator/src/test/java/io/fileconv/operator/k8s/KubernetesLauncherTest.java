@@ -4,8 +4,15 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fileconv.core.ConversionRequest;
 import io.fileconv.core.Region;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fileconv.core.options.PdfA;
+import io.fileconv.core.options.PdfOptions;
+import io.fileconv.operator.k8s.crd.ConversionOptions;
 import io.fileconv.operator.k8s.crd.FileConversion;
+import io.fileconv.operator.k8s.job.ConverterJobFactory;
 import org.junit.jupiter.api.Test;
+
+import java.util.List;
 
 import static io.fileconv.operator.k8s.OperatorTestSupport.NAMESPACE;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -47,5 +54,34 @@ class KubernetesLauncherTest {
         assertThat(fc.getSpec().isCancel()).isTrue();
         assertThat(fc.getSpec().getFileId()).isEqualTo(request.fileId());
         assertThat(client.resources(FileConversion.class).inNamespace(NAMESPACE).list().getItems()).hasSize(1);
+    }
+
+    @Test
+    void pdfOptionsTravelInTheSpecToTheConverterJobsEnvironment() {
+        PdfOptions options = new PdfOptions("1-3,5", true, PdfA.PDF_A_3B, true, null, false, 90, 600, true, false);
+        ConversionRequest plain = OperatorTestSupport.request(Region.IN, 1);
+        ConversionRequest request = new ConversionRequest(plain.fileId(), plain.userId(), plain.region(), plain.bucket(),
+                plain.inputKey(), plain.outputKey(), 1, plain.detectedType(), plain.requestId(), options);
+        new KubernetesLauncher(client, NAMESPACE).launch(request);
+
+        FileConversion fc = OperatorTestSupport.conversion(client, request.resourceName());
+        assertThat(fc.getSpec().getOptions().getPdfa()).isEqualTo("PDF/A-3b");
+        assertThat(fc.getSpec().getOptions().getMaxImageResolution()).isEqualTo(600);
+        assertThat(ConversionOptions.toPdfOptions(fc.getSpec().getOptions())).isEqualTo(options);
+        List<EnvVar> env = new ConverterJobFactory(OperatorTestSupport.jobSettings()).build(fc).getSpec().getTemplate()
+                .getSpec().getContainers().get(0).getEnv();
+        assertThat(env).filteredOn(e -> e.getName().equals(PdfOptions.ENVIRONMENT_VARIABLE)).singleElement()
+                .satisfies(e -> assertThat(PdfOptions.fromJson(e.getValue())).isEqualTo(options));
+    }
+
+    @Test
+    void withoutOptionsTheSpecAndJobCarryNone() {
+        ConversionRequest request = OperatorTestSupport.request(Region.US, 1);
+        new KubernetesLauncher(client, NAMESPACE).launch(request);
+        FileConversion fc = OperatorTestSupport.conversion(client, request.resourceName());
+        assertThat(fc.getSpec().getOptions()).isNull();
+        assertThat(new ConverterJobFactory(OperatorTestSupport.jobSettings()).build(fc).getSpec().getTemplate()
+                .getSpec().getContainers().get(0).getEnv()).extracting(EnvVar::getName)
+                .doesNotContain(PdfOptions.ENVIRONMENT_VARIABLE);
     }
 }

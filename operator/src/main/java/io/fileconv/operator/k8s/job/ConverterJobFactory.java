@@ -20,6 +20,8 @@ import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
 import io.fileconv.operator.k8s.Labels;
+import io.fileconv.core.options.PdfOptions;
+import io.fileconv.operator.k8s.crd.ConversionOptions;
 import io.fileconv.operator.k8s.crd.FileConversion;
 import io.fileconv.operator.k8s.crd.FileConversionSpec;
 
@@ -164,6 +166,10 @@ public class ConverterJobFactory {
         }
         if (spec.getRequestId() != null) {
             env.add(plain("FILECONV_REQUEST_ID", spec.getRequestId()));
+        }
+        String options = ConversionOptions.toPdfOptions(spec.getOptions()).toJson();
+        if (options != null) {
+            env.add(plain(PdfOptions.ENVIRONMENT_VARIABLE, options));
         }
         if (settings.s3Endpoint() != null) {
             env.add(plain("FILECONV_S3_ENDPOINT", settings.s3Endpoint()));
