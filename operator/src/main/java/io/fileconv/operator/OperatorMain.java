@@ -7,6 +7,8 @@ import io.fileconv.core.Databases;
 import io.fileconv.core.Env;
 import io.fileconv.core.FileRepository;
 import io.fileconv.core.ObjectStore;
+import io.fileconv.core.deletion.FileEraser;
+import io.fileconv.core.metrics.DeletionMetrics;
 import io.fileconv.core.ObjectStoreConfig;
 import io.fileconv.core.work.PresignedLinks;
 import io.fileconv.operator.work.FileLookup;
@@ -23,6 +25,7 @@ import io.fileconv.core.metrics.FileconvMetrics;
 import io.fileconv.core.metrics.MigrationMetrics;
 import io.fileconv.core.metrics.PipelineMetrics;
 import io.fileconv.core.metrics.RecoveryMetrics;
+import io.fileconv.operator.retention.RetentionSweep;
 import io.fileconv.operator.sweep.ConversionSweeper;
 import io.fileconv.operator.dispatch.DispatcherCompanion;
 import io.fileconv.operator.k8s.FileconvOperator;
@@ -149,6 +152,8 @@ public final class OperatorMain implements AutoCloseable {
         // Both converter modes: rows left QUEUED/CONVERTING without their FileConversion are driven on.
         operator.whileLeading(new ConversionSweeper(repositories, common::bucket, launcher, launcher::exists,
                 env.sweeper(), new RecoveryMetrics(metrics)));
+        operator.whileLeading(new RetentionSweep(repositories, common::bucket, directory, new FileEraser(store,
+                new DeletionMetrics(metrics).withRegions(repositories.keySet())), env.retention()));
         operator.start();
 
         for (Companion companion : companions) {
