@@ -148,6 +148,11 @@ public final class OperatorMain implements AutoCloseable {
                 new MigrationMetrics(metrics), Clock.systemUTC()), pooled(client, settings, common,
                 env.converterS3Endpoint(), sink, repositories, store), this::lostLeadership);
         running.push(operator);
+        operator.withOrphanedOutputDiscard((region, userId, fileId) -> {
+            if (repositories.containsKey(region)) {
+                PooledWork.deleteIfOrphaned(repositories.get(region), store, common.bucket(region), userId, fileId);
+            }
+        });
         KubernetesLauncher launcher = new KubernetesLauncher(client, settings.namespace());
         // Both converter modes: rows left QUEUED/CONVERTING without their FileConversion are driven on.
         operator.whileLeading(new ConversionSweeper(repositories, common::bucket, launcher, launcher::exists,

@@ -29,6 +29,7 @@ import java.util.Set;
  */
 public class FileconvOperator implements AutoCloseable {
     /** System property: false keeps the JVM alive when an informer stops (tests only). */
+    private final FileConversionReconciler fileConversions;
     public static final String EXIT_ON_INFORMER_ERROR = "fileconv.operator.exitOnInformerError";
 
     private final Operator operator;
@@ -108,6 +109,7 @@ public class FileconvOperator implements AutoCloseable {
                 throw new java.io.UncheckedIOException("work endpoint on port " + settings.pool().workPort(), e);
             }
         }
+        this.fileConversions = reconciler;
         operator.register(reconciler, c -> c.settingNamespace(settings.namespace()));
         if (migrations != null) {
             operator.register(migrations, c -> c.settingNamespace(settings.namespace()));
@@ -122,6 +124,12 @@ public class FileconvOperator implements AutoCloseable {
      * Runs {@code task} on this replica while it leads (started with leadership, closed with the operator); to be
      * called before {@link #start()}.
      */
+    /** See {@link FileConversionReconciler#withOrphanedOutputDiscard}; before {@link #start()}. */
+    public FileconvOperator withOrphanedOutputDiscard(FileConversionReconciler.OrphanedOutput discard) {
+        fileConversions.withOrphanedOutputDiscard(discard);
+        return this;
+    }
+
     public FileconvOperator whileLeading(LeaderTask task) {
         leaderTasks.add(task);
         return this;

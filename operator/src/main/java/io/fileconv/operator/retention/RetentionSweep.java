@@ -84,6 +84,9 @@ public final class RetentionSweep implements LeaderTask {
 
     /** One pass over every region; returns the number of files deleted. A region that fails is retried next pass. */
     public int pass() {
+        if (!settings.enabled()) {
+            return 0; // 0 days means keep forever, never "everything finished before now"
+        }
         int deleted = 0;
         for (Map.Entry<Region, FileRepository> e : repositories.entrySet()) {
             try {
