@@ -13,7 +13,10 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Collectors;
 
-/** The retention job's query: terminal files of one region that finished longer ago than the retention period. */
+/**
+ * The retention job's queries: terminal files of one region that finished longer ago than the retention period, and
+ * the pruning of old deletion records.
+ */
 public final class ExpiredFiles {
     /** One file past retention: enough to delete it and to ask the directory about its owner. */
     public record Expired(String id, String userId) {
@@ -51,6 +54,18 @@ public final class ExpiredFiles {
                 }
             }
             return out;
+        }
+    }
+
+    /**
+     * Forgets ids in {@code deleted_files} recorded more than {@code age} ago: a region move's clean-up needs them
+     * only until it ran, which is long over by then.
+     */
+    public int pruneDeletionRecords(Duration age) throws SQLException {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "DELETE FROM deleted_files WHERE deleted_at < UTC_TIMESTAMP(3) - INTERVAL ? SECOND")) {
+            ps.setLong(1, age.toSeconds());
+            return ps.executeUpdate();
         }
     }
 }

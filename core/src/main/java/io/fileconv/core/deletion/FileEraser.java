@@ -21,7 +21,9 @@ import java.util.List;
  *   its CANCELLED change event reaches the dispatcher and the launcher stops the conversion exactly as for the
  *   cancel endpoint (lease revoked, office process killed, Job deleted);</li>
  *   <li>everything under the file's prefix goes: input, PDF, parts of unfinished multipart uploads;</li>
- *   <li>then the row and its idempotency keys, in one transaction.</li>
+ *   <li>then the row and its idempotency keys, in one transaction that also records the id in
+ *   {@code deleted_files}, so that a region move's clean-up does not take the source's copy of a file deleted in
+ *   the target for a late upload and bring it back.</li>
  * </ol>
  * Objects go before the row, so a crash in between leaves a row that a retry (the client's, the next retention
  * pass, the command run again) finds and finishes. A PDF a converter writes after this is discarded where its
@@ -103,6 +105,13 @@ public final class FileEraser {
                     row.setString(1, fileId);
                     row.setString(2, userId);
                     rows = row.executeUpdate();
+                }
+                if (rows == 1) {
+                    try (PreparedStatement tomb = c.prepareStatement("INSERT IGNORE INTO deleted_files (id,"
+                            + " deleted_at) VALUES (?, UTC_TIMESTAMP(3))")) {
+                        tomb.setString(1, fileId);
+                        tomb.executeUpdate();
+                    }
                 }
                 c.commit();
                 return rows == 1;

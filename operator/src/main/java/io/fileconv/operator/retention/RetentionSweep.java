@@ -30,6 +30,8 @@ import java.util.function.Function;
 public final class RetentionSweep implements LeaderTask {
     private static final Logger LOG = LoggerFactory.getLogger(RetentionSweep.class);
     private static final int PAGE = 200;
+    /** How long a deleted file's id is remembered for region moves' clean-up ({@code deleted_files}). */
+    static final Duration DELETION_RECORDS_KEPT = Duration.ofDays(90);
 
     /**
      * @param retention how long a terminal file is kept (FILECONV_RETENTION_DAYS; zero: forever, no job)
@@ -112,6 +114,7 @@ public final class RetentionSweep implements LeaderTask {
                 }
             }
             if (page.size() < PAGE) {
+                expired.pruneDeletionRecords(DELETION_RECORDS_KEPT);
                 if (deleted > 0) {
                     LOG.info("retention: deleted {} files in region {}", deleted, region.code());
                 }
