@@ -177,12 +177,16 @@ class DeleteAndRetentionTest {
     void retentionDeletesTerminalFilesFinishedBeforeThePeriodOnly() throws Exception {
         String token = api.token("retention-user", "in");
         String user = userOf(token);
+        String moverToken = api.token("retention-mover", "in");
         String old = api.uploadOk(token, "old.txt", "Finished 31 days ago.".getBytes());
         String recent = api.uploadOk(token, "recent.txt", "Finished 29 days ago.".getBytes());
+        String moving = api.uploadOk(moverToken, "moving.txt", "Old, but its owner is being moved.".getBytes());
         api.awaitTerminal(token, old, Duration.ofSeconds(60));
         api.awaitTerminal(token, recent, Duration.ofSeconds(60));
+        api.awaitTerminal(moverToken, moving, Duration.ofSeconds(60));
         backdate(old, 31);
         backdate(recent, 29);
+        backdate(moving, 31);
 
         Map<Region, FileRepository> repositories = new EnumMap<>(Region.class);
         for (Region r : Region.values()) {
@@ -193,13 +197,26 @@ class DeleteAndRetentionTest {
                     new UserDirectory(directoryDb), new FileEraser(stack.objectStore(),
                     new DeletionMetrics(FileconvMetrics.none())),
                     new RetentionSweep.Settings(Duration.ofDays(30), Duration.ofHours(1)));
+            // A region move owns the rows of a user it froze: retention leaves them to it.
+            UserDirectory directory = new UserDirectory(directoryDb);
+            assertThat(directory.freeze(userOf(moverToken), Region.IN, "test-move")).isTrue();
             assertThat(retention.pass()).isEqualTo(1);
             assertThat(retention.pass()).isZero();
+            assertThat(fileRows(moving)).isOne();
+            directory.unfreeze(userOf(moverToken), Region.IN, "test-move");
+            assertThat(retention.pass()).isEqualTo(1);
+            assertThat(fileRows(moving)).isZero();
+            // Off (0 days) deletes nothing, however old.
+            backdate(recent, 3650);
+            assertThat(new RetentionSweep(repositories, Region::defaultBucket, directory,
+                    new FileEraser(stack.objectStore(), new DeletionMetrics(FileconvMetrics.none())),
+                    new RetentionSweep.Settings(Duration.ZERO, Duration.ofHours(1))).pass()).isZero();
         }
         assertThat(fileRows(old)).isZero();
         assertThat(objectsUnder(S3Keys.fileFolder(user, old))).isEmpty();
         assertThat(fileRows(recent)).isOne();
         assertThat(objectsUnder(S3Keys.fileFolder(user, recent))).hasSize(2);
+        assertThat(rows("SELECT COUNT(*) FROM " + Region.IN.database() + ".deleted_files WHERE id=?", old)).isOne();
     }
 
     /** As if the file had finished {@code days} ago (the retention job reads finished_at by the database's clock). */
