@@ -53,6 +53,11 @@ export function cancelFile(id) {
   return request(`/api/v1/files/${encodeURIComponent(id)}/cancel`, { method: "POST" });
 }
 
+/** Deletes the file (input, PDF and record); 204 without a body. */
+export async function deleteFile(id) {
+  await request(`/api/v1/files/${encodeURIComponent(id)}`, { method: "DELETE", raw: true });
+}
+
 /** The PDF as a Blob (the endpoint needs the bearer token, so a plain link cannot be used). */
 export async function downloadPdf(id) {
   const res = await request(`/api/v1/files/${encodeURIComponent(id)}/pdf`, {

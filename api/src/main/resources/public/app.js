@@ -1,7 +1,7 @@
 // fileconv web UI: sign in, upload (validated against the server's own allow-list and size limit), a live list
-// of the user's files with cancel and download, paging. Plain ES modules, no framework, no build step.
+// of the user's files with cancel, download and delete, paging. Plain ES modules, no framework, no build step.
 import { currentSession, onSessionChange, signInWithDevIssuer, signOut } from "./auth.js";
-import { ApiError, cancelFile, downloadPdf, getConfig, getFile, listFiles, uploadFile } from "./api.js";
+import { ApiError, cancelFile, deleteFile, downloadPdf, getConfig, getFile, listFiles, uploadFile } from "./api.js";
 
 const PAGE_SIZE = 20;
 const POLL_MS = 1500;
@@ -314,6 +314,7 @@ function setupDropzone() {
 
 const files = new Map();       // id -> file as the API shows it
 const rows = new Map();        // id -> <li>
+const deleted = new Set();     // ids deleted here: a poll answered before the delete must not bring them back
 let nextCursor = null;
 let loadedOnce = false;
 let listGeneration = 0;        // bumps on sign-out / filter change so late answers are dropped
@@ -336,6 +337,7 @@ function statusFilter() {
 
 /** Stores a file; announces a status change of a file already shown. */
 function upsert(f) {
+  if (deleted.has(f.id)) return;
   const before = files.get(f.id);
   files.set(f.id, f);
   if (before && before.status !== f.status) {
@@ -453,6 +455,12 @@ function renderRow(li, f) {
       onclick: () => cancel(f.id),
     }));
   }
+  actions.append(el("button", {
+    type: "button", class: "button small", "data-action": "delete",
+    "aria-label": `Delete ${f.name}`, text: "Delete",
+    disabled: li.dataset.busy === "delete",
+    onclick: () => remove(f.id),
+  }));
   const reason = failureText(f);
   li.replaceChildren(...[
     el("div", { class: "info" },
@@ -502,6 +510,41 @@ async function cancel(id) {
     render();
     schedulePoll();
   }
+}
+
+/** Asks first: a deleted file (its upload and its PDF) cannot be brought back. */
+async function remove(id) {
+  const li = rows.get(id);
+  const f = files.get(id);
+  const running = !TERMINAL.has(f.status) ? " Its conversion is stopped." : "";
+  if (!window.confirm(`Delete ${f.name}? The upload and its PDF are removed for good.${running}`)) return;
+  li.dataset.busy = "delete";
+  delete li.dataset.error;
+  renderRow(li, f);
+  try {
+    await deleteFile(id);
+    forget(id, `${f.name} deleted`);
+  } catch (e) {
+    if (e instanceof ApiError && e.status === 404) {
+      forget(id, `${f.name} was already deleted`);
+      return;
+    }
+    delete li.dataset.busy;
+    li.dataset.error = `Could not delete: ${e.message}`;
+    li.dataset.sig = "";
+    renderRow(li, f);
+    announce(`${f.name}: could not delete: ${e.message}`);
+  }
+}
+
+function forget(id, message) {
+  deleted.add(id);
+  files.delete(id);
+  const li = rows.get(id);
+  rows.delete(id);
+  if (li) li.remove();
+  announce(message);
+  render();
 }
 
 async function download(id) {

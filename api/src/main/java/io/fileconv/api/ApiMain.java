@@ -7,6 +7,8 @@ import io.fileconv.core.Env;
 import io.fileconv.core.FileRepository;
 import io.fileconv.core.DownloadLinks;
 import io.fileconv.core.ObjectStore;
+import io.fileconv.core.deletion.FileEraser;
+import io.fileconv.core.metrics.DeletionMetrics;
 import io.fileconv.core.ReadinessProbe;
 import io.fileconv.core.Region;
 import io.fileconv.core.schema.SchemaGate;
@@ -78,7 +80,8 @@ public final class ApiMain {
         FilesController files = new FilesController(callers, store, new TypeDetector(),
                 new ArchiveInspector(ArchiveInspector.Limits.defaults()), settings.maxUploadBytes(),
                 new PipelineMetrics(metrics), links, UserUploadLimiter.inMySql(limits, metrics),
-                new ImagePixels(limits.maxImagePixels()));
+                new ImagePixels(limits.maxImagePixels()))
+                .withEraser(new FileEraser(store, new DeletionMetrics(metrics).withRegions(regions)));
         Path multipart = Files.createDirectories(Path.of(env.get("FILECONV_MULTIPART_DIR",
                 System.getProperty("java.io.tmpdir") + "/fileconv-multipart")));
         ApiServer server = new ApiServer(settings, files, devIssuer, directory, regions, schemaReadiness(schemaGate)

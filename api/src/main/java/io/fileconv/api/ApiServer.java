@@ -91,6 +91,7 @@ public final class ApiServer implements AutoCloseable {
             config.routes.get("/api/v1/files", files::list);
             config.routes.get("/api/v1/files/{id}", files::get);
             config.routes.post("/api/v1/files/{id}/cancel", files::cancel);
+            config.routes.delete("/api/v1/files/{id}", files::delete);
             config.routes.get("/api/v1/files/{id}/pdf", files::pdf);
             if (devIssuer != null) {
                 config.routes.post("/api/v1/dev/token", ctx -> devToken(ctx, devIssuer, directory));

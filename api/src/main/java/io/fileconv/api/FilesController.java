@@ -8,6 +8,9 @@ import io.fileconv.core.LogContext;
 import io.fileconv.core.ObjectStore;
 import io.fileconv.core.S3Keys;
 import io.fileconv.core.SupportedTypes;
+import io.fileconv.core.deletion.DeletionReason;
+import io.fileconv.core.deletion.FileEraser;
+import io.fileconv.core.metrics.DeletionMetrics;
 import io.fileconv.core.metrics.FileconvMetrics;
 import io.fileconv.core.metrics.PipelineMetrics;
 import io.fileconv.core.options.PdfOptions;
@@ -23,7 +26,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-/** The files endpoints: upload, status, list, cancel, download. */
+/** The files endpoints: upload, status, list, cancel, download, delete. */
 public final class FilesController {
     private static final Logger LOG = LoggerFactory.getLogger(FilesController.class);
     private static final int MAX_PAGE = 100;
@@ -38,6 +41,7 @@ public final class FilesController {
     private final DownloadLinks links;
     private final UserUploadLimiter limiter;
     private final ImagePixels pixels;
+    private FileEraser eraser;
 
     public FilesController(CallerResolver callers, ObjectStore store, TypeDetector detector, ArchiveInspector archives,
                            long maxUploadBytes) {
@@ -73,6 +77,13 @@ public final class FilesController {
         this.detector = detector;
         this.archives = archives;
         this.maxUploadBytes = maxUploadBytes;
+        this.eraser = new FileEraser(store, new DeletionMetrics(FileconvMetrics.none()));
+    }
+
+    /** The deletion DELETE uses (the one the retention job and the erasure command use too), with its metrics. */
+    public FilesController withEraser(FileEraser eraser) {
+        this.eraser = eraser;
+        return this;
     }
 
     public void upload(Context ctx) throws Exception {
@@ -194,6 +205,22 @@ public final class FilesController {
         }
         LOG.info("cancel file={} from={} applied={}", id, before.status(), applied);
         ctx.status(202).json(FileView.of(after));
+    }
+
+    /**
+     * DELETE: cancels the file if it is still in the pipeline, then removes its objects and its row. A repeat, or
+     * another user's id, answers 404: the file is not (or no longer) there for this caller, and the effect of a
+     * retried DELETE is the same as of the first.
+     */
+    public void delete(Context ctx) throws Exception {
+        Caller caller = callers.resolve(ctx, true);
+        String id = ctx.pathParam("id");
+        FileRecord f = owned(caller, id);
+        LogContext.forFile(id, caller.userId(), caller.home().region(), f.attempts(), ctx.attribute("requestId"));
+        if (!eraser.erase(caller.home().files(), caller.home().bucket(), caller.userId(), id, DeletionReason.API)) {
+            throw Problem.notFound(); // a concurrent DELETE of the same file got there first
+        }
+        ctx.status(204);
     }
 
     public void pdf(Context ctx) throws Exception {

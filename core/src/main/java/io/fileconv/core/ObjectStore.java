@@ -15,8 +15,10 @@ import software.amazon.awssdk.services.s3.model.CompleteMultipartUploadRequest;
 import software.amazon.awssdk.services.s3.model.CompletedMultipartUpload;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
 import software.amazon.awssdk.services.s3.model.CreateMultipartUploadRequest;
+import software.amazon.awssdk.services.s3.model.MultipartUpload;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.S3Exception;
+import software.amazon.awssdk.services.s3.model.S3Object;
 import software.amazon.awssdk.services.s3.model.UploadPartRequest;
 
 import java.io.IOException;
@@ -178,6 +180,27 @@ public class ObjectStore implements AutoCloseable {
 
     public void delete(String bucket, String key) {
         s3.deleteObject(r -> r.bucket(bucket).key(key));
+    }
+
+    /**
+     * Removes everything under {@code prefix}: unfinished multipart uploads are aborted first (their parts are
+     * stored data too and would otherwise outlive the objects), then every object is deleted. Returns the number of
+     * objects and uploads removed; a repeat removes nothing and returns 0.
+     */
+    public int deleteUnder(String bucket, String prefix) {
+        if (!prefix.endsWith("/")) {
+            throw new IllegalArgumentException("a prefix to delete must end with '/': " + prefix);
+        }
+        int removed = 0;
+        for (MultipartUpload u : s3.listMultipartUploadsPaginator(r -> r.bucket(bucket).prefix(prefix)).uploads()) {
+            s3.abortMultipartUpload(r -> r.bucket(bucket).key(u.key()).uploadId(u.uploadId()));
+            removed++;
+        }
+        for (S3Object o : s3.listObjectsV2Paginator(r -> r.bucket(bucket).prefix(prefix)).contents()) {
+            s3.deleteObject(r -> r.bucket(bucket).key(o.key()));
+            removed++;
+        }
+        return removed;
     }
 
     private static byte[] readFirstPart(InputStream in) throws IOException {

@@ -13,6 +13,16 @@ public final class S3Keys {
         return userSegment(userId) + "/" + fileId + "/output.pdf";
     }
 
+    /** Everything stored for one file (input, PDF, parts of an unfinished upload) lies under this prefix. */
+    public static String fileFolder(String userId, String fileId) {
+        return userSegment(userId) + "/" + fileId + "/";
+    }
+
+    /** Everything stored for one user in a bucket lies under this prefix. */
+    public static String userFolder(String userId) {
+        return userSegment(userId) + "/";
+    }
+
     private static String userSegment(String userId) {
         if (!UserIds.isValid(userId)) {
             throw new IllegalArgumentException("invalid user id");

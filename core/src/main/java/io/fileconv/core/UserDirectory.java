@@ -111,6 +111,11 @@ public final class UserDirectory {
                 migrationId);
     }
 
+    /** Removes the user's entry while {@code holderId} holds them frozen in {@code home} (the erasure command). */
+    public void remove(String userId, Region home, String holderId) throws SQLException {
+        update("DELETE FROM users WHERE user_id=? AND home_region=? AND migration_id=?", userId, home.code(), holderId);
+    }
+
     private void update(String sql, String... params) throws SQLException {
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
             for (int i = 0; i < params.length; i++) {

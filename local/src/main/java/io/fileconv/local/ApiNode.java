@@ -22,6 +22,8 @@ import io.fileconv.core.DownloadLinks;
 import io.fileconv.core.Env;
 import io.fileconv.core.FileRepository;
 import io.fileconv.core.ObjectStore;
+import io.fileconv.core.deletion.FileEraser;
+import io.fileconv.core.metrics.DeletionMetrics;
 import io.fileconv.core.ReadinessProbe;
 import io.fileconv.core.Region;
 import io.fileconv.core.schema.SchemaGate;
@@ -100,7 +102,8 @@ public final class ApiNode implements AutoCloseable {
         UploadLimits limits = UploadLimits.from(env);
         FilesController files = new FilesController(callers, store, new TypeDetector(),
                 new ArchiveInspector(ArchiveInspector.Limits.defaults()), maxUploadBytes, new PipelineMetrics(metrics),
-                links, UserUploadLimiter.inMySql(limits, metrics), new ImagePixels(limits.maxImagePixels()));
+                links, UserUploadLimiter.inMySql(limits, metrics), new ImagePixels(limits.maxImagePixels()))
+                .withEraser(new FileEraser(store, new DeletionMetrics(metrics).withRegions(regions)));
         ReadinessProbe readiness = ApiMain.schemaReadiness(schemaGate)
                 .and(() -> ready.getAsBoolean() ? null : "starting")
                 .and(new ReadinessCheck(stores.values(), store));

@@ -2,10 +2,12 @@ package io.fileconv.local;
 
 import io.fileconv.core.Env;
 import io.fileconv.core.Region;
+import io.fileconv.operator.erase.EraseMain;
 import io.fileconv.operator.retry.RetryMain;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.concurrent.CountDownLatch;
 
 /**
@@ -14,6 +16,7 @@ import java.util.concurrent.CountDownLatch;
  *   <li>{@code up}: the whole embedded stack until Ctrl-C;</li>
  *   <li>{@code retry}: one pass of the retry job against the running stack;</li>
  *   <li>{@code migrate <user> <from> <to>}: move a user's files to another region (as a RegionMigration does);</li>
+ *   <li>{@code erase <user>}: erase all of a user's data (the operator image's erasure command);</li>
  *   <li>{@code infra}, {@code worker}, {@code api}: the same stack split into processes (the fault tests kill
  *   worker and API processes while the infrastructure keeps running).</li>
  * </ul>
@@ -36,6 +39,8 @@ public final class FileconvMain {
                 System.exit(LocalMigration.run(Endpoints.readEnv(data), args[1], Region.fromCode(args[2]),
                         Region.fromCode(args[3])));
             }
+            case "erase" -> System.exit(EraseMain.run(Endpoints.readEnv(data), Arrays.copyOfRange(args, 1,
+                    args.length)));
             case "infra" -> runUntilStopped(EmbeddedInfra.start(data), "infrastructure ready: " + Endpoints.file(data));
             case "worker" -> runUntilStopped(WorkerNode.start(Endpoints.readEnv(data), data.resolve(
                     env("FILECONV_WORKER_DIR", "worker")), Integer.parseInt(env("FILECONV_OFFICE_PROCESSES", "2")),
@@ -46,7 +51,7 @@ public final class FileconvMain {
                 runUntilStopped(api, "api ready on port " + api.port());
             }
             default -> {
-                System.err.println("usage: fileconv up | retry | migrate | infra | worker | api");
+                System.err.println("usage: fileconv up | retry | migrate | erase | infra | worker | api");
                 System.exit(2);
             }
         }

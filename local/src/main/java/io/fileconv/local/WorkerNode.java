@@ -7,6 +7,9 @@ import io.fileconv.core.Env;
 import io.fileconv.core.FileRepository;
 import io.fileconv.core.KafkaClientSettings;
 import io.fileconv.core.ObjectStore;
+import io.fileconv.core.UserDirectory;
+import io.fileconv.core.deletion.FileEraser;
+import io.fileconv.core.metrics.DeletionMetrics;
 import io.fileconv.core.schema.SchemaGate;
 import io.fileconv.core.schema.SchemaKind;
 import io.fileconv.core.schema.SchemaTarget;
@@ -18,6 +21,7 @@ import io.fileconv.operator.dispatch.Dispatcher;
 import io.fileconv.operator.dispatch.RegionContext;
 import io.fileconv.operator.k8s.OperatorEnvironment;
 import io.fileconv.operator.k8s.reconciler.FileRepositoryStatusSink;
+import io.fileconv.operator.retention.RetentionSweep;
 import io.fileconv.operator.sweep.ConversionSweeper;
 import io.fileconv.operator.work.PoolSettings;
 import io.fileconv.operator.work.PooledWork;
@@ -45,6 +49,7 @@ public final class WorkerNode implements AutoCloseable {
     private QueuedLauncher launcher;
     private Dispatcher dispatcher;
     private ConversionLog conversionLog;
+    private RetentionSweep retention;
 
     public static WorkerNode start(Env env, Path workDir, int officeProcesses, Duration taskTimeout) throws Exception {
         return start(env, workDir, officeProcesses, taskTimeout, FileconvMetrics.create("fileconv-worker"));
@@ -97,6 +102,13 @@ public final class WorkerNode implements AutoCloseable {
         ConversionSweeper sweeper = push(new ConversionSweeper(repositories, buckets::get, launcher,
                 launcher::holds, new OperatorEnvironment(env.vars()).sweeper(), new RecoveryMetrics(metrics)));
         sweeper.start();
+        // The leader's retention job of a cluster; the embedded stack has one worker, so it always runs here.
+        HikariDataSource directoryDs = push(Databases.pool(env.directoryDatabase(), Databases.DIRECTORY, 2, metrics,
+                "worker-directory"));
+        retention = push(new RetentionSweep(repositories, buckets::get, new UserDirectory(directoryDs),
+                new FileEraser(store, new DeletionMetrics(metrics).withRegions(regions)),
+                new OperatorEnvironment(env.vars()).retention()));
+        retention.start();
         List<RegionContext> contexts = regions.stream().map(r -> new RegionContext(r, repositories.get(r),
                 new ConsumerOffsetStore(repositories.get(r).dataSource()), env.bucket(r))).toList();
         dispatcher = push(new Dispatcher(kafka, Dispatcher.GROUP, contexts, launcher, metrics));
@@ -127,6 +139,11 @@ public final class WorkerNode implements AutoCloseable {
 
     public Dispatcher dispatcher() {
         return dispatcher;
+    }
+
+    /** The retention job (its timer runs only with FILECONV_RETENTION_DAYS set); tests call its pass directly. */
+    public RetentionSweep retention() {
+        return retention;
     }
 
     public ConversionLog conversionLog() {

@@ -197,6 +197,7 @@ class ApiRulesTest {
         assertProblem(api.get(mallory, "/api/v1/files/" + id), 404, "not-found");
         assertProblem(api.get(mallory, "/api/v1/files/" + id + "/pdf"), 404, "not-found");
         assertProblem(api.post(mallory, "/api/v1/files/" + id + "/cancel"), 404, "not-found");
+        assertProblem(api.delete(mallory, "/api/v1/files/" + id), 404, "not-found");
         JsonNode list = ApiClient.json(api.get(mallory, "/api/v1/files?limit=100").body());
         list.get("items").forEach(i -> assertThat(i.get("id").asText()).isNotEqualTo(id));
         // a user of another region gets the same answer
@@ -401,7 +402,7 @@ class ApiRulesTest {
         // and every route the server registers is documented
         String source = Files.readString(java.nio.file.Path.of("..", "api", "src", "main", "java", "io", "fileconv", "api",
                 "ApiServer.java"));
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("config\\.routes\\.(get|post)\\(\"([^\"]+)\"").matcher(source);
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("config\\.routes\\.(get|post|delete)\\(\"([^\"]+)\"").matcher(source);
         while (m.find()) {
             assertThat(documented).contains(m.group(1).toUpperCase() + " " + m.group(2));
         }

@@ -7,6 +7,7 @@ import io.fileconv.core.FileRecord;
 import io.fileconv.core.FileStatus;
 import io.fileconv.core.ObjectStore;
 import io.fileconv.core.Region;
+import io.fileconv.core.S3Keys;
 import io.fileconv.core.UserDirectory;
 import io.fileconv.core.migration.MigrationPhase;
 import io.fileconv.core.migration.MigrationState;
@@ -106,6 +107,12 @@ class RegionMoveTest {
             assertThat(new UserDirectory(users).find(user).orElseThrow().homeRegion()).isEqualTo(TO);
             String late = lateUpload(stack, FROM, ids.get(0));
             ids.add(late);
+            // The user deletes a moved file in the UK before India is cleaned up: the clean-up must not take its
+            // India copy for a late upload and bring it back.
+            String deleted = ids.remove(2);
+            expected.remove(2);
+            await("the delete reaches the UK once API caches see the switch").atMost(Duration.ofSeconds(10))
+                    .until(() -> api.delete(token, "/api/v1/files/" + deleted).statusCode() == 204);
 
             // The state is lost here (a crash): a fresh move starts from Pending and converges.
             state = move(stack, user, users).runToEnd(MigrationState.start(), s -> seen.add(s.phase()));
@@ -126,6 +133,13 @@ class RegionMoveTest {
             }
             assertThat(uploadKeys(stack, FROM, user)).isZero();
             assertThat(uploadKeys(stack, TO, user)).isOne();
+            assertThat(stack.files(TO).find(deleted)).as("deleted in the UK, not brought back").isEmpty();
+            assertThat(stack.files(FROM).find(deleted)).isEmpty();
+            for (Region r : List.of(FROM, TO)) {
+                assertThat(store.client().listObjectsV2Paginator(b -> b.bucket(r.defaultBucket())
+                        .prefix(S3Keys.fileFolder(user, deleted))).contents()).as("objects in %s", r)
+                        .isEmpty();
+            }
         }
 
         // Served from the UK: same ids, same PDFs; new uploads accepted and stored there.

@@ -114,7 +114,7 @@ class SchemaGateTest {
                 }
             });
             await().atMost(Duration.ofSeconds(60)).until(() -> operator.healthPort() > 0);
-            String needs = "schema fileconv_in at version 1, needs 4";
+            String needs = "schema fileconv_in at version 1, needs 5";
             await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
                 assertThat(get(operator.healthPort(), "/healthz").statusCode()).isEqualTo(200);
                 HttpResponse<String> ready = get(operator.healthPort(), "/readyz");
@@ -143,7 +143,7 @@ class SchemaGateTest {
             });
 
             Map<String, Integer> applied = appliedMigrations();
-            assertThat(applied).containsEntry(Region.IN.database(), 4).containsEntry("fileconv_directory", 2);
+            assertThat(applied).containsEntry(Region.IN.database(), 5).containsEntry("fileconv_directory", 2); // V1-V5
             assertThat(MigrateMain.run(env)).isZero();
             assertThat(appliedMigrations()).as("a second run is a no-op").isEqualTo(applied);
         } finally {

@@ -191,7 +191,8 @@ class WebUiTest {
         waitFor(Duration.ofSeconds(15), "cancelled", () -> "cancelled".equals(status("cancel-me.txt")));
         String cancelledId = row("cancel-me.txt").getAttribute("data-id");
         assertThat(api.awaitTerminal(token, cancelledId, Duration.ofSeconds(5)).get("status").asText()).isEqualTo("cancelled");
-        assertThat(row("cancel-me.txt").findElements(By.cssSelector("button"))).isEmpty();
+        assertThat(row("cancel-me.txt").findElements(By.cssSelector("button")))
+                .extracting(b -> b.getAttribute("data-action")).containsExactly("delete");
 
         // ---- let one worker go: the rest converts (or fails), live, without reloading ---------------------
         holds.remove(0).release();
@@ -268,6 +269,16 @@ class WebUiTest {
         waitFor(Duration.ofSeconds(20), "server refusal of the option", () -> uploadMessage("refused.txt").contains("Refused"));
         assertThat(uploadMessage("refused.txt")).contains("quality must be a whole number from 1 to 100");
         byId("options-form").findElement(By.id("opt-quality")).clear();
+        // ---- delete with confirmation: dismissed keeps the file, accepted removes it (404 afterwards) ----------
+        row("cancel-me.txt").findElement(By.cssSelector("button[data-action=delete]")).click();
+        assertThat(driver.switchTo().alert().getText()).contains("Delete cancel-me.txt?");
+        driver.switchTo().alert().dismiss();
+        assertThat(api.get(token, "/api/v1/files/" + cancelledId).statusCode()).isEqualTo(200);
+        row("cancel-me.txt").findElement(By.cssSelector("button[data-action=delete]")).click();
+        driver.switchTo().alert().accept();
+        waitFor(Duration.ofSeconds(15), "cancel-me.txt gone from the list", () -> driver.findElements(
+                By.cssSelector("#files li.file[data-name=" + cssName("cancel-me.txt") + "]")).isEmpty());
+        assertThat(api.get(token, "/api/v1/files/" + cancelledId).statusCode()).isEqualTo(404);
 
         // ---- sign out -------------------------------------------------------------------------------------
         byId("sign-out").click();

@@ -553,6 +553,19 @@ class HelmChartTest {
     }
 
     @Test
+    void retentionIsOffByDefaultAndReachesTheOperatorWhenSet() {
+        Map<String, String> keep = Chart.env(deployment(Chart.renderObjects(t -> t), "fileconv-operator")
+                .getSpec().getTemplate().getSpec().getContainers().get(0));
+        assertThat(keep).containsEntry("FILECONV_RETENTION_DAYS", "0")
+                .containsEntry("FILECONV_RETENTION_SWEEP_SECONDS", "3600");
+        Map<String, String> thirty = Chart.env(deployment(Chart.renderObjects(t -> t.set("retention.days", 30)
+                .set("retention.sweepSeconds", 600)), "fileconv-operator").getSpec().getTemplate().getSpec()
+                .getContainers().get(0));
+        assertThat(thirty).containsEntry("FILECONV_RETENTION_DAYS", "30")
+                .containsEntry("FILECONV_RETENTION_SWEEP_SECONDS", "600");
+    }
+
+    @Test
     void pdfLinksAreOffByDefaultAndNameThePublicEndpointWhenOn() {
         Map<String, String> streaming = Chart.env(deployment(Chart.renderObjects(t -> t), "fileconv-api-in")
                 .getSpec().getTemplate().getSpec().getContainers().get(0));
@@ -578,6 +591,7 @@ class HelmChartTest {
                 Arguments.of("database.url", "mysql://db:3306/fileconv", "/database/url"),
                 Arguments.of("kafka.bootstrapServers", "kafka", "/kafka/bootstrapServers"),
                 Arguments.of("retry.schedule", "daily", "/retry/schedule"),
+                Arguments.of("retention.days", "-1", "/retention/days"),
                 Arguments.of("operator.replicaCount", "2", "replicaCount"),
                 Arguments.of("auth.jwksUrl", "http://issuer/jwks", "/auth/jwksUrl"),
                 Arguments.of("api.limits.maxInFlight", "-1", "/api/limits/maxInFlight"),

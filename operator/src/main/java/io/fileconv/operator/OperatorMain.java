@@ -7,6 +7,8 @@ import io.fileconv.core.Databases;
 import io.fileconv.core.Env;
 import io.fileconv.core.FileRepository;
 import io.fileconv.core.ObjectStore;
+import io.fileconv.core.deletion.FileEraser;
+import io.fileconv.core.metrics.DeletionMetrics;
 import io.fileconv.core.ObjectStoreConfig;
 import io.fileconv.core.work.PresignedLinks;
 import io.fileconv.operator.work.FileLookup;
@@ -23,6 +25,7 @@ import io.fileconv.core.metrics.FileconvMetrics;
 import io.fileconv.core.metrics.MigrationMetrics;
 import io.fileconv.core.metrics.PipelineMetrics;
 import io.fileconv.core.metrics.RecoveryMetrics;
+import io.fileconv.operator.retention.RetentionSweep;
 import io.fileconv.operator.sweep.ConversionSweeper;
 import io.fileconv.operator.dispatch.DispatcherCompanion;
 import io.fileconv.operator.k8s.FileconvOperator;
@@ -145,11 +148,18 @@ public final class OperatorMain implements AutoCloseable {
                 new MigrationMetrics(metrics), Clock.systemUTC()), pooled(client, settings, common,
                 env.converterS3Endpoint(), sink, repositories, store), this::lostLeadership);
         running.push(operator);
+        operator.withOrphanedOutputDiscard((region, userId, fileId) -> {
+            if (repositories.containsKey(region)) {
+                PooledWork.deleteIfOrphaned(repositories.get(region), store, common.bucket(region), userId, fileId);
+            }
+        });
         KubernetesLauncher launcher = new KubernetesLauncher(client, settings.namespace())
                 .onDispatched(operator::rowQueued);
         // Both converter modes: rows left QUEUED/CONVERTING without their FileConversion are driven on.
         operator.whileLeading(new ConversionSweeper(repositories, common::bucket, launcher, launcher::exists,
                 env.sweeper(), new RecoveryMetrics(metrics)));
+        operator.whileLeading(new RetentionSweep(repositories, common::bucket, directory, new FileEraser(store,
+                new DeletionMetrics(metrics).withRegions(repositories.keySet())), env.retention()));
         operator.start();
 
         for (Companion companion : companions) {

@@ -81,6 +81,11 @@ public final class ApiClient {
                 .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    public HttpResponse<String> delete(String token, String path) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(base + path)).header("Authorization", "Bearer " + token)
+                .DELETE().build(), HttpResponse.BodyHandlers.ofString());
+    }
+
     public HttpResponse<byte[]> pdf(String token, String id) throws Exception {
         return http.send(HttpRequest.newBuilder(URI.create(base + "/api/v1/files/" + id + "/pdf"))
                 .header("Authorization", "Bearer " + token).GET().build(), HttpResponse.BodyHandlers.ofByteArray());

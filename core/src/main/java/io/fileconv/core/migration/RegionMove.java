@@ -257,8 +257,9 @@ public final class RegionMove {
 
     /**
      * After the switch the target is the user's live data (its own conversions, retries and cancels change it), so
-     * nothing is copied over it any more: a source row the target lacks (an upload that landed late) is added, and
-     * every finished source row is deleted with its objects.
+     * nothing is copied over it any more: a source row the target lacks (an upload that landed late) is added unless
+     * the target recorded its deletion (the user deleted it there after the switch), and every finished source row is
+     * deleted with its objects.
      */
     private MigrationStep cleanUp(MigrationState s) throws Exception {
         Duration graceLeft = Duration.between(clock.instant(), s.switchedAt().plus(settings.grace()));
@@ -274,7 +275,10 @@ public final class RegionMove {
                     + " file(s) still in progress in " + from.region().code()), settings.poll());
         }
         Map<Object, Map<String, Object>> target = byId(files(to));
-        List<Map<String, Object>> late = source.stream().filter(r -> !target.containsKey(r.get("id"))).toList();
+        List<Map<String, Object>> missing = source.stream().filter(r -> !target.containsKey(r.get("id"))).toList();
+        // Missing because the user deleted it in the target after the switch: its source copy goes, not back.
+        Set<Object> deleted = UserRows.deleted(to.db(), missing.stream().map(r -> r.get("id")).toList());
+        List<Map<String, Object>> late = missing.stream().filter(r -> !deleted.contains(r.get("id"))).toList();
         copyObjects(late);
         UserRows.insertMissing(to.db(), "files", late);
         UserRows.insertMissing(to.db(), "upload_keys", uploadKeys(from));

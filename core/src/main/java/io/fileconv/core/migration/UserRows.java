@@ -9,9 +9,12 @@ import java.sql.SQLException;
 import java.sql.Types;
 import java.time.LocalDateTime;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
@@ -97,6 +100,27 @@ final class UserRows {
             }
             return ps.executeUpdate() == 1;
         }
+    }
+
+    /** Those of {@code ids} that were deleted in this region (the {@code deleted_files} tombstones). */
+    static Set<Object> deleted(DataSource ds, List<Object> ids) throws SQLException {
+        Set<Object> out = new HashSet<>();
+        if (ids.isEmpty()) {
+            return out;
+        }
+        String marks = String.join(",", Collections.nCopies(ids.size(), "?"));
+        try (Connection c = ds.getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT id FROM deleted_files WHERE id IN (" + marks + ")")) {
+            for (int i = 0; i < ids.size(); i++) {
+                ps.setObject(i + 1, ids.get(i));
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(rs.getString(1));
+                }
+            }
+        }
+        return out;
     }
 
     static void deleteAll(DataSource ds, String table, String userId) throws SQLException {

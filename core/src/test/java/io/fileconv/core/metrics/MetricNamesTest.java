@@ -4,6 +4,7 @@ import io.fileconv.core.FailureClass;
 import io.fileconv.core.FileRecord;
 import io.fileconv.core.FileStatus;
 import io.fileconv.core.Region;
+import io.fileconv.core.deletion.DeletionReason;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.junit.jupiter.api.Test;
 
@@ -43,6 +44,7 @@ class MetricNamesTest {
         RecoveryMetrics recovery = new RecoveryMetrics(registry);
         recovery.eventSkipped(Region.IN, "unparsable");
         recovery.repaired(Region.IN, RecoveryMetrics.RELAUNCHED);
+        new DeletionMetrics(registry).deleted(Region.IN, DeletionReason.API);
         io.micrometer.core.instrument.Timer.builder(MetricNames.HTTP_REQUESTS.name())
                 .tags("route", "/x", "method", "GET", "status", "200", "status_class", "2xx")
                 .serviceLevelObjectives(MetricNames.HTTP_REQUESTS.bucketArray()).register(registry).record(Duration.ofMillis(7));

@@ -129,6 +129,12 @@ public class FileconvOperator implements AutoCloseable {
      * Runs {@code task} on this replica while it leads (started with leadership, closed with the operator); to be
      * called before {@link #start()}.
      */
+    /** See {@link FileConversionReconciler#withOrphanedOutputDiscard}; before {@link #start()}. */
+    public FileconvOperator withOrphanedOutputDiscard(FileConversionReconciler.OrphanedOutput discard) {
+        conversions.withOrphanedOutputDiscard(discard);
+        return this;
+    }
+
     public FileconvOperator whileLeading(LeaderTask task) {
         leaderTasks.add(task);
         return this;

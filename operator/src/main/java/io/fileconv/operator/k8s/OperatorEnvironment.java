@@ -3,6 +3,7 @@ package io.fileconv.operator.k8s;
 import io.fileconv.core.Env;
 import io.fileconv.core.Region;
 import io.fileconv.operator.k8s.job.ConverterJobSettings;
+import io.fileconv.operator.retention.RetentionSweep;
 import io.fileconv.operator.sweep.ConversionSweeper;
 import io.fileconv.operator.work.PoolSettings;
 
@@ -37,6 +38,18 @@ public final class OperatorEnvironment {
     public ConversionSweeper.Settings sweeper() {
         return new ConversionSweeper.Settings(seconds("FILECONV_SWEEP_SECONDS", 60),
                 seconds("FILECONV_SWEEP_GRACE_SECONDS", 300));
+    }
+
+    /**
+     * FILECONV_RETENTION_DAYS (unset or 0: files are kept forever) and FILECONV_RETENTION_SWEEP_SECONDS (time between
+     * passes of the leader's retention job).
+     */
+    public RetentionSweep.Settings retention() {
+        long days = common.getLong("FILECONV_RETENTION_DAYS", 0);
+        if (days < 0) {
+            throw new IllegalArgumentException("FILECONV_RETENTION_DAYS must be 0 (keep forever) or more, got " + days);
+        }
+        return new RetentionSweep.Settings(Duration.ofDays(days), seconds("FILECONV_RETENTION_SWEEP_SECONDS", 3600));
     }
 
     /** FILECONV_CONVERTER_MODE: {@code pool} (default) or {@code perFile} (null: one Job per FileConversion). */

@@ -274,6 +274,21 @@ public final class PooledWork {
         }
     }
 
+    /**
+     * The PDF of a file whose row is gone (deleted) or CANCELLED goes: both are final and own no PDF. Unlike
+     * {@link #deleteUnlessConverted} it is safe at any later time, since no new attempt can follow either.
+     */
+    public static void deleteIfOrphaned(FileRepository files, ObjectStore store, String bucket, String userId,
+                                        String fileId) {
+        try {
+            if (files.find(fileId).map(f -> f.status() == FileStatus.CANCELLED).orElse(true)) {
+                store.delete(bucket, S3Keys.output(userId, fileId));
+            }
+        } catch (Exception e) {
+            log.warn("file {}: the PDF of a cancelled or deleted file could not be deleted: {}", fileId, e.toString());
+        }
+    }
+
     /** Buckets by region, as the operator's environment names them. */
     public static Function<Region, String> buckets(Map<Region, String> byRegion) {
         return region -> {

@@ -23,6 +23,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
@@ -301,6 +302,26 @@ class FileConversionOperatorTest {
 
         awaitPhase(name, FileConversionPhase.Cancelled);
         assertThat(client.batch().v1().jobs().inNamespace(NAMESPACE).list().getItems()).isEmpty();
+    }
+
+    @Test
+    void anExpiringConversionHasItsOrphanedPdfDiscarded() {
+        // A per-file Job may PUT its PDF after its cancel or its file's delete; nothing reports back, so the
+        // expiry of its FileConversion (long after the pod ended) asks for the PDF to go if no row owns it.
+        List<String> discarded = new CopyOnWriteArrayList<>();
+        operator = new FileconvOperator(client, OperatorTestSupport.settings(Duration.ofSeconds(2)), sink, () -> { })
+                .withOrphanedOutputDiscard((region, userId, fileId) -> discarded.add(region.code() + "/" + fileId));
+        operator.start();
+        ConversionRequest request = OperatorTestSupport.request(Region.IN, 1);
+        String name = launch(request);
+        awaitJob(name);
+        sink.cancelRow(attempt(request));
+        new KubernetesLauncher(client, NAMESPACE).cancel(request.region(), request.fileId(), request.attempt());
+        awaitPhase(name, FileConversionPhase.Cancelled);
+        assertThat(discarded).isEmpty();
+
+        await().atMost(WAIT).until(() -> conversion(client, name) == null);
+        assertThat(discarded).containsExactly("in/" + request.fileId());
     }
 
     @Test

@@ -50,6 +50,21 @@ class OperatorEnvironmentTest {
     }
 
     @Test
+    void retentionIsOffUnlessDaysAreSet() {
+        var defaults = new OperatorEnvironment(Map.of()).retention();
+        assertThat(defaults.enabled()).isFalse();
+        assertThat(new OperatorEnvironment(Map.of("FILECONV_RETENTION_DAYS", "0")).retention().enabled()).isFalse();
+        var set = new OperatorEnvironment(Map.of("FILECONV_RETENTION_DAYS", "30",
+                "FILECONV_RETENTION_SWEEP_SECONDS", "600")).retention();
+        assertThat(set.enabled()).isTrue();
+        assertThat(set.retention()).isEqualTo(java.time.Duration.ofDays(30));
+        assertThat(set.interval()).isEqualTo(java.time.Duration.ofSeconds(600));
+        assertThat(defaults.interval()).isEqualTo(java.time.Duration.ofHours(1));
+        assertThatThrownBy(() -> new OperatorEnvironment(Map.of("FILECONV_RETENTION_DAYS", "-1")).retention())
+                .hasMessageContaining("FILECONV_RETENTION_DAYS");
+    }
+
+    @Test
     void poolSettingsAndThePerFileMode() {
         OperatorSettings s = new OperatorEnvironment(Map.ofEntries(
                 Map.entry("FILECONV_CONVERTER_IMAGE", "conv:1"),

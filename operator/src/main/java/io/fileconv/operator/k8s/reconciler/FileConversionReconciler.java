@@ -77,6 +77,22 @@ public class FileConversionReconciler implements Reconciler<FileConversion> {
     private volatile IndexerResourceCache<FileConversion> primaryCache;
     /** Pooled mode: events that make the reconciler look at a resource again (queue changes, queued rows). */
     private volatile SimpleInboundEventSource<FileConversion> workEvents;
+    private volatile OrphanedOutput orphanedOutput = (region, userId, fileId) -> { };
+
+    /** Deletes a file's PDF if its row is gone (deleted) or CANCELLED: no such file owns a PDF. */
+    @FunctionalInterface
+    public interface OrphanedOutput {
+        void discard(Region region, String userId, String fileId);
+    }
+
+    /**
+     * Called when a FileConversion expires, long after its converter ended: a PDF its converter wrote after the file
+     * was cancelled or deleted (a per-file Job's PUT racing its deletion; nothing reports back to discard it) goes.
+     */
+    public FileConversionReconciler withOrphanedOutputDiscard(OrphanedOutput discard) {
+        this.orphanedOutput = discard;
+        return this;
+    }
 
     public FileConversionReconciler(ConverterJobFactory jobFactory, ConversionStatusSink sink, Duration finishedTtl,
                                     Clock clock) {
@@ -438,6 +454,8 @@ public class FileConversionReconciler implements Reconciler<FileConversion> {
         if (!left.isNegative() && !left.isZero()) {
             return UpdateControl.<FileConversion>noUpdate().rescheduleAfter(left);
         }
+        ConversionAttempt attempt = ConversionAttempt.of(fc.getSpec());
+        orphanedOutput.discard(attempt.region(), fc.getSpec().getUserId(), attempt.fileId());
         client.resource(fc).withPropagationPolicy(DeletionPropagation.BACKGROUND).delete();
         log.info("file {}: FileConversion {} deleted after its TTL", fc.getSpec().getFileId(),
                 fc.getMetadata().getName());
