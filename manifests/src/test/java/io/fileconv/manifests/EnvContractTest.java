@@ -106,6 +106,7 @@ class EnvContractTest {
     private static final String RETRY_MAIN = "operator/src/main/java/io/fileconv/operator/retry/RetryMain.java";
     /** The RegionMigration controller's settings (RegionMove.Settings.from, called by OperatorMain). */
     private static final String MIGRATION = "core/src/main/java/io/fileconv/core/migration/RegionMove.java";
+    private static final String DISPATCHER = "operator/src/main/java/io/fileconv/operator/dispatch/DispatcherCompanion.java";
 
     @Test
     void everyVariableTheChartSetsIsInTheContract() {
@@ -164,7 +165,7 @@ class EnvContractTest {
 
     @Test
     void everyVariableTheOperatorReadsIsSetOrDefaulted() {
-        Set<String> read = readBy(OPERATOR_ENV, ENV, MIGRATION);
+        Set<String> read = readBy(OPERATOR_ENV, ENV, MIGRATION, DISPATCHER);
         assertThat(read).as("the scan found the operator's names")
                 .contains("FILECONV_CONVERTER_IMAGE", "FILECONV_OPERATOR_NAMESPACE", "FILECONV_KAFKA_BOOTSTRAP");
         assertCodeIsServed("-operator", "Operator", read);
@@ -193,7 +194,7 @@ class EnvContractTest {
     @Test
     void everyDocumentedOperatorVariableIsReadByTheCode() {
         // A row the code does not read is a setting that silently does nothing (the two merged sections had many).
-        Set<String> read = readBy(OPERATOR_ENV, ENV, MIGRATION);
+        Set<String> read = readBy(OPERATOR_ENV, ENV, MIGRATION, DISPATCHER);
         List<String> operatorRows = contract().entrySet().stream().filter(e -> e.getKey().startsWith("Operator"))
                 .flatMap(e -> e.getValue().stream()).filter(d -> d.defaultValue() != null).map(Documented::name).toList();
         assertThat(operatorRows).isNotEmpty().allSatisfy(n -> assertThat(read).as("read by the operator").contains(n));
