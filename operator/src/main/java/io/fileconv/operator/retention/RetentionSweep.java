@@ -7,6 +7,7 @@ import io.fileconv.core.deletion.DeletionReason;
 import io.fileconv.core.deletion.ExpiredFiles;
 import io.fileconv.core.deletion.FileEraser;
 import io.fileconv.operator.k8s.LeaderTask;
+import io.fileconv.operator.k8s.PeriodicPass;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -16,9 +17,6 @@ import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 /**
@@ -32,6 +30,7 @@ public final class RetentionSweep implements LeaderTask {
     private static final int PAGE = 200;
     /** How long a deleted file's id is remembered for region moves' clean-up ({@code deleted_files}). */
     static final Duration DELETION_RECORDS_KEPT = Duration.ofDays(90);
+    private static final Duration FIRST_PASS_AT_THE_LATEST = Duration.ofMinutes(1);
 
     /**
      * @param retention how long a terminal file is kept (FILECONV_RETENTION_DAYS; zero: forever, no job)
@@ -48,7 +47,7 @@ public final class RetentionSweep implements LeaderTask {
     private final UserDirectory directory;
     private final FileEraser eraser;
     private final Settings settings;
-    private ScheduledExecutorService timer;
+    private PeriodicPass timer;
 
     public RetentionSweep(Map<Region, FileRepository> repositories, Function<Region, String> buckets,
                           UserDirectory directory, FileEraser eraser, Settings settings) {
@@ -64,24 +63,12 @@ public final class RetentionSweep implements LeaderTask {
         if (timer != null || !settings.enabled()) {
             return;
         }
-        timer = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "fileconv-retention");
-            t.setDaemon(true);
-            return t;
-        });
-        long every = settings.interval().toMillis();
         // The first pass soon after start: a leader that keeps restarting must still delete.
-        timer.scheduleWithFixedDelay(this::passQuietly, Math.min(every, 60_000), every, TimeUnit.MILLISECONDS);
+        Duration first = settings.interval().compareTo(FIRST_PASS_AT_THE_LATEST) < 0 ? settings.interval()
+                : FIRST_PASS_AT_THE_LATEST;
+        timer = new PeriodicPass("fileconv-retention", "retention pass", first, settings.interval(), this::pass, LOG);
         LOG.info("retention on: terminal files are deleted {} days after they finished (a pass every {} s)",
                 settings.retention().toDays(), settings.interval().toSeconds());
-    }
-
-    private void passQuietly() {
-        try {
-            pass();
-        } catch (RuntimeException e) {
-            LOG.warn("retention pass failed (next in {} s): {}", settings.interval().toSeconds(), e.toString());
-        }
     }
 
     /** One pass over every region; returns the number of files deleted. A region that fails is retried next pass. */
@@ -136,12 +123,7 @@ public final class RetentionSweep implements LeaderTask {
     @Override
     public synchronized void close() {
         if (timer != null) {
-            timer.shutdownNow();
-            try {
-                timer.awaitTermination(10, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            timer.close();
             timer = null;
         }
     }

@@ -10,6 +10,7 @@ import io.fileconv.core.LogContext;
 import io.fileconv.core.Region;
 import io.fileconv.core.metrics.RecoveryMetrics;
 import io.fileconv.operator.k8s.LeaderTask;
+import io.fileconv.operator.k8s.PeriodicPass;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,9 +20,6 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 /**
@@ -64,7 +62,7 @@ public final class ConversionSweeper implements LeaderTask {
     private final Resources resources;
     private final Settings settings;
     private final RecoveryMetrics metrics;
-    private ScheduledExecutorService timer;
+    private PeriodicPass timer;
 
     public ConversionSweeper(Map<Region, FileRepository> repositories, Function<Region, String> buckets,
                              ConversionLauncher launcher, Resources resources, Settings settings,
@@ -82,23 +80,10 @@ public final class ConversionSweeper implements LeaderTask {
         if (timer != null || !settings.enabled()) {
             return;
         }
-        timer = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "fileconv-sweeper");
-            t.setDaemon(true);
-            return t;
-        });
-        long every = settings.interval().toMillis();
-        timer.scheduleWithFixedDelay(this::sweepQuietly, every, every, TimeUnit.MILLISECONDS);
+        timer = new PeriodicPass("fileconv-sweeper", "sweep", settings.interval(), settings.interval(), this::sweep,
+                LOG);
         LOG.info("sweeper on: every {} s, rows unchanged for {} s", settings.interval().toSeconds(),
                 settings.grace().toSeconds());
-    }
-
-    private void sweepQuietly() {
-        try {
-            sweep();
-        } catch (RuntimeException e) {
-            LOG.warn("sweep failed (next pass in {} s): {}", settings.interval().toSeconds(), e.toString());
-        }
     }
 
     /** One pass over every region; returns the number of rows repaired. A region that fails is retried next pass. */
@@ -159,12 +144,7 @@ public final class ConversionSweeper implements LeaderTask {
     @Override
     public synchronized void close() {
         if (timer != null) {
-            timer.shutdownNow();
-            try {
-                timer.awaitTermination(10, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            timer.close();
             timer = null;
         }
     }
