@@ -116,12 +116,18 @@ class PooledConversionOperatorTest {
     }
 
     private String launch(String user, Region region) {
+        ConversionRequest r = request(user, region);
+        new KubernetesLauncher(client, NAMESPACE).launch(r);
+        return r.resourceName();
+    }
+
+    /** A new file's first attempt, whose row the tests' lookup answers (QUEUED unless the sink says otherwise). */
+    private ConversionRequest request(String user, Region region) {
         String fileId = Ids.newId();
         ConversionRequest r = new ConversionRequest(fileId, user, region, region.defaultBucket(),
                 S3Keys.input(user, fileId), S3Keys.output(user, fileId), 1, "text/plain", "req-" + fileId.substring(0, 8));
         requests.put(r.resourceName(), r);
-        new KubernetesLauncher(client, NAMESPACE).launch(r);
-        return r.resourceName();
+        return r;
     }
 
     private ConversionAttempt attempt(String name) {
@@ -372,10 +378,7 @@ class PooledConversionOperatorTest {
         FileconvOperator operator = start(pool(2, Duration.ofSeconds(30), 3));
         // Committed QUEUED, its FileConversion not (yet) in the informer cache: here it does not exist at all, so
         // only the dispatcher's announcement can have queued it.
-        String fileId = Ids.newId();
-        ConversionRequest r = new ConversionRequest(fileId, "carol", Region.IN, Region.IN.defaultBucket(),
-                S3Keys.input("carol", fileId), S3Keys.output("carol", fileId), 1, "text/plain", "req-carol");
-        requests.put(r.resourceName(), r);
+        ConversionRequest r = request("carol", Region.IN);
 
         operator.rowQueued(r);
 
@@ -386,11 +389,8 @@ class PooledConversionOperatorTest {
     @Test
     void aFileWhoseRowIsStillUploadedIsNotQueuedByTheAnnouncement() throws Exception {
         FileconvOperator operator = start(pool(2, Duration.ofSeconds(30), 3));
-        String fileId = Ids.newId();
-        ConversionRequest r = new ConversionRequest(fileId, "carol", Region.IN, Region.IN.defaultBucket(),
-                S3Keys.input("carol", fileId), S3Keys.output("carol", fileId), 1, "text/plain", "req-carol");
-        requests.put(r.resourceName(), r);
-        sink.uploaded(new ConversionAttempt(r.region(), fileId, 1)); // the dispatcher has not committed it
+        ConversionRequest r = request("carol", Region.IN);
+        sink.uploaded(new ConversionAttempt(r.region(), r.fileId(), 1)); // the dispatcher has not committed it
 
         operator.rowQueued(r);
 
