@@ -91,14 +91,6 @@ final class DispatchBatch {
         }, executor));
     }
 
-    /** A launch of {@code request} as a new attempt (tests; the dispatcher reads the row first). */
-    static Launch launch(long offset, ConversionRequest request, ConversionLauncher launcher, Executor executor) {
-        return launch(offset, () -> {
-            launcher.launch(request);
-            return request;
-        }, executor);
-    }
-
     /**
      * Waits for the launches of {@code tp} and runs its cancellations in offset order, up to the first failure: the
      * prefix whose effects happened. A cancellation follows every launch of the batch, so a record's effect never

@@ -48,7 +48,7 @@ class DispatchBatchTest {
         };
         DispatchBatch batch = new DispatchBatch();
         for (int i = 0; i < 4; i++) {
-            batch.add(i < 2 ? P0 : P1, DispatchBatch.launch(10 + i, request("f" + i), launcher, executor));
+            batch.add(i < 2 ? P0 : P1, launch(10 + i, request("f" + i), launcher, executor));
         }
 
         DispatchBatch.Applied p0 = batch.apply(P0, launcher, failureLog());
@@ -75,11 +75,11 @@ class DispatchBatchTest {
         };
         DispatchBatch batch = new DispatchBatch();
         batch.add(P0, new DispatchBatch.Skip(5));
-        batch.add(P0, DispatchBatch.launch(6, request("good"), launcher, executor));
-        batch.add(P0, DispatchBatch.launch(7, request("bad"), launcher, executor));
-        batch.add(P0, DispatchBatch.launch(8, request("after"), launcher, executor));
+        batch.add(P0, launch(6, request("good"), launcher, executor));
+        batch.add(P0, launch(7, request("bad"), launcher, executor));
+        batch.add(P0, launch(8, request("after"), launcher, executor));
         batch.add(P0, new DispatchBatch.Cancel(9, request("cancelled")));
-        batch.add(P1, DispatchBatch.launch(3, request("other"), launcher, executor));
+        batch.add(P1, launch(3, request("other"), launcher, executor));
         List<Long> failed = new ArrayList<>();
 
         DispatchBatch.Applied p0 = batch.apply(P0, launcher, (tp, offset, cause) -> failed.add(offset));
@@ -113,7 +113,7 @@ class DispatchBatchTest {
             }
         };
         DispatchBatch batch = new DispatchBatch();
-        batch.add(P0, DispatchBatch.launch(1, request("first"), launcher, executor));
+        batch.add(P0, launch(1, request("first"), launcher, executor));
         batch.add(P0, new DispatchBatch.Cancel(2, request("x")));
         batch.stopPlanning(P0, 3);
         batch.stopPlanning(P1, 40);
@@ -136,7 +136,7 @@ class DispatchBatchTest {
     void anAttemptWhoseRowSaysNothingToLaunchMovesTheOffsetOnly() throws Exception {
         DispatchBatch batch = new DispatchBatch();
         batch.add(P0, DispatchBatch.launch(20, () -> null, executor));
-        batch.add(P0, DispatchBatch.launch(21, request("next"), new Recording(), executor));
+        batch.add(P0, launch(21, request("next"), new Recording(), executor));
 
         DispatchBatch.Applied p0 = batch.apply(P0, new Recording(), failureLog());
 
@@ -144,6 +144,15 @@ class DispatchBatchTest {
         assertThat(p0.effects()).isEqualTo(1);
         assertThat(p0.next()).isEqualTo(22);
         assertThat(p0.complete()).isTrue();
+    }
+
+    /** A new attempt whose row is UPLOADED: it is launched as it is. */
+    private static DispatchBatch.Launch launch(long offset, ConversionRequest request, ConversionLauncher launcher,
+                                               ExecutorService executor) {
+        return DispatchBatch.launch(offset, () -> {
+            launcher.launch(request);
+            return request;
+        }, executor);
     }
 
     private static DispatchBatch.FailureLog failureLog() {
