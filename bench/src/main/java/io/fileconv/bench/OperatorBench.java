@@ -19,6 +19,7 @@ import io.fileconv.operator.k8s.OperatorSettings;
 import io.fileconv.operator.k8s.job.ConverterJobSettings;
 import io.fileconv.operator.k8s.reconciler.ConversionAttempt;
 import io.fileconv.operator.k8s.reconciler.ConversionStatusSink;
+import io.fileconv.testkit.MockCluster;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -130,7 +131,7 @@ public final class OperatorBench {
         operator.close();
         informer.close();
         client.close();
-        server.destroy();
+        MockCluster.stop(server);
         Bench.samples(results, "operator", label.startsWith("burst") ? "burst" : "paced", lat);
         Bench.log("operator " + label + ": " + seen + "/" + count + " jobs, p50 " + Bench.f0(Bench.pct(lat, 50))
                 + " ms, total " + Bench.f1(totalS) + " s");

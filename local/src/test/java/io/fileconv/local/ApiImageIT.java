@@ -12,6 +12,7 @@ import io.fileconv.core.FileStatus;
 import io.fileconv.core.FreePorts;
 import io.fileconv.core.Region;
 import io.fileconv.testkit.ApiClient;
+import io.fileconv.testkit.MockCluster;
 import io.fileconv.testkit.SampleDocuments;
 import org.apache.pdfbox.Loader;
 import org.apache.pdfbox.pdmodel.PDDocument;
@@ -108,7 +109,7 @@ class ApiImageIT {
                     api.destroyForcibly();
                 }
             }
-            server.destroy();
+            MockCluster.stop(server);
         }
     }
 

@@ -21,6 +21,7 @@ import io.fileconv.operator.k8s.KubernetesLauncher;
 import io.fileconv.operator.k8s.Labels;
 import io.fileconv.operator.k8s.crd.FileConversion;
 import io.fileconv.operator.k8s.crd.FileConversionSpec;
+import io.fileconv.testkit.MockCluster;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.OffsetSpec;
@@ -102,7 +103,7 @@ class KubernetesDispatchTest {
             kube.close();
         }
         if (server != null) {
-            server.destroy();
+            MockCluster.stop(server);
         }
         pools.values().forEach(HikariDataSource::close);
         if (api != null) {

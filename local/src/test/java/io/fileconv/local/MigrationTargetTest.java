@@ -17,6 +17,7 @@ import io.fileconv.core.migration.RegionMove;
 import io.fileconv.operator.k8s.reconciler.MigrationTargetSecrets;
 import io.fileconv.operator.k8s.reconciler.MoveSides;
 import io.fileconv.testkit.ApiClient;
+import io.fileconv.testkit.MockCluster;
 import io.fileconv.testkit.SampleDocuments;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -67,7 +68,7 @@ class MigrationTargetTest {
             assertThat(end.phase()).as(end.message()).isEqualTo(MigrationPhase.Completed);
             assertThat(new UserDirectory(users).find(user).orElseThrow().homeRegion()).isEqualTo(Region.UK);
         } finally {
-            server.destroy();
+            MockCluster.stop(server);
         }
         assertThat(stack.files(Region.UK).find(id)).isPresent();
         assertThat(stack.files(Region.IN).find(id)).isEmpty();

@@ -22,6 +22,7 @@ import io.fileconv.operator.work.FileLookup;
 import io.fileconv.operator.work.JobTokens;
 import io.fileconv.operator.work.PooledWork;
 import io.fileconv.operator.work.WorkQueue;
+import io.fileconv.testkit.MockCluster;
 import io.fileconv.testkit.WorkProtocolClient;
 import com.zaxxer.hikari.HikariDataSource;
 import io.fileconv.core.Databases;
@@ -100,7 +101,7 @@ class PooledConversionTest {
             }
         }
         if (server != null) {
-            server.destroy();
+            MockCluster.stop(server);
         }
     }
 

@@ -18,6 +18,7 @@ import io.fileconv.operator.k8s.reconciler.FileRepositoryStatusSink;
 import io.fileconv.operator.k8s.reconciler.RegionMigrationReconciler;
 import io.fileconv.core.metrics.FileconvMetrics;
 import io.fileconv.core.metrics.MigrationMetrics;
+import io.fileconv.testkit.MockCluster;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.fileconv.testkit.ApiClient;
 import io.fileconv.testkit.SampleDocuments;
@@ -133,7 +134,7 @@ class RegionMigrationControllerTest {
                 }
             }
         } finally {
-            server.destroy();
+            MockCluster.stop(server);
         }
     }
 

@@ -12,6 +12,7 @@ import io.fileconv.operator.OperatorMain;
 import io.fileconv.operator.dispatch.Dispatcher;
 import io.fileconv.operator.k8s.OperatorEnvironment;
 import io.fileconv.operator.migrate.MigrateMain;
+import io.fileconv.testkit.MockCluster;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
@@ -147,7 +148,7 @@ class SchemaGateTest {
             assertThat(MigrateMain.run(env)).isZero();
             assertThat(appliedMigrations()).as("a second run is a no-op").isEqualTo(applied);
         } finally {
-            server.destroy();
+            MockCluster.stop(server);
         }
     }
 

@@ -21,6 +21,7 @@ import io.fileconv.core.Region;
 import io.fileconv.operator.k8s.Labels;
 import io.fileconv.operator.k8s.crd.FileConversion;
 import io.fileconv.testkit.ApiClient;
+import io.fileconv.testkit.MockCluster;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -264,6 +265,6 @@ final class SimulatedCluster implements AutoCloseable {
                 System.out.println("stopping " + closeables.get(i).getClass().getSimpleName() + " failed: " + e);
             }
         }
-        server.destroy();
+        MockCluster.stop(server);
     }
 }

@@ -25,6 +25,7 @@ import io.fileconv.operator.k8s.OperatorSettings;
 import io.fileconv.operator.k8s.crd.FileConversion;
 import io.fileconv.operator.k8s.reconciler.FileRepositoryStatusSink;
 import io.fileconv.operator.sweep.ConversionSweeper;
+import io.fileconv.testkit.MockCluster;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -81,7 +82,7 @@ class SweeperTest {
             kube.close();
         }
         if (server != null) {
-            server.destroy();
+            MockCluster.stop(server);
         }
         if (ds != null) {
             ds.close();

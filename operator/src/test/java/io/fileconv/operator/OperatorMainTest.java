@@ -1,15 +1,16 @@
 package io.fileconv.operator;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fileconv.core.ConversionLauncher;
 import io.fileconv.core.Region;
 import io.fileconv.core.schema.SchemaGate;
 import io.fileconv.operator.k8s.OperatorEnvironment;
 import io.fileconv.operator.k8s.OperatorTestSupport;
 import io.fileconv.core.ConversionRequest;
+import io.fileconv.testkit.MockClusterExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -27,7 +28,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /** The process wiring: settings from the environment, the reconciler running, companions started and stopped. */
-@EnableKubernetesMockClient(crud = true)
+@ExtendWith(MockClusterExtension.class)
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class OperatorMainTest {
     KubernetesClient client;

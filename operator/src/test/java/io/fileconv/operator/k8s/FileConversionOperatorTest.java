@@ -6,7 +6,6 @@ import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fileconv.core.ConversionRequest;
 import io.fileconv.core.FailureClass;
 import io.fileconv.core.FileStatus;
@@ -15,9 +14,11 @@ import io.fileconv.operator.k8s.crd.FileConversion;
 import io.fileconv.operator.k8s.crd.FileConversionPhase;
 import io.fileconv.operator.k8s.reconciler.ConversionAttempt;
 import io.fileconv.operator.k8s.reconciler.InMemoryStatusSink;
+import io.fileconv.testkit.MockClusterExtension;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -34,7 +35,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /** The real operator (JOSDK + reconciler) against fabric8's mock API server in CRUD mode. */
-@EnableKubernetesMockClient(crud = true)
+@ExtendWith(MockClusterExtension.class)
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
 class FileConversionOperatorTest {
     private static final Duration WAIT = Duration.ofSeconds(15);

@@ -1,7 +1,6 @@
 package io.fileconv.operator.k8s;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fileconv.core.ConversionRequest;
 import io.fileconv.core.Region;
 import io.fabric8.kubernetes.api.model.EnvVar;
@@ -10,14 +9,16 @@ import io.fileconv.core.options.PdfOptions;
 import io.fileconv.operator.k8s.crd.ConversionOptions;
 import io.fileconv.operator.k8s.crd.FileConversion;
 import io.fileconv.operator.k8s.job.ConverterJobFactory;
+import io.fileconv.testkit.MockClusterExtension;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.util.List;
 
 import static io.fileconv.operator.k8s.OperatorTestSupport.NAMESPACE;
 import static org.assertj.core.api.Assertions.assertThat;
 
-@EnableKubernetesMockClient(crud = true)
+@ExtendWith(MockClusterExtension.class)
 class KubernetesLauncherTest {
     KubernetesClient client;
 

@@ -5,7 +5,6 @@ import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectRulesReview;
 import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectRulesReviewBuilder;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fileconv.core.ConversionRequest;
 import io.fileconv.core.FileStatus;
@@ -13,10 +12,12 @@ import io.fileconv.core.Region;
 import io.fileconv.operator.k8s.crd.FileConversionPhase;
 import io.fileconv.operator.k8s.reconciler.ConversionAttempt;
 import io.fileconv.operator.k8s.reconciler.InMemoryStatusSink;
+import io.fileconv.testkit.MockClusterExtension;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -28,7 +29,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /** Two replicas on one API server: only the holder of the Lease reconciles; the other takes over when it stops. */
-@EnableKubernetesMockClient(crud = true)
+@ExtendWith(MockClusterExtension.class)
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
 class LeaderElectionTest {
     private static final Duration WAIT = Duration.ofSeconds(20);

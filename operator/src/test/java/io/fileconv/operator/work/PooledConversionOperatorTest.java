@@ -13,7 +13,6 @@ import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.authorization.v1.ResourceRuleBuilder;
 import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectRulesReviewBuilder;
-import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fileconv.core.ConversionRequest;
 import io.fileconv.core.FailureClass;
@@ -25,6 +24,7 @@ import io.fileconv.core.Region;
 import io.fileconv.core.S3Keys;
 import io.fileconv.core.metrics.FileconvMetrics;
 import io.fileconv.core.work.PresignedLinks;
+import io.fileconv.testkit.MockClusterExtension;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.fileconv.operator.k8s.FileconvOperator;
 import io.fileconv.operator.k8s.KubernetesLauncher;
@@ -38,6 +38,7 @@ import io.fileconv.testkit.WorkProtocolClient;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.net.URI;
 import java.time.Clock;
@@ -61,7 +62,7 @@ import static org.awaitility.Awaitility.await;
  * converter pod would. The rows are {@link InMemoryStatusSink} (MySQL's state machine in memory); the real MariaDB
  * and S3Proxy variant is local's PooledConversionIT.
  */
-@EnableKubernetesMockClient(crud = true)
+@ExtendWith(MockClusterExtension.class)
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class PooledConversionOperatorTest {
     private static final Duration WAIT = Duration.ofSeconds(20);

@@ -3,17 +3,18 @@ package io.fileconv.operator.k8s.reconciler;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fileconv.core.FailureClass;
 import io.fileconv.operator.k8s.OperatorTestSupport;
+import io.fileconv.testkit.MockClusterExtension;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.time.Instant;
 
 import static io.fileconv.operator.k8s.OperatorTestSupport.NAMESPACE;
 import static org.assertj.core.api.Assertions.assertThat;
 
-@EnableKubernetesMockClient(crud = true)
+@ExtendWith(MockClusterExtension.class)
 class ConverterRunInspectorTest {
     KubernetesClient client;
 
