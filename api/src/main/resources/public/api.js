@@ -105,3 +105,43 @@ export function uploadFile(file, options, onProgress) {
   });
   return { promise, abort: () => xhr.abort() };
 }
+
+/**
+ * Reads GET /api/v1/events (Server-Sent Events) with fetch, since EventSource cannot send the bearer token.
+ * onEvent({type, id, data}) is called per event; resolves when the server ends the stream, rejects on a refusal or a
+ * network error. lastEventId resumes after that event. Abort with signal.
+ */
+export async function readStatusEvents({ lastEventId, signal, onOpen, onEvent }) {
+  const headers = { Accept: "text/event-stream", ...authHeaders() };
+  if (lastEventId) headers["Last-Event-ID"] = lastEventId;
+  const res = await fetch("/api/v1/events", { headers, signal, cache: "no-store" });
+  if (res.status === 401) signOut("Your session has ended. Please sign in again.");
+  if (!res.ok || !res.body) throw new ApiError(res.status, await problemOf(res));
+  onOpen();
+  const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
+  let buffer = "";
+  let event = { type: "message", id: null, data: [] };
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) return;
+    buffer += value;
+    let nl;
+    while ((nl = buffer.search(/\r?\n/)) >= 0) {
+      const line = buffer.slice(0, nl);
+      buffer = buffer.slice(nl + (buffer[nl] === "\r" ? 2 : 1));
+      if (line === "") {
+        if (event.data.length) onEvent({ type: event.type, id: event.id, data: event.data.join("\n") });
+        event = { type: "message", id: null, data: [] };
+      } else if (line.startsWith(":")) {
+        // keep-alive comment
+      } else {
+        const colon = line.indexOf(":");
+        const field = colon < 0 ? line : line.slice(0, colon);
+        const val = colon < 0 ? "" : line.slice(colon + 1).replace(/^ /, "");
+        if (field === "event") event.type = val;
+        else if (field === "id") event.id = val;
+        else if (field === "data") event.data.push(val);
+      }
+    }
+  }
+}

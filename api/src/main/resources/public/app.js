@@ -1,7 +1,9 @@
 // fileconv web UI: sign in, upload (validated against the server's own allow-list and size limit), a live list
 // of the user's files with cancel, download and delete, paging. Plain ES modules, no framework, no build step.
 import { currentSession, onSessionChange, signInWithDevIssuer, signOut } from "./auth.js";
-import { ApiError, cancelFile, deleteFile, downloadPdf, getConfig, getFile, listFiles, uploadFile } from "./api.js";
+import {
+  ApiError, cancelFile, deleteFile, downloadPdf, getConfig, getFile, listFiles, readStatusEvents, uploadFile,
+} from "./api.js";
 
 const PAGE_SIZE = 20;
 const POLL_MS = 1500;
@@ -108,6 +110,8 @@ function acceptedList() {
 // ---- sign-in ------------------------------------------------------------------------------------------------
 
 function showSignIn(reason) {
+  stopLive();
+  live.lastEventId = null; // the next user starts from their own list
   stopPolling();
   resetFiles();
   $("uploads").replaceChildren();
@@ -127,6 +131,7 @@ function showWorkspace(session) {
   $("account-region").textContent = session.region;
   $("workspace").hidden = false;
   loadFirstPage();
+  startLive();
 }
 
 async function onSignInSubmit(ev) {
@@ -583,7 +588,7 @@ function anythingMoving() {
 }
 
 function schedulePoll() {
-  if (pollTimer || polling || !currentSession() || !anythingMoving()) return;
+  if (live.connected || pollTimer || polling || !currentSession() || !anythingMoving()) return;
   pollTimer = setTimeout(poll, POLL_MS);
 }
 
@@ -617,6 +622,72 @@ async function poll() {
     polling = false;
     if (gen === listGeneration) schedulePoll();
   }
+}
+
+// ---- live status (Server-Sent Events), polling as the fallback ----------------------------------------------
+
+const live = { connected: false, abort: null, lastEventId: null, retryTimer: null, failures: 0, renderQueued: false };
+
+function setLiveMode(mode) {
+  document.documentElement.dataset.live = mode; // "stream" or "polling": what keeps the list current
+}
+
+/** One status event: the file's new state (or a file uploaded elsewhere, e.g. in another tab). */
+function onStatusEvent(f) {
+  const filter = statusFilter();
+  if (!files.has(f.id) && filter && f.status !== filter) return;
+  upsert(f);
+  if (!live.renderQueued) {
+    live.renderQueued = true;
+    requestAnimationFrame(() => {
+      live.renderQueued = false;
+      render();
+    });
+  }
+}
+
+function startLive() {
+  stopLive();
+  const abort = new AbortController();
+  live.abort = abort;
+  readStatusEvents({
+    lastEventId: live.lastEventId,
+    signal: abort.signal,
+    onOpen: () => {
+      live.connected = true;
+      live.failures = 0;
+      stopPolling();
+      setLiveMode("stream");
+    },
+    onEvent: (e) => {
+      if (e.id) live.lastEventId = e.id;
+      if (e.type === "status") onStatusEvent(JSON.parse(e.data));
+      else if (e.type === "resync") loadFirstPage(); // more changed while away than one resume carries
+    },
+  })
+    .catch(() => null) // refused or cut: fall back to polling below
+    .finally(() => {
+      if (live.abort !== abort || abort.signal.aborted) return;
+      live.connected = false;
+      live.abort = null;
+      setLiveMode("polling");
+      schedulePoll();
+      // Reconnect with backoff (resuming after the last event seen); polling covers the gap.
+      live.failures++;
+      const delay = Math.min(60_000, 1000 * 2 ** Math.min(6, live.failures));
+      live.retryTimer = setTimeout(() => {
+        if (currentSession()) startLive();
+      }, delay);
+    });
+}
+
+function stopLive() {
+  clearTimeout(live.retryTimer);
+  live.retryTimer = null;
+  if (live.abort) live.abort.abort();
+  live.abort = null;
+  live.connected = false;
+  setLiveMode("polling");
 }
 
 // ---- start --------------------------------------------------------------------------------------------------

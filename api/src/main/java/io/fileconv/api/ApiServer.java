@@ -33,6 +33,7 @@ public final class ApiServer implements AutoCloseable {
     private static final Pattern SAFE_REQUEST_ID = Pattern.compile("^[A-Za-z0-9._-]{1,64}$");
 
     private final Javalin app;
+    private final StatusEvents events;
 
     public ApiServer(ApiSettings settings, FilesController files, DevTokenIssuer devIssuer, UserDirectory directory,
                      List<Region> servedRegions, BooleanSupplier ready, Path multipartDir) {
@@ -54,6 +55,7 @@ public final class ApiServer implements AutoCloseable {
     public ApiServer(ApiSettings settings, FilesController files, DevTokenIssuer devIssuer, UserDirectory directory,
                      List<Region> servedRegions, ReadinessProbe readiness, Path multipartDir,
                      MeterRegistry registry) {
+        this.events = new StatusEvents(files.callers(), registry, settings.http().idleTimeout());
         this.app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.jetty.port = settings.port();
@@ -93,6 +95,7 @@ public final class ApiServer implements AutoCloseable {
             config.routes.post("/api/v1/files/{id}/cancel", files::cancel);
             config.routes.delete("/api/v1/files/{id}", files::delete);
             config.routes.get("/api/v1/files/{id}/pdf", files::pdf);
+            config.routes.get("/api/v1/events", events::stream);
             if (devIssuer != null) {
                 config.routes.post("/api/v1/dev/token", ctx -> devToken(ctx, devIssuer, directory));
                 config.routes.get("/api/v1/dev/jwks.json", ctx -> ctx.contentType("application/json")
@@ -236,6 +239,7 @@ public final class ApiServer implements AutoCloseable {
 
     @Override
     public void close() {
+        events.close(); // ends the open streams first: Jetty's stop would otherwise wait for them
         app.stop();
     }
 }

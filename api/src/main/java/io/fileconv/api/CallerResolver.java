@@ -7,6 +7,7 @@ import io.fileconv.core.UserIds;
 import io.javalin.http.Context;
 
 import java.sql.SQLException;
+import java.util.Collection;
 import java.util.Map;
 
 /**
@@ -28,6 +29,11 @@ public final class CallerResolver {
         this.served = served;
         this.regionUrls = regionUrls;
         this.defaultRegion = served.keySet().iterator().next();
+    }
+
+    /** The regions this instance serves (the others' users are redirected). */
+    public Collection<RegionStore> served() {
+        return served.values();
     }
 
     public Caller resolve(Context ctx, boolean write) throws SQLException {

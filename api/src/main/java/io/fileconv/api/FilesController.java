@@ -80,6 +80,11 @@ public final class FilesController {
         this.eraser = new FileEraser(store, new DeletionMetrics(FileconvMetrics.none()));
     }
 
+    /** Who is calling, and which regions this instance serves: shared with the live status stream. */
+    CallerResolver callers() {
+        return callers;
+    }
+
     /** The deletion DELETE uses (the one the retention job and the erasure command use too), with its metrics. */
     public FilesController withEraser(FileEraser eraser) {
         this.eraser = eraser;

@@ -162,6 +162,40 @@ public class FileRepository {
     }
 
     /**
+     * Rows whose last change is at or after {@code since} (the database's clock), oldest change first: the API's live
+     * status feed reads every user's changes of a region with one query per pass.
+     */
+    public List<FileRecord> changedSince(Instant since, int limit) throws SQLException {
+        String sql = "SELECT " + COLUMNS + " FROM files WHERE updated_at>=? ORDER BY updated_at, id LIMIT ?";
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setObject(1, LocalDateTime.ofInstant(since, ZoneOffset.UTC));
+            ps.setInt(2, limit);
+            return records(ps);
+        }
+    }
+
+    /** One user's rows changed at or after {@code since}, oldest change first (a stream resumed by Last-Event-ID). */
+    public List<FileRecord> changedSince(String userId, Instant since, int limit) throws SQLException {
+        String sql = "SELECT " + COLUMNS + " FROM files WHERE updated_at>=? AND user_id=? ORDER BY updated_at, id"
+                + " LIMIT ?";
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setObject(1, LocalDateTime.ofInstant(since, ZoneOffset.UTC));
+            ps.setString(2, userId);
+            ps.setInt(3, limit);
+            return records(ps);
+        }
+    }
+
+    /** The database's clock, which writes every updated_at: the feed's starting point, free of JVM clock skew. */
+    public Instant databaseNow() throws SQLException {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "SELECT UTC_TIMESTAMP(3)"); ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return rs.getObject(1, LocalDateTime.class).toInstant(ZoneOffset.UTC);
+        }
+    }
+
+    /**
      * The user's files not yet terminal (uploaded, queued, converting), counted up to {@code atMost}: the per-user
      * in-flight limit of the API, read from MySQL so every API replica sees the same number.
      */

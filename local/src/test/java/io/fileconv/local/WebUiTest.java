@@ -134,6 +134,9 @@ class WebUiTest {
         assertThat(byId("account-region").getText()).isEqualToIgnoringCase("in");
         assertThat((String) js("return sessionStorage.getItem('fileconv.session')")).contains("\"token\"");
         assertThat(byId("dropzone-hint").getText()).contains(".docx").contains("20 MB");
+        // The list is kept current by GET /api/v1/events, not by polling.
+        waitFor(Duration.ofSeconds(20), "live status stream", () -> "stream".equals(
+                js("return document.documentElement.dataset.live")));
 
         // ---- keyboard: Enter and Space on the drop zone open the file picker -------------------------------
         js("window.__picker = 0; window.__pick = e => { window.__picker++; e.preventDefault(); };"
@@ -195,6 +198,10 @@ class WebUiTest {
                 .extracting(b -> b.getAttribute("data-action")).containsExactly("delete");
 
         // ---- let one worker go: the rest converts (or fails), live, without reloading ---------------------
+        // Count the page's list and status reads from here on: with the stream open there are none.
+        js("window.__reads = 0; const f = window.fetch; window.fetch = (u, o) => {"
+                + " if (String(u).startsWith('/api/v1/files') && (!o || !o.method || o.method === 'GET')"
+                + " && !String(u).endsWith('/pdf')) window.__reads++; return f(u, o); };");
         holds.remove(0).release();
         waitFor(CONVERT_WAIT, "three converted and one failed", () -> List.of("report.docx", "table.csv", "page.html")
                 .stream().allMatch(n -> "converted".equals(status(n))) && "failed".equals(status("secret.odt")));
@@ -203,6 +210,11 @@ class WebUiTest {
         assertThat(status("cancel-me.txt")).isEqualTo("cancelled");
         assertThat(stack.conversionLog().lines()).noneMatch(l -> l.contains(cancelledId));
         assertThat(byId("live").getDomProperty("textContent")).isNotBlank();
+        assertThat(((Number) js("return window.__reads")).intValue()).as("status reads while the stream was open")
+                .isZero();
+        js("document.getElementById('status-filter').dispatchEvent(new Event('change'));"); // a reload is counted
+        waitFor(Duration.ofSeconds(10), "the counter sees a list read", () -> ((Number) js("return window.__reads"))
+                .intValue() > 0);
         assertThat(byId("files").getText()).doesNotContain("null").doesNotContain("undefined");
 
         // ---- download through the page (fetch with the bearer token, saved as a blob) ---------------------
