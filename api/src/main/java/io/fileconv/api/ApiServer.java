@@ -33,6 +33,7 @@ public final class ApiServer implements AutoCloseable {
     private static final Pattern SAFE_REQUEST_ID = Pattern.compile("^[A-Za-z0-9._-]{1,64}$");
 
     private final Javalin app;
+    private final StatusFeed feed;
     private final StatusEvents events;
 
     public ApiServer(ApiSettings settings, FilesController files, DevTokenIssuer devIssuer, UserDirectory directory,
@@ -55,7 +56,10 @@ public final class ApiServer implements AutoCloseable {
     public ApiServer(ApiSettings settings, FilesController files, DevTokenIssuer devIssuer, UserDirectory directory,
                      List<Region> servedRegions, ReadinessProbe readiness, Path multipartDir,
                      MeterRegistry registry) {
-        this.events = new StatusEvents(files.callers(), registry, settings.http().idleTimeout());
+        this.feed = new StatusFeed(files.callers().served().stream().map(RegionStore::files).toList(),
+                StatusFeed.INTERVAL);
+        this.events = new StatusEvents(files.callers(), feed, registry, settings.http().idleTimeout());
+        files.readStatusThrough(new StatusReadCache(feed));
         this.app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.jetty.port = settings.port();
@@ -241,5 +245,6 @@ public final class ApiServer implements AutoCloseable {
     public void close() {
         events.close(); // ends the open streams first: Jetty's stop would otherwise wait for them
         app.stop();
+        feed.close();
     }
 }

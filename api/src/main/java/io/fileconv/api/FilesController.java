@@ -42,6 +42,7 @@ public final class FilesController {
     private final UserUploadLimiter limiter;
     private final ImagePixels pixels;
     private FileEraser eraser;
+    private StatusReadCache statusCache;
 
     public FilesController(CallerResolver callers, ObjectStore store, TypeDetector detector, ArchiveInspector archives,
                            long maxUploadBytes) {
@@ -78,6 +79,11 @@ public final class FilesController {
         this.archives = archives;
         this.maxUploadBytes = maxUploadBytes;
         this.eraser = new FileEraser(store, new DeletionMetrics(FileconvMetrics.none()));
+    }
+
+    /** Status reads through a cache the status feed keeps current (see StatusReadCache); without it, each is a query. */
+    void readStatusThrough(StatusReadCache cache) {
+        this.statusCache = cache;
     }
 
     /** Who is calling, and which regions this instance serves: shared with the live status stream. */
@@ -167,7 +173,20 @@ public final class FilesController {
 
     public void get(Context ctx) throws Exception {
         Caller caller = callers.resolve(ctx, false);
-        ctx.json(FileView.of(owned(caller, ctx.pathParam("id"))));
+        String id = ctx.pathParam("id");
+        if (statusCache == null || !Ids.isWellFormed(id)) {
+            ctx.json(FileView.of(owned(caller, id)));
+            return;
+        }
+        FileRecord f = statusCache.find(caller.home().region(), id, () -> caller.home().files().find(id))
+                .filter(r -> r.userId().equals(caller.userId())).orElseThrow(Problem::notFound);
+        ctx.json(FileView.of(f));
+    }
+
+    private void changedHere(Caller caller, String id) {
+        if (statusCache != null) {
+            statusCache.invalidate(caller.home().region(), id);
+        }
     }
 
     public void list(Context ctx) throws Exception {
@@ -202,6 +221,7 @@ public final class FilesController {
         FileRecord before = owned(caller, id);
         LogContext.forFile(id, caller.userId(), caller.home().region(), before.attempts(), ctx.attribute("requestId"));
         boolean applied = caller.home().files().cancel(caller.userId(), id);
+        changedHere(caller, id);
         FileRecord after = caller.home().files().find(id).orElseThrow();
         if (!applied && after.status() != FileStatus.CANCELLED) {
             throw new Problem(409, "not-cancellable", "Already finished",
@@ -222,7 +242,10 @@ public final class FilesController {
         String id = ctx.pathParam("id");
         FileRecord f = owned(caller, id);
         LogContext.forFile(id, caller.userId(), caller.home().region(), f.attempts(), ctx.attribute("requestId"));
-        if (!eraser.erase(caller.home().files(), caller.home().bucket(), caller.userId(), id, DeletionReason.API)) {
+        boolean erased = eraser.erase(caller.home().files(), caller.home().bucket(), caller.userId(), id,
+                DeletionReason.API);
+        changedHere(caller, id);
+        if (!erased) {
             throw Problem.notFound(); // a concurrent DELETE of the same file got there first
         }
         ctx.status(204);

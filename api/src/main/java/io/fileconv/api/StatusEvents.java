@@ -30,7 +30,6 @@ public final class StatusEvents implements AutoCloseable {
     static final int MAX_STREAMS_PER_USER = 5;
     static final int MAX_STREAMS = 1_000;
     static final int RESUME_LIMIT = 1_000;
-    static final Duration POLL_INTERVAL = Duration.ofMillis(500);
 
     private final CallerResolver callers;
     private final StatusFeed feed;
@@ -47,10 +46,9 @@ public final class StatusEvents implements AutoCloseable {
      * @param idleTimeout the server's connection idle timeout: keep-alive comments go out at half of it (at most
      *                    every 15 s) so an idle stream is not cut by the server or a proxy
      */
-    StatusEvents(CallerResolver callers, MeterRegistry registry, Duration idleTimeout) {
+    StatusEvents(CallerResolver callers, StatusFeed feed, MeterRegistry registry, Duration idleTimeout) {
         this.callers = callers;
-        List<FileRepository> regions = callers.served().stream().map(RegionStore::files).toList();
-        this.feed = new StatusFeed(regions, POLL_INTERVAL);
+        this.feed = feed;
         Duration keepAlive = idleTimeout.dividedBy(2).compareTo(Duration.ofSeconds(15)) < 0
                 ? idleTimeout.dividedBy(2) : Duration.ofSeconds(15);
         feed.every(keepAlive, () -> open.forEach(EventStream::keepAlive));
@@ -136,7 +134,6 @@ public final class StatusEvents implements AutoCloseable {
 
     @Override
     public void close() {
-        feed.close();
         open.forEach(s -> s.closeClient());
         sender.shutdownNow();
     }

@@ -2,6 +2,7 @@ package io.fileconv.api;
 
 import io.fileconv.core.FileRecord;
 import io.fileconv.core.FileRepository;
+import io.fileconv.core.Region;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -12,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -23,12 +25,15 @@ import java.util.function.Consumer;
  * it works whichever process made the change (API, dispatcher, operator, retry job) and across API replicas.
  *
  * <p>A row's updated_at is taken when its statement runs but becomes visible at commit, so a pass re-reads the last
- * {@link #OVERLAP} and drops changes it has already handed out. The feed polls only while a stream is open.
+ * {@link #OVERLAP} and drops changes it has already handed out. The feed polls while a stream is open or a
+ * {@link Watcher} (the status read cache) is registered; watchers also hear of deleted files.
  */
 final class StatusFeed implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(StatusFeed.class);
     /** Longer than any transaction that changes a files row (single statements, the dispatcher's short batch). */
     static final Duration OVERLAP = Duration.ofSeconds(3);
+    /** How often the served regions are read: the lag of a live event and of a cached status read. */
+    static final Duration INTERVAL = Duration.ofMillis(500);
     private static final int PAGE = 500;
     /** Per region and pass; a larger backlog continues in the next pass. */
     private static final int MAX_PAGES = 20;
@@ -40,8 +45,17 @@ final class StatusFeed implements AutoCloseable {
         t.setDaemon(true);
         return t;
     });
+    private final List<Watcher> watchers = new CopyOnWriteArrayList<>();
+    private volatile long lastCompletePassNanos;
     // Read and written by the timer thread only.
     private final Map<FileRepository, Cursor> cursors = new HashMap<>();
+
+    /** Hears of every change and deletion in the served regions, from the timer thread. */
+    interface Watcher {
+        void changed(FileRecord f);
+
+        void deleted(Region region, String fileId);
+    }
 
     StatusFeed(List<FileRepository> regions, Duration interval) {
         this.regions = List.copyOf(regions);
@@ -57,22 +71,39 @@ final class StatusFeed implements AutoCloseable {
         });
     }
 
+    /** Registers a watcher for the feed's lifetime; from then on the feed polls whether or not a stream is open. */
+    void watch(Watcher watcher) {
+        watchers.add(watcher);
+    }
+
+    /** Whether a pass read every region within {@code age}: what a watcher knows is that current. */
+    boolean currentWithin(Duration age) {
+        long at = lastCompletePassNanos;
+        return at != 0 && System.nanoTime() - at <= age.toNanos();
+    }
+
     /** Runs {@code task} on the feed's timer every {@code period} (the streams' keep-alive comments). */
     void every(Duration period, Runnable task) {
         timer.scheduleWithFixedDelay(task, period.toMillis(), period.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     private void pass() {
-        if (byUser.isEmpty()) {
+        if (byUser.isEmpty() && watchers.isEmpty()) {
             cursors.clear(); // the next subscriber starts from its own connect time, not from a stale cursor
             return;
         }
+        long started = System.nanoTime();
+        boolean complete = true;
         for (FileRepository region : regions) {
             try {
                 poll(region);
             } catch (Exception e) {
+                complete = false;
                 LOG.warn("status feed: reading changes of region {} failed; next pass retries", region.region(), e);
             }
+        }
+        if (complete) {
+            lastCompletePassNanos = started;
         }
     }
 
@@ -85,10 +116,17 @@ final class StatusFeed implements AutoCloseable {
             cursors.put(region, cursor);
         }
         Instant from = cursor.highWater.minus(OVERLAP);
+        if (!watchers.isEmpty()) {
+            // Before the rows: a watcher that drops a deleted file must not keep it from a change read after.
+            for (String id : region.deletedSince(from, PAGE * MAX_PAGES)) {
+                watchers.forEach(w -> w.deleted(region.region(), id));
+            }
+        }
         for (int page = 0; page < MAX_PAGES; page++) {
             List<FileRecord> rows = region.changedSince(from, PAGE);
             for (FileRecord f : rows) {
                 if (cursor.firstSight(f)) {
+                    watchers.forEach(w -> w.changed(f));
                     Set<Consumer<FileRecord>> sinks = byUser.get(f.userId());
                     if (sinks != null) {
                         sinks.forEach(s -> s.accept(f));

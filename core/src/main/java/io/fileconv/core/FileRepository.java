@@ -186,6 +186,22 @@ public class FileRepository {
         }
     }
 
+    /** Ids of files deleted at or after {@code since} (the tombstones FileEraser writes), for caches to drop. */
+    public List<String> deletedSince(Instant since, int limit) throws SQLException {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "SELECT id FROM deleted_files WHERE deleted_at>=? ORDER BY deleted_at LIMIT ?")) {
+            ps.setObject(1, LocalDateTime.ofInstant(since, ZoneOffset.UTC));
+            ps.setInt(2, limit);
+            List<String> ids = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    ids.add(rs.getString(1));
+                }
+            }
+            return ids;
+        }
+    }
+
     /** The database's clock, which writes every updated_at: the feed's starting point, free of JVM clock skew. */
     public Instant databaseNow() throws SQLException {
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(

@@ -1,6 +1,12 @@
 package io.fileconv.local;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.fileconv.core.FileRepository;
+import io.fileconv.core.Region;
+import io.fileconv.core.deletion.DeletionReason;
+import io.fileconv.core.deletion.FileEraser;
+import io.fileconv.core.metrics.DeletionMetrics;
+import io.fileconv.core.metrics.FileconvMetrics;
 import io.fileconv.testkit.ApiClient;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -11,11 +17,14 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /** GET /api/v1/events over HTTP on the embedded stack: own changes live, resume by Last-Event-ID, refusals. */
 @ExtendWith(SharedStack.class)
@@ -99,6 +108,29 @@ class StatusEventsTest {
             String end = api.awaitTerminal(dave, id, PIPELINE).get("status").asText();
             stream.await(SseStream.statusOf(id, end), Duration.ofSeconds(30));
         }
+    }
+
+    @Test
+    void cachedStatusReadsFollowChangesMadeByOtherProcesses() throws Exception {
+        String frank = api.token("cache-frank", "in");
+        String id = api.uploadOk(frank, "cached.txt", text("Read many times, changed elsewhere."));
+        assertThat(api.awaitTerminal(frank, id, PIPELINE).get("status").asText()).isEqualTo("converted");
+        for (int i = 0; i < 5; i++) {
+            assertThat(api.status(frank, id).get("status").asText()).isEqualTo("converted"); // now read from memory
+        }
+        // The retry job's kind of change, made straight in MySQL (not through this API): the feed reports it.
+        FileRepository files = stack.files(Region.IN);
+        try (Connection c = files.dataSource().getConnection(); Statement st = c.createStatement()) {
+            st.executeUpdate("UPDATE files SET status='FAILED', failure_class='INTERNAL', failure_reason='test',"
+                    + " updated_at=UTC_TIMESTAMP(3) WHERE id='" + id + "'");
+        }
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                assertThat(api.status(frank, id).get("status").asText()).isEqualTo("failed"));
+        // A deletion by another process (the retention job's eraser): the feed reads the tombstone.
+        new FileEraser(stack.objectStore(), new DeletionMetrics(FileconvMetrics.none()))
+                .erase(files, Region.IN.defaultBucket(), "cache-frank", id, DeletionReason.RETENTION);
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                assertThat(api.get(frank, "/api/v1/files/" + id).statusCode()).isEqualTo(404));
     }
 
     @Test
