@@ -59,7 +59,8 @@ public final class ApiServer implements AutoCloseable {
         this.feed = new StatusFeed(files.callers().served().stream().map(RegionStore::files).toList(),
                 StatusFeed.INTERVAL);
         this.events = new StatusEvents(files.callers(), feed, registry, settings.http().idleTimeout());
-        files.readStatusThrough(new StatusReadCache(feed));
+        files.readThrough(new StatusReadCache(feed), new ListReadCache(feed));
+        files.spoolUploadsIn(multipartDir);
         this.app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.jetty.port = settings.port();

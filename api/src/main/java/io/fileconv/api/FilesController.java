@@ -21,7 +21,8 @@ import org.apache.tika.io.TikaInputStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -43,6 +44,8 @@ public final class FilesController {
     private final ImagePixels pixels;
     private FileEraser eraser;
     private StatusReadCache statusCache;
+    private ListReadCache listCache;
+    private Path spoolDir = Path.of(System.getProperty("java.io.tmpdir"));
 
     public FilesController(CallerResolver callers, ObjectStore store, TypeDetector detector, ArchiveInspector archives,
                            long maxUploadBytes) {
@@ -81,9 +84,18 @@ public final class FilesController {
         this.eraser = new FileEraser(store, new DeletionMetrics(FileconvMetrics.none()));
     }
 
-    /** Status reads through a cache the status feed keeps current (see StatusReadCache); without it, each is a query. */
-    void readStatusThrough(StatusReadCache cache) {
-        this.statusCache = cache;
+    /**
+     * Status and list reads through caches the status feed keeps current (StatusReadCache, ListReadCache); without
+     * them each read is a query.
+     */
+    void readThrough(StatusReadCache statusCache, ListReadCache listCache) {
+        this.statusCache = statusCache;
+        this.listCache = listCache;
+    }
+
+    /** Where uploads are kept while they are checked and stored: Jetty's multipart directory, so a spooled part moves. */
+    void spoolUploadsIn(Path dir) {
+        this.spoolDir = dir;
     }
 
     /** Who is calling, and which regions this instance serves: shared with the live status stream. */
@@ -124,30 +136,35 @@ public final class FilesController {
         }
         String name = FileNames.sanitize(file.filename());
         SupportedTypes.Type type;
-        try (TikaInputStream tis = TikaInputStream.get(file.content())) {
-            type = detector.accept(detector.detect(tis), name);
-            if (type.archive()) {
-                archives.inspect(tis.getPath(), file.size());
-            }
-            pixels.check(tis.getPath(), type.mediaType());
-        }
-        String id = Ids.newId();
-        // Stays in the MDC until the request logger clears it: every later line of this request carries the file.
-        LogContext.forFile(id, caller.userId(), caller.home().region(), 1, ctx.attribute("requestId"));
-        String key = S3Keys.input(caller.userId(), id);
+        String id;
+        String key;
         String bucket = caller.home().bucket();
-        ObjectStore.StoredObject stored;
-        try (InputStream in = file.content()) {
-            stored = store.putStream(bucket, key, in, maxUploadBytes, type.mediaType());
-        } catch (ObjectStore.TooLargeException e) {
-            throw tooLarge();
+        long size;
+        String sha256;
+        try (SpooledUpload upload = SpooledUpload.take(ctx, spoolDir)) {
+            // From a stream, not the path: given a file, Tika's container detector opens the whole package with
+            // POI, which takes a ZIP bomb for an unknown OOXML before ArchiveInspector can name it a bomb.
+            try (TikaInputStream tis = TikaInputStream.get(Files.newInputStream(upload.path()))) {
+                type = detector.accept(detector.detect(tis), name);
+            }
+            if (type.archive()) {
+                archives.inspect(upload.path(), upload.size());
+            }
+            pixels.check(upload.path(), type.mediaType());
+            id = Ids.newId();
+            // Stays in the MDC until the request logger clears it: every later line of this request carries the file.
+            LogContext.forFile(id, caller.userId(), caller.home().region(), 1, ctx.attribute("requestId"));
+            key = S3Keys.input(caller.userId(), id);
+            size = upload.size();
+            sha256 = upload.sha256();
+            store.putFile(bucket, key, upload.path(), type.mediaType());
         }
         String requestId = ctx.attribute("requestId");
         java.util.Optional<String> earlier;
         try {
             callers.confirmStillHome(caller);
-            earlier = caller.home().files().insertUploaded(id, caller.userId(), name, type.mediaType(), stored.size(),
-                    stored.sha256(), requestId, idempotencyKey, options);
+            earlier = caller.home().files().insertUploaded(id, caller.userId(), name, type.mediaType(), size, sha256,
+                    requestId, idempotencyKey, options);
         } catch (Exception e) {
             store.delete(bucket, key); // no row, no object: the client may simply retry
             throw e;
@@ -158,9 +175,10 @@ public final class FilesController {
             replay(ctx, caller, earlier.get());
             return;
         }
+        changedHere(caller, id);
         metrics.uploaded(caller.home().region());
         LOG.info("uploaded file={} region={} type={} bytes={} request={}", id, caller.home().region().code(),
-                type.canonicalExtension(), stored.size(), requestId);
+                type.canonicalExtension(), size, requestId);
         FileRecord rec = caller.home().files().find(id).orElseThrow();
         ctx.status(201).header("Location", "/api/v1/files/" + id).json(FileView.of(rec));
     }
@@ -183,9 +201,13 @@ public final class FilesController {
         ctx.json(FileView.of(f));
     }
 
+    /** This API changed one of the caller's files: its own next reads must not come from a cache. */
     private void changedHere(Caller caller, String id) {
         if (statusCache != null) {
             statusCache.invalidate(caller.home().region(), id);
+        }
+        if (listCache != null) {
+            listCache.userChanged(caller.home().region(), caller.userId());
         }
     }
 
@@ -206,7 +228,10 @@ public final class FilesController {
                         + " failed, cancelled");
             }
         }
-        List<FileRecord> page = caller.home().files().listOwned(caller.userId(), status, cursor, limit + 1);
+        FileStatus filter = status;
+        ListReadCache.Loader query = () -> caller.home().files().listOwned(caller.userId(), filter, cursor, limit + 1);
+        List<FileRecord> page = listCache == null ? query.load()
+                : listCache.page(caller.home().region(), caller.userId(), status, cursor, limit, query);
         boolean more = page.size() > limit;
         List<FileRecord> items = more ? page.subList(0, limit) : page;
         Map<String, Object> body = new java.util.LinkedHashMap<>();

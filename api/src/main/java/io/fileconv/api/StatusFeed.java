@@ -118,8 +118,10 @@ final class StatusFeed implements AutoCloseable {
         Instant from = cursor.highWater.minus(OVERLAP);
         if (!watchers.isEmpty()) {
             // Before the rows: a watcher that drops a deleted file must not keep it from a change read after.
-            for (String id : region.deletedSince(from, PAGE * MAX_PAGES)) {
-                watchers.forEach(w -> w.deleted(region.region(), id));
+            for (Map.Entry<String, Instant> d : region.deletedSince(from, PAGE * MAX_PAGES).entrySet()) {
+                if (cursor.firstDeletion(d.getKey(), d.getValue())) {
+                    watchers.forEach(w -> w.deleted(region.region(), d.getKey()));
+                }
             }
         }
         for (int page = 0; page < MAX_PAGES; page++) {
@@ -152,6 +154,7 @@ final class StatusFeed implements AutoCloseable {
     private static final class Cursor {
         Instant highWater;
         final Map<String, FileRecord> seen = new HashMap<>();
+        final Map<String, Instant> deleted = new HashMap<>();
 
         Cursor(Instant start) {
             highWater = start;
@@ -165,8 +168,13 @@ final class StatusFeed implements AutoCloseable {
             return before == null || !StatusEvents.sameChange(before, f);
         }
 
+        boolean firstDeletion(String id, Instant at) {
+            return deleted.put(id, at) == null;
+        }
+
         void forgetBefore(Instant t) {
             seen.values().removeIf(f -> f.updatedAt().isBefore(t));
+            deleted.values().removeIf(at -> at.isBefore(t));
         }
     }
 }

@@ -11,7 +11,6 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Configuration;
 import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -70,7 +69,7 @@ final class PresigningS3 implements AutoCloseable {
     }
 
     void put(String key, byte[] bytes) throws IOException {
-        store.putStream(BUCKET, key, new ByteArrayInputStream(bytes), Long.MAX_VALUE, "application/octet-stream");
+        store.put(BUCKET, key, bytes, "application/octet-stream");
     }
 
     boolean exists(String key) {

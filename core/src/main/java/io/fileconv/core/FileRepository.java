@@ -12,7 +12,9 @@ import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -186,19 +188,22 @@ public class FileRepository {
         }
     }
 
-    /** Ids of files deleted at or after {@code since} (the tombstones FileEraser writes), for caches to drop. */
-    public List<String> deletedSince(Instant since, int limit) throws SQLException {
+    /**
+     * Files deleted at or after {@code since} (the tombstones FileEraser writes), id to deletion time, oldest first:
+     * for caches of other processes to drop.
+     */
+    public Map<String, Instant> deletedSince(Instant since, int limit) throws SQLException {
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
-                "SELECT id FROM deleted_files WHERE deleted_at>=? ORDER BY deleted_at LIMIT ?")) {
+                "SELECT id, deleted_at FROM deleted_files WHERE deleted_at>=? ORDER BY deleted_at LIMIT ?")) {
             ps.setObject(1, LocalDateTime.ofInstant(since, ZoneOffset.UTC));
             ps.setInt(2, limit);
-            List<String> ids = new ArrayList<>();
+            Map<String, Instant> deleted = new LinkedHashMap<>();
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    ids.add(rs.getString(1));
+                    deleted.put(rs.getString(1), instant(rs, "deleted_at"));
                 }
             }
-            return ids;
+            return deleted;
         }
     }
 

@@ -10,32 +10,20 @@ import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3ClientBuilder;
-import software.amazon.awssdk.services.s3.model.AbortMultipartUploadRequest;
-import software.amazon.awssdk.services.s3.model.CompleteMultipartUploadRequest;
-import software.amazon.awssdk.services.s3.model.CompletedMultipartUpload;
-import software.amazon.awssdk.services.s3.model.CompletedPart;
-import software.amazon.awssdk.services.s3.model.CreateMultipartUploadRequest;
 import software.amazon.awssdk.services.s3.model.MultipartUpload;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.model.S3Object;
-import software.amazon.awssdk.services.s3.model.UploadPartRequest;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HexFormat;
-import java.util.List;
 
-/** The S3 API as every process uses it. Uploads stream in bounded parts: a file is never held whole in memory. */
+/** The S3 API as every process uses it. Files are sent from disk (RequestBody.fromFile): never held whole in memory. */
 public class ObjectStore implements AutoCloseable {
-    static final int PART_SIZE = 8 * 1024 * 1024;
 
     private final S3Client s3;
 
@@ -82,63 +70,9 @@ public class ObjectStore implements AutoCloseable {
         }
     }
 
-    /** Size and SHA-256 of what was stored. */
-    public record StoredObject(long size, String sha256) {
-    }
-
-    /** Thrown when a stream passes its size limit; the partial object is removed before this is thrown. */
-    public static class TooLargeException extends IOException {
-        public TooLargeException(long limit) {
-            super("larger than the limit of " + limit + " bytes");
-        }
-    }
-
-    /**
-     * Streams {@code in} to {@code key}, computing size and SHA-256 on the way, and stops at {@code maxBytes}
-     * leaving nothing behind. Small objects take one PUT; larger ones a multipart upload of 8 MiB parts.
-     */
-    public StoredObject putStream(String bucket, String key, InputStream in, long maxBytes, String contentType)
-            throws IOException {
-        MessageDigest sha = sha256();
-        // The first part is read into a buffer that grows with the data: a 100 KB upload costs ~100 KB, not 8 MiB.
-        byte[] buf = readFirstPart(in);
-        int n = buf.length;
-        long total = n;
-        if (total > maxBytes) {
-            throw new TooLargeException(maxBytes);
-        }
-        sha.update(buf, 0, n);
-        if (n < PART_SIZE) {
-            s3.putObject(r -> r.bucket(bucket).key(key).contentType(contentType), RequestBody.fromBytes(buf));
-            return new StoredObject(total, HexFormat.of().formatHex(sha.digest()));
-        }
-        buf = java.util.Arrays.copyOf(buf, PART_SIZE);
-        String uploadId = s3.createMultipartUpload(CreateMultipartUploadRequest.builder().bucket(bucket).key(key)
-                .contentType(contentType).build()).uploadId();
-        List<CompletedPart> parts = new ArrayList<>();
-        try {
-            int partNo = 1;
-            while (n > 0) {
-                int pn = partNo;
-                String etag = s3.uploadPart(UploadPartRequest.builder().bucket(bucket).key(key).uploadId(uploadId)
-                        .partNumber(pn).build(), RequestBody.fromBytes(copy(buf, n))).eTag();
-                parts.add(CompletedPart.builder().partNumber(pn).eTag(etag).build());
-                partNo++;
-                n = readFully(in, buf);
-                total += n;
-                if (total > maxBytes) {
-                    throw new TooLargeException(maxBytes);
-                }
-                sha.update(buf, 0, n);
-            }
-            s3.completeMultipartUpload(CompleteMultipartUploadRequest.builder().bucket(bucket).key(key)
-                    .uploadId(uploadId).multipartUpload(CompletedMultipartUpload.builder().parts(parts).build()).build());
-            return new StoredObject(total, HexFormat.of().formatHex(sha.digest()));
-        } catch (IOException | RuntimeException e) {
-            s3.abortMultipartUpload(AbortMultipartUploadRequest.builder().bucket(bucket).key(key).uploadId(uploadId)
-                    .build());
-            throw e;
-        }
+    /** Stores small objects the tests and tools write from memory. */
+    public void put(String bucket, String key, byte[] bytes, String contentType) {
+        s3.putObject(r -> r.bucket(bucket).key(key).contentType(contentType), RequestBody.fromBytes(bytes));
     }
 
     public void putFile(String bucket, String key, Path file, String contentType) {
@@ -203,44 +137,9 @@ public class ObjectStore implements AutoCloseable {
         return removed;
     }
 
-    private static byte[] readFirstPart(InputStream in) throws IOException {
-        java.io.ByteArrayOutputStream first = new java.io.ByteArrayOutputStream(64 * 1024);
-        byte[] chunk = new byte[64 * 1024];
-        while (first.size() < PART_SIZE) {
-            int r = in.read(chunk, 0, Math.min(chunk.length, PART_SIZE - first.size()));
-            if (r < 0) {
-                break;
-            }
-            first.write(chunk, 0, r);
-        }
-        return first.toByteArray();
-    }
 
-    private static int readFully(InputStream in, byte[] buf) throws IOException {
-        int off = 0;
-        while (off < buf.length) {
-            int r = in.read(buf, off, buf.length - off);
-            if (r < 0) {
-                break;
-            }
-            off += r;
-        }
-        return off;
-    }
 
-    private static byte[] copy(byte[] buf, int n) {
-        byte[] out = new byte[n];
-        System.arraycopy(buf, 0, out, 0, n);
-        return out;
-    }
 
-    private static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 
     @Override
     public void close() {

@@ -102,6 +102,16 @@ class ApiBehaviourTest {
         assertThat(out.size()).isLessThan(1 << 20);
         assertProblem(api.upload(token, "bomb.docx", out.toByteArray()), 422, "archive-ratio");
         assertNothingStoredFor("bomber", token);
+        assertNoSpooledUploadLeft();
+        api.uploadOk(token, "fine.docx", SampleDocuments.docx().bytes());
+        assertNoSpooledUploadLeft();
+    }
+
+    /** The API keeps an upload on disk only while it checks and stores it, refused or accepted. */
+    private static void assertNoSpooledUploadLeft() throws Exception {
+        try (java.util.stream.Stream<Path> left = Files.list(stack.options().dataDir().resolve("multipart"))) {
+            assertThat(left.map(p -> p.getFileName().toString())).noneMatch(n -> n.startsWith("upload-"));
+        }
     }
 
     @Test

@@ -244,10 +244,8 @@ class PooledConversionTest {
         String minePdf = S3Keys.output("user-a", "file-a");
         String theirs = S3Keys.input("user-b", "file-b");
         String bucket = REGION.defaultBucket();
-        store.putStream(bucket, mine, new java.io.ByteArrayInputStream("mine".getBytes(StandardCharsets.UTF_8)), 1024,
-                "text/plain");
-        store.putStream(bucket, theirs, new java.io.ByteArrayInputStream("theirs".getBytes(StandardCharsets.UTF_8)),
-                1024, "text/plain");
+        store.put(bucket, mine, "mine".getBytes(StandardCharsets.UTF_8), "text/plain");
+        store.put(bucket, theirs, "theirs".getBytes(StandardCharsets.UTF_8), "text/plain");
         try (PresignedLinks links = new PresignedLinks(s3Config)) {
             URI get = links.get(bucket, mine, Duration.ofMinutes(5));
             URI put = links.putPdf(bucket, minePdf, Duration.ofMinutes(5));
