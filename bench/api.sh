@@ -156,7 +156,9 @@ stop_pid "$PID" 20
 DATA2=$WORK/data-split
 PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 INFRA_CMD="FILECONV_DATA_DIR=$DATA2 java $JAVA_OPTS -jar $JAR infra"
-API_CMD="FILECONV_USER_UPLOADS_PER_MINUTE=0 FILECONV_USER_MAX_IN_FLIGHT=0 FILECONV_DATA_DIR=$DATA2 FILECONV_PORT=$PORT java $JAVA_OPTS -jar $JAR api"
+# The API process alone gets issue 16's heap (512 MiB) so the big-upload phase below measures that bound.
+API_JAVA_OPTS=${FILECONV_API_JAVA_OPTS:--Xmx512m}
+API_CMD="FILECONV_USER_UPLOADS_PER_MINUTE=0 FILECONV_USER_MAX_IN_FLIGHT=0 FILECONV_DATA_DIR=$DATA2 FILECONV_PORT=$PORT java $API_JAVA_OPTS -jar $JAR api"
 say "starting: $INFRA_CMD"
 FILECONV_DATA_DIR=$DATA2 java $JAVA_OPTS -jar "$JAR" infra > "$WORK/infra.log" 2>&1 &
 IPID=$!; PIDS+=("$IPID")
@@ -167,7 +169,7 @@ until grep -q "infrastructure ready" "$WORK/infra.log"; do
   sleep 1
 done
 say "starting: $API_CMD"
-FILECONV_DATA_DIR=$DATA2 FILECONV_PORT=$PORT java $JAVA_OPTS -jar "$JAR" api > "$WORK/api.log" 2>&1 &
+FILECONV_DATA_DIR=$DATA2 FILECONV_PORT=$PORT java $API_JAVA_OPTS -jar "$JAR" api > "$WORK/api.log" 2>&1 &
 PID=$!; PIDS+=("$PID")
 BASE=http://127.0.0.1:$PORT
 until [ "$(curl -s -o /dev/null -w '%{http_code}' "$BASE/readyz" || true)" = 200 ]; do
@@ -182,6 +184,37 @@ run_wrk "GET /healthz, API process alone" "GET healthz, API alone" "$BASE/health
 run_wrk "GET /api/v1/files/{id}, API process alone" "GET status, API alone" "$BASE/api/v1/files/$ID"
 run_wrk "GET /api/v1/files (list), API process alone" "GET list, API alone" "$BASE/api/v1/files"
 run_wrk "POST /api/v1/files (100 KB text), API process alone" "POST upload 100KB, API alone" "$BASE/api/v1/files" WRK_UPLOAD_FILE="$DOC" WRK_UPLOAD_NAME=doc-100k.txt
+
+# ---- 50 concurrent uploads of 100 MiB into the 512 MiB-heap API: errors, time, peak RSS -------------------------
+BIG=$WORK/big-100m.txt
+BIG_N=${BENCH_BIG_UPLOADS:-50}
+{ yes 'A line of the big benchmark document, repeated until it weighs one hundred mebibytes.' || true; } | head -c $((100 << 20)) > "$BIG" || true  # yes ends by SIGPIPE
+BIG_BYTES=$(stat -c %s "$BIG")
+RSS_BEFORE=$(rss_mb $PID)
+echo "$RSS_BEFORE" > "$WORK/rss-big"
+sample_rss "$WORK/rss-big" & SP=$!
+say "big uploads: $BIG_N concurrent curl uploads of $BIG_BYTES bytes"
+T_BIG0=$(date +%s.%N)
+CURLS=()
+for k in $(seq 1 "$BIG_N"); do
+  # One user per upload: the per-user limits are off anyway, and the rows spread like real traffic.
+  curl -s -o "$WORK/big-$k.json" -w '%{http_code}\n' -H "Authorization: Bearer $TOKEN" -F "file=@$BIG" \
+    "$BASE/api/v1/files" > "$WORK/big-$k.code" &
+  CURLS+=($!)
+done
+for c in "${CURLS[@]}"; do wait "$c" || true; done
+T_BIG1=$(date +%s.%N)
+kill $SP 2>/dev/null || true; wait $SP 2>/dev/null || true
+BIG_OK=$(cat "$WORK"/big-*.code | grep -c '^201$' || true)
+BIG_CODES=$(cat "$WORK"/big-*.code | sort | uniq -c | awk '{printf "%s x%s; ", $2, $1}')
+{
+  echo "Big uploads into the API process alone (\`$API_JAVA_OPTS\`): $BIG_N concurrent \`curl -F file=@big\` of"
+  echo "$BIG_BYTES bytes each: $BIG_OK answered 201 (status codes: $BIG_CODES) in"
+  echo "$(awk -v a="$T_BIG0" -v b="$T_BIG1" 'BEGIN {printf "%.1f", b-a}') s; API RSS $RSS_BEFORE MB before, peak"
+  echo "**$(cat "$WORK/rss-big") MB** while they ran (sampled every 0.5 s), VmHWM $(hwm_mb $PID) MB since start."
+  echo
+} >> "$NOTES"
+rm -f "$BIG"
 {
   echo "The last two rows: the same stack split into processes as the fault tests run it (\`$INFRA_CMD\`, then"
   echo "\`$API_CMD\`) and no worker, so nothing converts: the API's own capacity, and the RSS of the API process"

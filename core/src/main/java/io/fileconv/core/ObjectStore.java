@@ -6,7 +6,7 @@ import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.core.sync.ResponseTransformer;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.http.apache5.Apache5HttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3ClientBuilder;
@@ -25,6 +25,9 @@ import java.time.Duration;
 /** The S3 API as every process uses it. Files are sent from disk (RequestBody.fromFile): never held whole in memory. */
 public class ObjectStore implements AutoCloseable {
 
+    /** Concurrent S3 requests of one process: above the API's and operator's own concurrency, so none queues here. */
+    static final int MAX_CONNECTIONS = 128;
+
     private final S3Client s3;
 
     public ObjectStore(ObjectStoreConfig cfg) {
@@ -34,7 +37,8 @@ public class ObjectStore implements AutoCloseable {
     /** @param registry where S3 request latency and errors go ({@link S3RequestMetrics}); null for none */
     public ObjectStore(ObjectStoreConfig cfg, MeterRegistry registry) {
         S3ClientBuilder b = S3Client.builder()
-                .httpClientBuilder(UrlConnectionHttpClient.builder()
+                .httpClientBuilder(Apache5HttpClient.builder()
+                        .maxConnections(MAX_CONNECTIONS)
                         .connectionTimeout(Duration.ofSeconds(5))
                         .socketTimeout(Duration.ofSeconds(60)))
                 .region(Region.of(cfg.signingRegion()))
