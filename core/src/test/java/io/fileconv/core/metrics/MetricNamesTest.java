@@ -51,6 +51,8 @@ class MetricNamesTest {
         // Recorded by the API's UserUploadLimiter (api module; UserUploadLimiterTest checks its series there).
         io.micrometer.core.instrument.Counter.builder(MetricNames.UPLOAD_ADMISSIONS.name()).tag("outcome", "admitted")
                 .register(registry).increment();
+        // Registered by the API's StatusEvents (StatusEventsTest reads the endpoint it counts).
+        io.micrometer.core.instrument.Gauge.builder(MetricNames.STATUS_STREAMS.name(), () -> 0).register(registry);
 
         Set<String> fileconv = new TreeSet<>();
         Matcher m = SERIES.matcher(registry.scrape());
