@@ -13,6 +13,12 @@ public enum FailureClass {
     UNSUPPORTED(12, false),
     TIMEOUT(20, false),
     OFFICE_CRASHED(21, true),
+    /**
+     * The document took its converter down more than once (its pod lost again and again, or the container killed at
+     * its memory limit): a decompression bomb or a pathological file, not bad luck, so the retry job leaves it.
+     * The operator assigns it; no converter exits with its code.
+     */
+    RESOURCES_EXHAUSTED(24, false),
     STORAGE_ERROR(22, true),
     INTERNAL(23, true);
 

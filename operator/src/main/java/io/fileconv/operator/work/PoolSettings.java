@@ -12,7 +12,7 @@ import java.time.Duration;
  * @param minJobs          converter Jobs kept alive per region even without work (may be 0)
  * @param maxJobs          never more converter Jobs alive per region
  * @param idle             a converter pod exits after this long without work
- * @param maxLeaseLosses   a file whose lease was lost this many times ends FAILED (OFFICE_CRASHED)
+ * @param maxLeaseLosses   a file whose lease was lost this many times ends FAILED (RESOURCES_EXHAUSTED)
  * @param largeBytes       inputs of at least this size go to the large-document lane
  * @param lifetime         activeDeadlineSeconds of a converter Job: a cap on a pod's life
  * @param workDir          where the pod keeps a document while converting (an emptyDir)

@@ -225,7 +225,7 @@ public final class PooledWork {
 
     /**
      * Leases not renewed in time (pod OOMKilled, evicted, node lost): the file goes back to the queue, or ends
-     * FAILED (OFFICE_CRASHED) once its pods were lost {@code maxLeaseLosses} times.
+     * FAILED (RESOURCES_EXHAUSTED, not retried) once its pods were lost {@code maxLeaseLosses} times.
      */
     public void sweep() {
         for (Lease lease : queue.expire()) {
@@ -246,7 +246,7 @@ public final class PooledWork {
                 String reason = "converter pod lost " + r.leaseLosses() + " times (last: pod " + lease.podName()
                         + " of Job " + lease.jobName() + " stopped renewing its lease)";
                 try {
-                    sink.failed(r.conversionAttempt(), FailureClass.OFFICE_CRASHED, reason);
+                    sink.failed(r.conversionAttempt(), FailureClass.RESOURCES_EXHAUSTED, reason);
                 } catch (Exception e) {
                     // Try again at the next sweep: the lease comes back already expired.
                     log.warn("file {}: could not record the failure yet: {}", r.fileId(), e.toString());
@@ -255,7 +255,7 @@ public final class PooledWork {
                     continue;
                 }
                 log.warn("file {}: {}; FAILED", r.fileId(), reason);
-                queue.settle(r.key(), new Settled(FailureClass.OFFICE_CRASHED, reason, lease.jobName(),
+                queue.settle(r.key(), new Settled(FailureClass.RESOURCES_EXHAUSTED, reason, lease.jobName(),
                         lease.podName(), lease.started(), clock.instant()));
                 queue.changed(r.key());
             }

@@ -238,7 +238,7 @@ class FileConversionOperatorTest {
     }
 
     @Test
-    void oomKilledConverterIsAnOfficeCrash() {
+    void oomKilledConverterHasExhaustedItsResourcesAndIsNotRetried() {
         startOperator(Duration.ofHours(1));
         ConversionRequest request = OperatorTestSupport.request(Region.IN, 1);
         String name = launch(request);
@@ -249,11 +249,12 @@ class FileConversionOperatorTest {
         OperatorTestSupport.markFailed(client, name, "BackoffLimitExceeded", started, started.plusSeconds(2));
 
         FileConversion failed = awaitPhase(name, FileConversionPhase.Failed);
-        assertThat(failed.getStatus().getFailureClass()).isEqualTo("OFFICE_CRASHED");
+        assertThat(failed.getStatus().getFailureClass()).isEqualTo("RESOURCES_EXHAUSTED");
         assertThat(failed.getStatus().getMessage()).contains("OOMKilled");
         assertThat(sink.changes()).singleElement().satisfies(ch -> {
             assertThat(ch.status()).isEqualTo(FileStatus.FAILED);
-            assertThat(ch.failureClass()).isEqualTo(FailureClass.OFFICE_CRASHED);
+            assertThat(ch.failureClass()).isEqualTo(FailureClass.RESOURCES_EXHAUSTED);
+            assertThat(ch.failureClass().retryable()).isFalse();
         });
     }
 

@@ -321,7 +321,8 @@ class PooledConversionOperatorTest {
 
         // Lost a second time: the budget (2) is spent.
         FileConversion failed = awaitPhase(name, FileConversionPhase.Failed);
-        assertThat(failed.getStatus().getFailureClass()).isEqualTo("OFFICE_CRASHED");
+        assertThat(failed.getStatus().getFailureClass()).as("not retried by the retry job")
+                .isEqualTo("RESOURCES_EXHAUSTED");
         assertThat(failed.getStatus().getMessage()).contains("converter pod lost 2 times").contains("pod-2");
         assertThat(sink.status(attempt(name))).isEqualTo(FileStatus.FAILED);
         assertThat(metrics.scrape()).contains("fileconv_work_leases_expired_total{app=\"test\",region=\"in\"} 2.0");

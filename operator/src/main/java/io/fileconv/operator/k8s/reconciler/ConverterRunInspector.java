@@ -66,7 +66,9 @@ public class ConverterRunInspector {
         }
         ContainerStateTerminated t = terminated.get();
         int code = t.getExitCode() == null ? -1 : t.getExitCode();
-        FailureClass fc = FailureClass.fromExitCode(code);
+        // Killed at the container's memory limit: the document's doing, and it would be again (not retried).
+        FailureClass fc = "OOMKilled".equals(t.getReason()) ? FailureClass.RESOURCES_EXHAUSTED
+                : FailureClass.fromExitCode(code);
         String detail = t.getReason() == null ? "" : " (" + t.getReason() + ")";
         return new ConverterRun(ConverterRun.State.FAILED, fc, "converter exited with " + code + detail + ": " + fc,
                 start, finish);
