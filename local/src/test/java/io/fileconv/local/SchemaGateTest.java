@@ -144,7 +144,7 @@ class SchemaGateTest {
             });
 
             Map<String, Integer> applied = appliedMigrations();
-            assertThat(applied).containsEntry(Region.IN.database(), 5).containsEntry("fileconv_directory", 2); // V1-V5
+            assertThat(applied).containsEntry(Region.IN.database(), 6).containsEntry("fileconv_directory", 2); // V1-V6
             assertThat(MigrateMain.run(env)).isZero();
             assertThat(appliedMigrations()).as("a second run is a no-op").isEqualTo(applied);
         } finally {

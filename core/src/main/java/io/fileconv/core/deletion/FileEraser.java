@@ -6,6 +6,7 @@ import io.fileconv.core.LogContext;
 import io.fileconv.core.ObjectStore;
 import io.fileconv.core.S3Keys;
 import io.fileconv.core.metrics.DeletionMetrics;
+import io.fileconv.core.webhook.WebhookSettings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -85,6 +86,7 @@ public final class FileEraser {
         }
         int leftovers = store.deleteUnder(bucket, S3Keys.userFolder(userId));
         execute(files, "DELETE FROM upload_keys WHERE user_id=?", userId);
+        new WebhookSettings(files.dataSource()).eraseUser(userId); // default URL, secret, pending deliveries
         LOG.info("erased user data in region {}: {} files, {} objects without a row", files.region().code(), deleted,
                 leftovers);
         return deleted;
