@@ -22,12 +22,15 @@ import io.fileconv.operator.dispatch.RegionContext;
 import io.fileconv.operator.k8s.OperatorEnvironment;
 import io.fileconv.operator.k8s.reconciler.FileRepositoryStatusSink;
 import io.fileconv.operator.retention.RetentionSweep;
+import io.fileconv.operator.webhook.WebhookDeliverer;
 import io.fileconv.operator.sweep.ConversionSweeper;
 import io.fileconv.operator.work.PoolSettings;
 import io.fileconv.operator.work.PooledWork;
 import io.fileconv.operator.work.WorkQueue;
 import io.fileconv.core.metrics.RecoveryMetrics;
+import io.fileconv.core.metrics.WebhookMetrics;
 import io.fileconv.core.work.PresignedLinks;
+import io.fileconv.core.webhook.WebhookAddressPolicy;
 
 import java.nio.file.Path;
 import java.time.Clock;
@@ -109,6 +112,9 @@ public final class WorkerNode implements AutoCloseable {
                 new FileEraser(store, new DeletionMetrics(metrics).withRegions(regions)),
                 new OperatorEnvironment(env.vars()).retention()));
         retention.start();
+        // The operator leader's webhook deliverer; one worker here, so it always runs.
+        push(new WebhookDeliverer(repositories, WebhookAddressPolicy.from(env), WebhookDeliverer.Settings.from(env),
+                new WebhookMetrics(metrics), Clock.systemUTC())).start();
         List<RegionContext> contexts = regions.stream().map(r -> new RegionContext(r, repositories.get(r),
                 new ConsumerOffsetStore(repositories.get(r).dataSource()), env.bucket(r))).toList();
         dispatcher = push(new Dispatcher(kafka, Dispatcher.GROUP, contexts, launcher, metrics));
