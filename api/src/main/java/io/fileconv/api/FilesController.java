@@ -14,6 +14,7 @@ import io.fileconv.core.metrics.DeletionMetrics;
 import io.fileconv.core.metrics.FileconvMetrics;
 import io.fileconv.core.metrics.PipelineMetrics;
 import io.fileconv.core.options.PdfOptions;
+import io.fileconv.core.webhook.WebhookAddressPolicy;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
 import io.javalin.http.UploadedFile;
@@ -42,6 +43,8 @@ public final class FilesController {
     private final UserUploadLimiter limiter;
     private final ImagePixels pixels;
     private FileEraser eraser;
+
+    private WebhookAddressPolicy webhooks = WebhookAddressPolicy.publicOnly();
 
     public FilesController(CallerResolver callers, ObjectStore store, TypeDetector detector, ArchiveInspector archives,
                            long maxUploadBytes) {
@@ -80,6 +83,17 @@ public final class FilesController {
         this.eraser = new FileEraser(store, new DeletionMetrics(FileconvMetrics.none()));
     }
 
+    /** Which webhook URLs uploads may give (FILECONV_WEBHOOK_ALLOWED_HOSTS); https to public hosts only by default. */
+    public FilesController withWebhooks(WebhookAddressPolicy policy) {
+        this.webhooks = policy;
+        return this;
+    }
+
+    /** The webhook settings endpoints, with the same callers and URL policy as uploads. */
+    public WebhookController webhookSettings() {
+        return new WebhookController(callers, webhooks);
+    }
+
     /** The deletion DELETE uses (the one the retention job and the erasure command use too), with its metrics. */
     public FilesController withEraser(FileEraser eraser) {
         this.eraser = eraser;
@@ -105,6 +119,10 @@ public final class FilesController {
         }
         UploadedFile file = MultipartUpload.singleFile(ctx, maxUploadBytes);
         PdfOptions options = MultipartUpload.pdfOptions(ctx);
+        String webhookUrl = ctx.formParam("webhookUrl");
+        if (webhookUrl != null) {
+            webhookUrl = WebhookController.checked(webhooks, webhookUrl);
+        }
         if (file.size() == 0) {
             throw Problem.badRequest("empty-file", "the file is empty; there is nothing to convert");
         }
@@ -136,7 +154,7 @@ public final class FilesController {
         try {
             callers.confirmStillHome(caller);
             earlier = caller.home().files().insertUploaded(id, caller.userId(), name, type.mediaType(), stored.size(),
-                    stored.sha256(), requestId, idempotencyKey, options);
+                    stored.sha256(), requestId, idempotencyKey, options, webhookUrl);
         } catch (Exception e) {
             store.delete(bucket, key); // no row, no object: the client may simply retry
             throw e;

@@ -39,6 +39,11 @@ public final class WebhookAddressPolicy {
         this.resolver = resolver;
     }
 
+    /** https to public addresses only, nothing allow-listed. */
+    public static WebhookAddressPolicy publicOnly() {
+        return new WebhookAddressPolicy(Set.of(), InetAddress::getAllByName);
+    }
+
     public static WebhookAddressPolicy from(Env env) {
         String list = env.get(ALLOWED_HOSTS_VAR, "");
         return new WebhookAddressPolicy(Set.copyOf(Arrays.asList(list.split(","))), InetAddress::getAllByName);
