@@ -69,6 +69,10 @@ public final class EmbeddedStack implements AutoCloseable {
         return worker.files(region);
     }
 
+    public WorkerNode worker() {
+        return worker;
+    }
+
     public ObjectStore objectStore() {
         return objectStore;
     }

@@ -53,6 +53,7 @@ public final class WorkerNode implements AutoCloseable {
     private Dispatcher dispatcher;
     private ConversionLog conversionLog;
     private RetentionSweep retention;
+    private WebhookDeliverer webhooks;
 
     public static WorkerNode start(Env env, Path workDir, int officeProcesses, Duration taskTimeout) throws Exception {
         return start(env, workDir, officeProcesses, taskTimeout, FileconvMetrics.create("fileconv-worker"));
@@ -113,8 +114,9 @@ public final class WorkerNode implements AutoCloseable {
                 new OperatorEnvironment(env.vars()).retention()));
         retention.start();
         // The operator leader's webhook deliverer; one worker here, so it always runs.
-        push(new WebhookDeliverer(repositories, WebhookAddressPolicy.from(env), WebhookDeliverer.Settings.from(env),
-                new WebhookMetrics(metrics), Clock.systemUTC())).start();
+        webhooks = push(new WebhookDeliverer(repositories, WebhookAddressPolicy.from(env),
+                WebhookDeliverer.Settings.from(env), new WebhookMetrics(metrics), Clock.systemUTC()));
+        webhooks.start();
         List<RegionContext> contexts = regions.stream().map(r -> new RegionContext(r, repositories.get(r),
                 new ConsumerOffsetStore(repositories.get(r).dataSource()), env.bucket(r))).toList();
         dispatcher = push(new Dispatcher(kafka, Dispatcher.GROUP, contexts, launcher, metrics));
@@ -148,6 +150,11 @@ public final class WorkerNode implements AutoCloseable {
     }
 
     /** The retention job (its timer runs only with FILECONV_RETENTION_DAYS set); tests call its pass directly. */
+    /** The webhook deliverer (tests stop and start it as a restart would). */
+    public WebhookDeliverer webhooks() {
+        return webhooks;
+    }
+
     public RetentionSweep retention() {
         return retention;
     }
