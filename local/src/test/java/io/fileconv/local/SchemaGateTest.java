@@ -115,7 +115,7 @@ class SchemaGateTest {
                 }
             });
             await().atMost(Duration.ofSeconds(60)).until(() -> operator.healthPort() > 0);
-            String needs = "schema fileconv_in at version 1, needs 5";
+            String needs = "schema fileconv_in at version 1, needs 6";
             await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
                 assertThat(get(operator.healthPort(), "/healthz").statusCode()).isEqualTo(200);
                 HttpResponse<String> ready = get(operator.healthPort(), "/readyz");

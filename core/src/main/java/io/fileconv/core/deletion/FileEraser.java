@@ -109,6 +109,13 @@ public final class FileEraser {
                     rows = row.executeUpdate();
                 }
                 if (rows == 1) {
+                    // The deliveries' body snapshots carry the file's name: deleted means gone, so unsent ones too.
+                    try (PreparedStatement hooks = c.prepareStatement(
+                            "DELETE FROM webhook_deliveries WHERE file_id=? AND user_id=?")) {
+                        hooks.setString(1, fileId);
+                        hooks.setString(2, userId);
+                        hooks.executeUpdate();
+                    }
                     try (PreparedStatement tomb = c.prepareStatement("INSERT IGNORE INTO deleted_files (id,"
                             + " deleted_at) VALUES (?, UTC_TIMESTAMP(3))")) {
                         tomb.setString(1, fileId);

@@ -51,6 +51,13 @@ public final class WebhookDeliverer implements LeaderTask {
      */
     public record Settings(Duration interval, Duration retryBase, Duration retryMax, int maxAttempts,
                            Duration timeout) {
+        public Settings {
+            if (interval.toMillis() < 1 || timeout.toMillis() < 1 || retryBase.isNegative() || maxAttempts < 1) {
+                throw new IllegalArgumentException("FILECONV_WEBHOOK_*: interval and timeout must be positive,"
+                        + " retry base not negative, max attempts at least 1");
+            }
+        }
+
         public static Settings from(Env env) {
             return new Settings(Duration.ofSeconds(env.getLong("FILECONV_WEBHOOK_INTERVAL_SECONDS", 5)),
                     Duration.ofSeconds(env.getLong("FILECONV_WEBHOOK_RETRY_BASE_SECONDS", 30)),
@@ -110,7 +117,7 @@ public final class WebhookDeliverer implements LeaderTask {
     }
 
     /** One pass over every region; returns the number of tries made. A region that fails is retried next pass. */
-    public int pass() {
+    int pass() {
         int tries = 0;
         for (Map.Entry<Region, FileRepository> e : repositories.entrySet()) {
             try {
@@ -126,7 +133,13 @@ public final class WebhookDeliverer implements LeaderTask {
     private int pass(Region region, WebhookOutbox outbox, WebhookSettings secrets) throws SQLException {
         int tries = 0;
         for (WebhookOutbox.Delivery d : outbox.due(PAGE)) {
-            String error = send(d, secrets.findOrCreate(d.userId()).secret());
+            String error;
+            try {
+                error = send(d, secrets.findOrCreate(d.userId()).secret());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt(); // closing: the row stays as it was, the next deliverer sends it
+                return tries;
+            }
             int done = d.attempts() + 1;
             if (error == null) {
                 outbox.delivered(d.id());
@@ -148,7 +161,7 @@ public final class WebhookDeliverer implements LeaderTask {
     private static final String REFUSED = "refused: ";
 
     /** Null when the receiver answered 2xx; why not otherwise (never a secret). */
-    private String send(WebhookOutbox.Delivery d, String secret) {
+    private String send(WebhookOutbox.Delivery d, String secret) throws InterruptedException {
         URI uri;
         try {
             uri = policy.check(d.url());
@@ -169,9 +182,6 @@ public final class WebhookDeliverer implements LeaderTask {
             return cause instanceof BadWebhookUrlException ? cause.getMessage() : cause.toString();
         } catch (TimeoutException e) {
             return "no answer within " + settings.timeout().toSeconds() + " s";
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return "interrupted";
         }
     }
 
