@@ -3,6 +3,9 @@ package io.fileconv.local;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpServer;
 import io.fileconv.core.Region;
+import io.fileconv.core.deletion.FileEraser;
+import io.fileconv.core.metrics.DeletionMetrics;
+import io.fileconv.core.metrics.FileconvMetrics;
 import io.fileconv.testkit.ApiClient;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -233,5 +236,33 @@ class WebhooksIT {
         Received got = receiver.at("/default").get(0);
         assertThat(got.id()).startsWith(id + ".1.");
         assertThat(got.signature()).isEqualTo(expectedSignature(second, got));
+    }
+
+    static long rowsOf(String table, String user) throws Exception {
+        try (Connection c = DriverManager.getConnection(stack.jdbcBase(), "root", "");
+             PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM " + Region.IN.database() + "." + table
+                     + " WHERE user_id=?")) {
+            ps.setString(1, user);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
+    @Test
+    void erasureRemovesTheSettingsAndEveryDelivery() throws Exception {
+        String token = api.token("hook-erased", "in");
+        String user = DeleteAndRetentionTest.userOf(token);
+        secretOf(token);
+        String id = upload(token, "erased.txt", receiver.url("/erased"));
+        api.awaitTerminal(token, id, Duration.ofSeconds(90));
+        await().atMost(Duration.ofSeconds(60)).until(() -> rowsOf("webhook_deliveries", user) == 1);
+        assertThat(rowsOf("webhook_settings", user)).isEqualTo(1);
+
+        new FileEraser(stack.objectStore(), new DeletionMetrics(FileconvMetrics.none()))
+                .eraseUser(stack.files(Region.IN), Region.IN.defaultBucket(), user);
+        assertThat(rowsOf("webhook_deliveries", user)).isZero();
+        assertThat(rowsOf("webhook_settings", user)).isZero();
     }
 }
