@@ -16,6 +16,7 @@ import io.fileconv.core.schema.SchemaKind;
 import io.fileconv.core.schema.SchemaTarget;
 import io.fileconv.core.metrics.FileconvMetrics;
 import io.fileconv.core.metrics.PipelineMetrics;
+import io.fileconv.core.webhook.WebhookAddressPolicy;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -81,7 +82,8 @@ public final class ApiMain {
                 new ArchiveInspector(ArchiveInspector.Limits.defaults()), settings.maxUploadBytes(),
                 new PipelineMetrics(metrics), links, UserUploadLimiter.inMySql(limits, metrics),
                 new ImagePixels(limits.maxImagePixels()))
-                .withEraser(new FileEraser(store, new DeletionMetrics(metrics).withRegions(regions)));
+                .withEraser(new FileEraser(store, new DeletionMetrics(metrics).withRegions(regions)))
+                .withWebhooks(WebhookAddressPolicy.from(env));
         Path multipart = Files.createDirectories(Path.of(env.get("FILECONV_MULTIPART_DIR",
                 System.getProperty("java.io.tmpdir") + "/fileconv-multipart")));
         ApiServer server = new ApiServer(settings, files, devIssuer, directory, regions, schemaReadiness(schemaGate)

@@ -101,6 +101,10 @@ public final class ApiServer implements AutoCloseable {
             config.routes.delete("/api/v1/files/{id}", files::delete);
             config.routes.get("/api/v1/files/{id}/pdf", files::pdf);
             config.routes.get("/api/v1/events", events::stream);
+            WebhookController webhook = files.webhookSettings();
+            config.routes.get("/api/v1/webhook", webhook::get);
+            config.routes.put("/api/v1/webhook", webhook::put);
+            config.routes.post("/api/v1/webhook/secret", webhook::rotateSecret);
             if (devIssuer != null) {
                 config.routes.post("/api/v1/dev/token", ctx -> devToken(ctx, devIssuer, directory));
                 config.routes.get("/api/v1/dev/jwks.json", ctx -> ctx.contentType("application/json")

@@ -14,6 +14,7 @@ import io.fileconv.core.metrics.DeletionMetrics;
 import io.fileconv.core.metrics.FileconvMetrics;
 import io.fileconv.core.metrics.PipelineMetrics;
 import io.fileconv.core.options.PdfOptions;
+import io.fileconv.core.webhook.WebhookAddressPolicy;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
 import io.javalin.http.UploadedFile;
@@ -46,6 +47,8 @@ public final class FilesController {
     private StatusReadCache statusCache;
     private ListReadCache listCache;
     private Path spoolDir = Path.of(System.getProperty("java.io.tmpdir"));
+
+    private WebhookAddressPolicy webhooks = WebhookAddressPolicy.publicOnly();
 
     public FilesController(CallerResolver callers, ObjectStore store, TypeDetector detector, ArchiveInspector archives,
                            long maxUploadBytes) {
@@ -103,6 +106,17 @@ public final class FilesController {
         return callers;
     }
 
+    /** Which webhook URLs uploads may give (FILECONV_WEBHOOK_ALLOWED_HOSTS); https to public hosts only by default. */
+    public FilesController withWebhooks(WebhookAddressPolicy policy) {
+        this.webhooks = policy;
+        return this;
+    }
+
+    /** The webhook settings endpoints, with the same callers and URL policy as uploads. */
+    public WebhookController webhookSettings() {
+        return new WebhookController(callers, webhooks);
+    }
+
     /** The deletion DELETE uses (the one the retention job and the erasure command use too), with its metrics. */
     public FilesController withEraser(FileEraser eraser) {
         this.eraser = eraser;
@@ -128,6 +142,10 @@ public final class FilesController {
         }
         UploadedFile file = MultipartUpload.singleFile(ctx, maxUploadBytes);
         PdfOptions options = MultipartUpload.pdfOptions(ctx);
+        String webhookUrl = ctx.formParam("webhookUrl");
+        if (webhookUrl != null) {
+            webhookUrl = WebhookController.checked(webhooks, webhookUrl);
+        }
         if (file.size() == 0) {
             throw Problem.badRequest("empty-file", "the file is empty; there is nothing to convert");
         }
@@ -164,7 +182,7 @@ public final class FilesController {
         try {
             callers.confirmStillHome(caller);
             earlier = caller.home().files().insertUploaded(id, caller.userId(), name, type.mediaType(), size, sha256,
-                    requestId, idempotencyKey, options);
+                    requestId, idempotencyKey, options, webhookUrl);
         } catch (Exception e) {
             store.delete(bucket, key); // no row, no object: the client may simply retry
             throw e;

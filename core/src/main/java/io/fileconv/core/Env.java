@@ -18,6 +18,16 @@ public final class Env {
         return java.util.Collections.unmodifiableMap(vars);
     }
 
+    /** These variables with {@code more} over them. */
+    public Env with(Map<String, String> more) {
+        if (more.isEmpty()) {
+            return this;
+        }
+        Map<String, String> all = new java.util.HashMap<>(vars);
+        all.putAll(more);
+        return new Env(all);
+    }
+
     public static Env system() {
         return new Env(System.getenv());
     }

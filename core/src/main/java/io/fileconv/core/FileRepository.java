@@ -1,6 +1,7 @@
 package io.fileconv.core;
 
 import io.fileconv.core.options.PdfOptions;
+import io.fileconv.core.webhook.WebhookOutbox;
 
 import javax.sql.DataSource;
 import java.sql.Connection;
@@ -69,6 +70,18 @@ public class FileRepository {
     public Optional<String> insertUploaded(String id, String userId, String originalName, String detectedType,
                                            long size, String sha256, String requestId, String idempotencyKey,
                                            PdfOptions options) throws SQLException {
+        return insertUploaded(id, userId, originalName, detectedType, size, sha256, requestId, idempotencyKey, options,
+                null);
+    }
+
+    /**
+     * As above, with the upload's webhook URL (null: the owner's default, if any), checked by the caller.
+     *
+     * @return empty when inserted; the id of the file that already holds this key otherwise (nothing inserted)
+     */
+    public Optional<String> insertUploaded(String id, String userId, String originalName, String detectedType,
+                                           long size, String sha256, String requestId, String idempotencyKey,
+                                           PdfOptions options, String webhookUrl) throws SQLException {
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             try {
@@ -86,8 +99,8 @@ public class FileRepository {
                 }
                 try (PreparedStatement ps = c.prepareStatement("INSERT INTO files (id, user_id, original_name,"
                         + " detected_type, size_bytes, sha256, input_key, output_key, status, attempts, request_id,"
-                        + " pdf_options, created_at, updated_at)"
-                        + " VALUES (?,?,?,?,?,?,?,?,?,1,?,?,UTC_TIMESTAMP(3),UTC_TIMESTAMP(3))")) {
+                        + " pdf_options, webhook_url, created_at, updated_at)"
+                        + " VALUES (?,?,?,?,?,?,?,?,?,1,?,?,?,UTC_TIMESTAMP(3),UTC_TIMESTAMP(3))")) {
                     ps.setString(1, id);
                     ps.setString(2, userId);
                     ps.setString(3, originalName);
@@ -99,6 +112,7 @@ public class FileRepository {
                     ps.setString(9, FileStatus.UPLOADED.name());
                     ps.setString(10, requestId);
                     ps.setString(11, options == null ? null : options.toJson());
+                    ps.setString(12, webhookUrl);
                     ps.executeUpdate();
                 }
                 c.commit();
@@ -290,13 +304,13 @@ public class FileRepository {
     }
 
     public boolean markConverted(String id, int attempt, long conversionMillis) throws SQLException {
-        return inTx(c -> transition(c, id, attempt, FileStatus.CONVERTED,
+        return terminalTx(id, c -> transition(c, id, attempt, FileStatus.CONVERTED,
                 ", finished_at=UTC_TIMESTAMP(3), failure_class=NULL, failure_reason=NULL, conversion_ms="
                         + Math.max(0, conversionMillis)));
     }
 
     public boolean markFailed(String id, int attempt, FailureClass failureClass, String reason) throws SQLException {
-        return inTx(c -> transitionFailed(c, id, attempt, failureClass, reason));
+        return terminalTx(id, c -> transitionFailed(c, id, attempt, failureClass, reason));
     }
 
     private boolean transitionFailed(Connection c, String id, int attempt, FailureClass fc, String reason)
@@ -319,12 +333,14 @@ public class FileRepository {
         String sql = "UPDATE files SET status=?, updated_at=UTC_TIMESTAMP(3), finished_at=UTC_TIMESTAMP(3)"
                 + " WHERE id=? AND user_id=? AND status IN (" + inList(FileStateMachine.sourcesOf(FileStatus.CANCELLED))
                 + ")";
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setString(1, FileStatus.CANCELLED.name());
-            ps.setString(2, id);
-            ps.setString(3, userId);
-            return ps.executeUpdate() == 1;
-        }
+        return terminalTx(id, c -> {
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                ps.setString(1, FileStatus.CANCELLED.name());
+                ps.setString(2, id);
+                ps.setString(3, userId);
+                return ps.executeUpdate() == 1;
+            }
+        });
     }
 
     /** FAILED -> UPLOADED with attempts + 1, only for the attempt the caller saw (so two retry runs do not both apply). */
@@ -363,6 +379,29 @@ public class FileRepository {
     private boolean inTx(TxWork work) throws SQLException {
         try (Connection c = dataSource.getConnection()) {
             return work.run(c);
+        }
+    }
+
+    /**
+     * A transition into a terminal state and its webhook delivery row ({@link WebhookOutbox#enqueue}) in one
+     * transaction. The outbox lives here rather than in the dispatcher: terminal states are written by several
+     * processes (operator sink, API cancel, sweeper, retry job), all through this class, and committing the row with
+     * the transition makes "one delivery per terminal state, surviving any crash" hold without reading the CDC stream.
+     */
+    private boolean terminalTx(String id, TxWork work) throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                boolean changed = work.run(c);
+                if (changed) {
+                    WebhookOutbox.enqueue(c, id);
+                }
+                c.commit();
+                return changed;
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
         }
     }
 

@@ -31,6 +31,7 @@ import io.fileconv.core.schema.SchemaKind;
 import io.fileconv.core.schema.SchemaTarget;
 import io.fileconv.core.metrics.FileconvMetrics;
 import io.fileconv.core.metrics.PipelineMetrics;
+import io.fileconv.core.webhook.WebhookAddressPolicy;
 import io.micrometer.core.instrument.MeterRegistry;
 
 import java.nio.file.Files;
@@ -103,7 +104,8 @@ public final class ApiNode implements AutoCloseable {
         FilesController files = new FilesController(callers, store, new TypeDetector(),
                 new ArchiveInspector(ArchiveInspector.Limits.defaults()), maxUploadBytes, new PipelineMetrics(metrics),
                 links, UserUploadLimiter.inMySql(limits, metrics), new ImagePixels(limits.maxImagePixels()))
-                .withEraser(new FileEraser(store, new DeletionMetrics(metrics).withRegions(regions)));
+                .withEraser(new FileEraser(store, new DeletionMetrics(metrics).withRegions(regions)))
+                .withWebhooks(WebhookAddressPolicy.from(env));
         ReadinessProbe readiness = ApiMain.schemaReadiness(schemaGate)
                 .and(() -> ready.getAsBoolean() ? null : "starting")
                 .and(new ReadinessCheck(stores.values(), store));

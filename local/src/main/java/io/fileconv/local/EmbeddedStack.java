@@ -53,7 +53,7 @@ public final class EmbeddedStack implements AutoCloseable {
         long t0 = System.nanoTime();
         Path data = Files.createDirectories(options.dataDir().toAbsolutePath());
         infra = EmbeddedInfra.start(data);
-        Env env = infra.endpoints().env();
+        Env env = infra.endpoints().env().with(options.env());
         objectStore = new ObjectStore(infra.objectStoreConfig());
         worker = WorkerNode.start(env, data, options.officeProcesses(), options.taskTimeout(), metrics);
         api = ApiNode.start(env, data, options.apiPort(), options.maxUploadBytes(), () -> ready, metrics);
@@ -67,6 +67,10 @@ public final class EmbeddedStack implements AutoCloseable {
 
     public FileRepository files(Region region) {
         return worker.files(region);
+    }
+
+    public WorkerNode worker() {
+        return worker;
     }
 
     public ObjectStore objectStore() {

@@ -7,27 +7,30 @@ import io.fileconv.core.Env;
 import io.fileconv.core.FileRepository;
 import io.fileconv.core.KafkaClientSettings;
 import io.fileconv.core.ObjectStore;
+import io.fileconv.core.Region;
 import io.fileconv.core.UserDirectory;
 import io.fileconv.core.deletion.FileEraser;
 import io.fileconv.core.metrics.DeletionMetrics;
+import io.fileconv.core.metrics.FileconvMetrics;
+import io.fileconv.core.metrics.PipelineMetrics;
+import io.fileconv.core.metrics.RecoveryMetrics;
+import io.fileconv.core.metrics.WebhookMetrics;
 import io.fileconv.core.schema.SchemaGate;
 import io.fileconv.core.schema.SchemaKind;
 import io.fileconv.core.schema.SchemaTarget;
-import io.fileconv.core.Region;
-import io.fileconv.core.metrics.FileconvMetrics;
-import io.fileconv.core.metrics.PipelineMetrics;
-import io.micrometer.core.instrument.MeterRegistry;
+import io.fileconv.core.webhook.WebhookAddressPolicy;
+import io.fileconv.core.work.PresignedLinks;
 import io.fileconv.operator.dispatch.Dispatcher;
 import io.fileconv.operator.dispatch.RegionContext;
 import io.fileconv.operator.k8s.OperatorEnvironment;
 import io.fileconv.operator.k8s.reconciler.FileRepositoryStatusSink;
 import io.fileconv.operator.retention.RetentionSweep;
 import io.fileconv.operator.sweep.ConversionSweeper;
+import io.fileconv.operator.webhook.WebhookDeliverer;
 import io.fileconv.operator.work.PoolSettings;
 import io.fileconv.operator.work.PooledWork;
 import io.fileconv.operator.work.WorkQueue;
-import io.fileconv.core.metrics.RecoveryMetrics;
-import io.fileconv.core.work.PresignedLinks;
+import io.micrometer.core.instrument.MeterRegistry;
 
 import java.nio.file.Path;
 import java.time.Clock;
@@ -50,6 +53,7 @@ public final class WorkerNode implements AutoCloseable {
     private Dispatcher dispatcher;
     private ConversionLog conversionLog;
     private RetentionSweep retention;
+    private WebhookDeliverer webhooks;
 
     public static WorkerNode start(Env env, Path workDir, int officeProcesses, Duration taskTimeout) throws Exception {
         return start(env, workDir, officeProcesses, taskTimeout, FileconvMetrics.create("fileconv-worker"));
@@ -109,6 +113,10 @@ public final class WorkerNode implements AutoCloseable {
                 new FileEraser(store, new DeletionMetrics(metrics).withRegions(regions)),
                 new OperatorEnvironment(env.vars()).retention()));
         retention.start();
+        // The operator leader's webhook deliverer; one worker here, so it always runs.
+        webhooks = push(new WebhookDeliverer(repositories, WebhookAddressPolicy.from(env),
+                WebhookDeliverer.Settings.from(env), new WebhookMetrics(metrics), Clock.systemUTC()));
+        webhooks.start();
         List<RegionContext> contexts = regions.stream().map(r -> new RegionContext(r, repositories.get(r),
                 new ConsumerOffsetStore(repositories.get(r).dataSource()), env.bucket(r))).toList();
         dispatcher = push(new Dispatcher(kafka, Dispatcher.GROUP, contexts, launcher, metrics));
@@ -142,6 +150,11 @@ public final class WorkerNode implements AutoCloseable {
     }
 
     /** The retention job (its timer runs only with FILECONV_RETENTION_DAYS set); tests call its pass directly. */
+    /** The webhook deliverer (tests stop and start it as a restart would). */
+    public WebhookDeliverer webhooks() {
+        return webhooks;
+    }
+
     public RetentionSweep retention() {
         return retention;
     }

@@ -107,6 +107,9 @@ class EnvContractTest {
     /** The RegionMigration controller's settings (RegionMove.Settings.from, called by OperatorMain). */
     private static final String MIGRATION = "core/src/main/java/io/fileconv/core/migration/RegionMove.java";
     private static final String DISPATCHER = "operator/src/main/java/io/fileconv/operator/dispatch/DispatcherCompanion.java";
+    /** The webhook deliverer's settings and the address allow-list (read by the API as well). */
+    private static final String WEBHOOKS = "operator/src/main/java/io/fileconv/operator/webhook/WebhookDeliverer.java";
+    private static final String WEBHOOK_POLICY = "core/src/main/java/io/fileconv/core/webhook/WebhookAddressPolicy.java";
 
     @Test
     void everyVariableTheChartSetsIsInTheContract() {
@@ -165,7 +168,7 @@ class EnvContractTest {
 
     @Test
     void everyVariableTheOperatorReadsIsSetOrDefaulted() {
-        Set<String> read = readBy(OPERATOR_ENV, ENV, MIGRATION, DISPATCHER);
+        Set<String> read = readBy(OPERATOR_ENV, ENV, MIGRATION, DISPATCHER, WEBHOOKS, WEBHOOK_POLICY);
         assertThat(read).as("the scan found the operator's names")
                 .contains("FILECONV_CONVERTER_IMAGE", "FILECONV_OPERATOR_NAMESPACE", "FILECONV_KAFKA_BOOTSTRAP");
         assertCodeIsServed("-operator", "Operator", read);
@@ -184,7 +187,7 @@ class EnvContractTest {
         // The API's limit settings (per-user limits, image pixels, slow clients, token types): documented, and set by
         // the chart or defaulted. The API's older settings are covered by the first test's direction only.
         Set<String> read = readBy("api/src/main/java/io/fileconv/api/UploadLimits.java",
-                "api/src/main/java/io/fileconv/api/HttpLimits.java");
+                "api/src/main/java/io/fileconv/api/HttpLimits.java", WEBHOOK_POLICY);
         assertThat(read).contains("FILECONV_USER_UPLOADS_PER_MINUTE", "FILECONV_USER_MAX_IN_FLIGHT",
                 "FILECONV_MAX_IMAGE_PIXELS", "FILECONV_HTTP_HEADER_TIMEOUT_SECONDS");
         read.add("FILECONV_JWT_TYPES");
@@ -194,7 +197,7 @@ class EnvContractTest {
     @Test
     void everyDocumentedOperatorVariableIsReadByTheCode() {
         // A row the code does not read is a setting that silently does nothing (the two merged sections had many).
-        Set<String> read = readBy(OPERATOR_ENV, ENV, MIGRATION, DISPATCHER);
+        Set<String> read = readBy(OPERATOR_ENV, ENV, MIGRATION, DISPATCHER, WEBHOOKS, WEBHOOK_POLICY);
         List<String> operatorRows = contract().entrySet().stream().filter(e -> e.getKey().startsWith("Operator"))
                 .flatMap(e -> e.getValue().stream()).filter(d -> d.defaultValue() != null).map(Documented::name).toList();
         assertThat(operatorRows).isNotEmpty().allSatisfy(n -> assertThat(read).as("read by the operator").contains(n));

@@ -94,7 +94,7 @@ class MonitoringTest {
         assertThat(alerts).containsExactlyInAnyOrder("FileconvConsumerLagGrowing", "FileconvApi5xxRatioHigh",
                 "FileconvConversionSuccessLow", "FileconvPipelineLatencyHigh", "FileconvNoConversions",
                 "FileconvRegionMigrationFailed", "FileconvConverterQueueStuck", "FileconvConverterPodsLost",
-                "FileconvPoisonEvents", "FileconvSweeperRepairing");
+                "FileconvPoisonEvents", "FileconvSweeperRepairing", "FileconvWebhooksFailing");
         String all = String.join("\n", exprs);
         // Thresholds come from values.yaml.
         assertThat(all).contains("> 0.01", "< 0.99", "> 300");

@@ -25,7 +25,10 @@ import io.fileconv.core.metrics.FileconvMetrics;
 import io.fileconv.core.metrics.MigrationMetrics;
 import io.fileconv.core.metrics.PipelineMetrics;
 import io.fileconv.core.metrics.RecoveryMetrics;
+import io.fileconv.core.metrics.WebhookMetrics;
+import io.fileconv.core.webhook.WebhookAddressPolicy;
 import io.fileconv.operator.retention.RetentionSweep;
+import io.fileconv.operator.webhook.WebhookDeliverer;
 import io.fileconv.operator.sweep.ConversionSweeper;
 import io.fileconv.operator.dispatch.DispatcherCompanion;
 import io.fileconv.operator.k8s.FileconvOperator;
@@ -160,6 +163,8 @@ public final class OperatorMain implements AutoCloseable {
                 env.sweeper(), new RecoveryMetrics(metrics)));
         operator.whileLeading(new RetentionSweep(repositories, common::bucket, directory, new FileEraser(store,
                 new DeletionMetrics(metrics).withRegions(repositories.keySet())), env.retention()));
+        operator.whileLeading(new WebhookDeliverer(repositories, WebhookAddressPolicy.from(common),
+                WebhookDeliverer.Settings.from(common), new WebhookMetrics(metrics), Clock.systemUTC()));
         operator.start();
 
         for (Companion companion : companions) {

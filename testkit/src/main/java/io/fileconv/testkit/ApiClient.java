@@ -81,6 +81,12 @@ public final class ApiClient {
                 .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    public HttpResponse<String> put(String token, String path, String json) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(base + path)).header("Authorization", "Bearer " + token)
+                .header("Content-Type", "application/json").PUT(HttpRequest.BodyPublishers.ofString(json)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
     public HttpResponse<String> delete(String token, String path) throws Exception {
         return http.send(HttpRequest.newBuilder(URI.create(base + path)).header("Authorization", "Bearer " + token)
                 .DELETE().build(), HttpResponse.BodyHandlers.ofString());

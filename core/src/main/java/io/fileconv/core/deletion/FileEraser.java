@@ -6,6 +6,7 @@ import io.fileconv.core.LogContext;
 import io.fileconv.core.ObjectStore;
 import io.fileconv.core.S3Keys;
 import io.fileconv.core.metrics.DeletionMetrics;
+import io.fileconv.core.webhook.WebhookSettings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -85,6 +86,7 @@ public final class FileEraser {
         }
         int leftovers = store.deleteUnder(bucket, S3Keys.userFolder(userId));
         execute(files, "DELETE FROM upload_keys WHERE user_id=?", userId);
+        new WebhookSettings(files.dataSource()).eraseUser(userId); // default URL, secret, pending deliveries
         LOG.info("erased user data in region {}: {} files, {} objects without a row", files.region().code(), deleted,
                 leftovers);
         return deleted;
@@ -107,6 +109,13 @@ public final class FileEraser {
                     rows = row.executeUpdate();
                 }
                 if (rows == 1) {
+                    // The deliveries' body snapshots carry the file's name: deleted means gone, so unsent ones too.
+                    try (PreparedStatement hooks = c.prepareStatement(
+                            "DELETE FROM webhook_deliveries WHERE file_id=? AND user_id=?")) {
+                        hooks.setString(1, fileId);
+                        hooks.setString(2, userId);
+                        hooks.executeUpdate();
+                    }
                     try (PreparedStatement tomb = c.prepareStatement("INSERT IGNORE INTO deleted_files (id,"
                             + " deleted_at) VALUES (?, UTC_TIMESTAMP(3))")) {
                         tomb.setString(1, fileId);

@@ -119,10 +119,22 @@ public final class MetricNames {
     public static final Meter STATUS_STREAMS = new Meter("fileconv.status.streams", Kind.GAUGE,
             "Open live status streams (GET /api/v1/events) of this API instance", List.of(), List.of());
 
+    public static final Meter WEBHOOK_DELIVERIES = new Meter("fileconv.webhook.deliveries", Kind.COUNTER,
+            "Webhook delivery tries (outcome: delivered, retry, failed = given up), by region",
+            List.of("region", "outcome"), List.of());
+
+    public static final Meter WEBHOOK_PENDING = new Meter("fileconv.webhook.pending", Kind.GAUGE,
+            "Webhook deliveries not yet delivered nor given up, by region", List.of("region"), List.of());
+
+    public static final Meter WEBHOOK_OLDEST_PENDING = new Meter("fileconv.webhook.oldest.pending.seconds",
+            Kind.GAUGE, "Age of the oldest pending webhook delivery (0 when none), by region", List.of("region"),
+            List.of());
+
     public static final List<Meter> ALL = List.of(HTTP_REQUESTS, UPLOADS, UPLOAD_ADMISSIONS, KAFKA_CONSUMER_LAG, CDC_DELAY,
             PIPELINE_LATENCY, PIPELINE_START_LATENCY, CONVERSION, CONVERSIONS, S3_REQUESTS, REGION_MIGRATIONS,
             WORK_WAITING, WORK_OLDEST_WAITING, WORK_LEASED, CONVERTER_JOBS, WORK_LEASES_EXPIRED,
-            DISPATCH_SKIPPED_EVENTS, SWEEPER_REPAIRS, FILES_DELETED, STATUS_STREAMS);
+            DISPATCH_SKIPPED_EVENTS, SWEEPER_REPAIRS, FILES_DELETED, STATUS_STREAMS, WEBHOOK_DELIVERIES,
+            WEBHOOK_PENDING, WEBHOOK_OLDEST_PENDING);
 
     /** Outcome label of a successful conversion; failures use the lower-case FailureClass name. */
     public static final String CONVERTED = "converted";

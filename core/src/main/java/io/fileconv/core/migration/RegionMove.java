@@ -206,6 +206,7 @@ public final class RegionMove {
         long objects = copyObjects(rows);
         UserRows.upsert(to.db(), "files", rows);
         UserRows.upsert(to.db(), "upload_keys", uploadKeys(from));
+        copyWebhookRows(true);
         return MigrationStep.now(s.counts(rows.size(), rows.size(), objects, 0)
                 .to(MigrationPhase.Verifying, "copied " + rows.size() + " file(s) and " + objects + " object(s)"));
     }
@@ -282,6 +283,7 @@ public final class RegionMove {
         copyObjects(late);
         UserRows.insertMissing(to.db(), "files", late);
         UserRows.insertMissing(to.db(), "upload_keys", uploadKeys(from));
+        copyWebhookRows(false);
         // Objects first, row after: a crash in between leaves a row without objects, which the next run finds
         // and deletes (the other order could leave objects that no row points to any more).
         for (Map<String, Object> row : source) {
@@ -295,6 +297,8 @@ public final class RegionMove {
                     settings.poll());
         }
         UserRows.deleteAll(from.db(), "upload_keys", userId);
+        UserRows.deleteAll(from.db(), "webhook_deliveries", userId);
+        UserRows.deleteAll(from.db(), "webhook_settings", userId);
         return MigrationStep.now(s.to(MigrationPhase.Completed, "moved " + (s.filesVerified() + late.size())
                 + " file(s) from " + from.region().code() + " to " + to.region().code()));
     }
@@ -302,6 +306,23 @@ public final class RegionMove {
     /** The user's files rows in a region, by id. */
     private List<Map<String, Object>> files(Side side) throws Exception {
         return UserRows.read(side.db(), "files", userId, "id");
+    }
+
+    /**
+     * The user's webhook settings and deliveries move with the files (the target's deliverer sends what is still
+     * pending). A delivery the source sent during the move may be sent again by the target with the same webhook-id,
+     * which receivers drop as a duplicate.
+     */
+    private void copyWebhookRows(boolean overwrite) throws Exception {
+        List<Map<String, Object>> settings = UserRows.read(from.db(), "webhook_settings", userId, "user_id");
+        List<Map<String, Object>> deliveries = UserRows.read(from.db(), "webhook_deliveries", userId, "id");
+        if (overwrite) {
+            UserRows.upsert(to.db(), "webhook_settings", settings);
+            UserRows.upsert(to.db(), "webhook_deliveries", deliveries);
+        } else {
+            UserRows.insertMissing(to.db(), "webhook_settings", settings);
+            UserRows.insertMissing(to.db(), "webhook_deliveries", deliveries);
+        }
     }
 
     /** The user's idempotency keys in a region. */

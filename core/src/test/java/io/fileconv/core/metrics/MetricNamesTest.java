@@ -45,6 +45,9 @@ class MetricNamesTest {
         recovery.eventSkipped(Region.IN, "unparsable");
         recovery.repaired(Region.IN, RecoveryMetrics.RELAUNCHED);
         new DeletionMetrics(registry).deleted(Region.IN, DeletionReason.API);
+        WebhookMetrics webhooks = new WebhookMetrics(registry).withRegions(java.util.List.of(Region.IN));
+        webhooks.tried(Region.IN, "delivered");
+        webhooks.backlog(Region.IN, 2, now.minusSeconds(30), now);
         io.micrometer.core.instrument.Timer.builder(MetricNames.HTTP_REQUESTS.name())
                 .tags("route", "/x", "method", "GET", "status", "200", "status_class", "2xx")
                 .serviceLevelObjectives(MetricNames.HTTP_REQUESTS.bucketArray()).register(registry).record(Duration.ofMillis(7));
