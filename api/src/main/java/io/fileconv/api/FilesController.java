@@ -105,6 +105,7 @@ public final class FilesController {
         }
         UploadedFile file = MultipartUpload.singleFile(ctx, maxUploadBytes);
         PdfOptions options = MultipartUpload.pdfOptions(ctx);
+        String password = MultipartUpload.password(ctx);
         if (file.size() == 0) {
             throw Problem.badRequest("empty-file", "the file is empty; there is nothing to convert");
         }
@@ -136,7 +137,7 @@ public final class FilesController {
         try {
             callers.confirmStillHome(caller);
             earlier = caller.home().files().insertUploaded(id, caller.userId(), name, type.mediaType(), stored.size(),
-                    stored.sha256(), requestId, idempotencyKey, options);
+                    stored.sha256(), requestId, idempotencyKey, options, password);
         } catch (Exception e) {
             store.delete(bucket, key); // no row, no object: the client may simply retry
             throw e;

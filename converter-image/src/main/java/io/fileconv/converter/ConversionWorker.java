@@ -183,7 +183,7 @@ public final class ConversionWorker {
             transfers.download(item.sourceUrl(), input);
             started = System.nanoTime();
             Duration limit = item.timeoutSeconds() > 0 ? Duration.ofSeconds(item.timeoutSeconds()) : null;
-            long ms = converter.convert(input, output, lease, limit, item.options());
+            long ms = converter.convert(input, output, lease, limit, item.options(), item.password());
             // A cancel reaches the worker at its next heartbeat: ask once more before writing the PDF, so a
             // cancelled file's PDF is not written (the source discards one that a cancel still overtakes).
             heartbeat(item, lease);

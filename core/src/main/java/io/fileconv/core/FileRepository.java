@@ -1,6 +1,7 @@
 package io.fileconv.core;
 
 import io.fileconv.core.options.PdfOptions;
+import io.fileconv.core.secrets.PasswordSealer;
 
 import javax.sql.DataSource;
 import java.sql.Connection;
@@ -67,6 +68,17 @@ public class FileRepository {
     public Optional<String> insertUploaded(String id, String userId, String originalName, String detectedType,
                                            long size, String sha256, String requestId, String idempotencyKey,
                                            PdfOptions options) throws SQLException {
+        return insertUploaded(id, userId, originalName, detectedType, size, sha256, requestId, idempotencyKey, options,
+                null);
+    }
+
+    /**
+     * As above, with the document's password (null: none), sealed into {@code file_passwords} in the same
+     * transaction, so the converter never claims the file before its password is there.
+     */
+    public Optional<String> insertUploaded(String id, String userId, String originalName, String detectedType,
+                                           long size, String sha256, String requestId, String idempotencyKey,
+                                           PdfOptions options, String password) throws SQLException {
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             try {
@@ -98,6 +110,14 @@ public class FileRepository {
                     ps.setString(10, requestId);
                     ps.setString(11, options == null ? null : options.toJson());
                     ps.executeUpdate();
+                }
+                if (password != null) {
+                    try (PreparedStatement pw = c.prepareStatement("INSERT INTO file_passwords (file_id, sealed,"
+                            + " created_at) VALUES (?,?,UTC_TIMESTAMP(3))")) {
+                        pw.setString(1, id);
+                        pw.setBytes(2, PasswordSealer.ofProcess().seal(id, password));
+                        pw.executeUpdate();
+                    }
                 }
                 c.commit();
                 return Optional.empty();
@@ -235,13 +255,38 @@ public class FileRepository {
     }
 
     public boolean markConverted(String id, int attempt, long conversionMillis) throws SQLException {
-        return inTx(c -> transition(c, id, attempt, FileStatus.CONVERTED,
+        return inTx(c -> forgetPasswordIf(c, id, transition(c, id, attempt, FileStatus.CONVERTED,
                 ", finished_at=UTC_TIMESTAMP(3), failure_class=NULL, failure_reason=NULL, conversion_ms="
-                        + Math.max(0, conversionMillis)));
+                        + Math.max(0, conversionMillis))));
     }
 
     public boolean markFailed(String id, int attempt, FailureClass failureClass, String reason) throws SQLException {
-        return inTx(c -> transitionFailed(c, id, attempt, failureClass, reason));
+        return inTx(c -> forgetPasswordIf(c, id, transitionFailed(c, id, attempt, failureClass, reason)));
+    }
+
+    /**
+     * The document password of a file not yet terminal, opened with this process's key; empty when none was given
+     * (or it cannot be opened). Never logged, never part of {@link FileRecord}.
+     */
+    public Optional<String> password(String id) throws SQLException {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT sealed FROM file_passwords WHERE file_id=?")) {
+            ps.setString(1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? PasswordSealer.ofProcess().open(id, rs.getBytes(1)) : Optional.empty();
+            }
+        }
+    }
+
+    /** A password is kept only until its file is terminal (a retry of a FAILED file therefore has none). */
+    private static boolean forgetPasswordIf(Connection c, String id, boolean becameTerminal) throws SQLException {
+        if (becameTerminal) {
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM file_passwords WHERE file_id=?")) {
+                ps.setString(1, id);
+                ps.executeUpdate();
+            }
+        }
+        return becameTerminal;
     }
 
     private boolean transitionFailed(Connection c, String id, int attempt, FailureClass fc, String reason)
@@ -268,7 +313,7 @@ public class FileRepository {
             ps.setString(1, FileStatus.CANCELLED.name());
             ps.setString(2, id);
             ps.setString(3, userId);
-            return ps.executeUpdate() == 1;
+            return forgetPasswordIf(c, id, ps.executeUpdate() == 1);
         }
     }
 
