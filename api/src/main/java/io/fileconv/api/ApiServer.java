@@ -93,6 +93,7 @@ public final class ApiServer implements AutoCloseable {
             config.routes.post("/api/v1/files/{id}/cancel", files::cancel);
             config.routes.delete("/api/v1/files/{id}", files::delete);
             config.routes.get("/api/v1/files/{id}/pdf", files::pdf);
+            config.routes.get("/api/v1/files/{id}/thumbnail", files::thumbnail);
             if (devIssuer != null) {
                 config.routes.post("/api/v1/dev/token", ctx -> devToken(ctx, devIssuer, directory));
                 config.routes.get("/api/v1/dev/jwks.json", ctx -> ctx.contentType("application/json")

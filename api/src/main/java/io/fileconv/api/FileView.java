@@ -48,6 +48,7 @@ final class FileView {
         links.put("self", "/api/v1/files/" + f.id());
         if (f.status() == FileStatus.CONVERTED) {
             links.put("pdf", "/api/v1/files/" + f.id() + "/pdf");
+            links.put("thumbnail", "/api/v1/files/" + f.id() + "/thumbnail"); // 404 when it could not be rendered
         }
         if (!f.status().isTerminal()) {
             links.put("cancel", "/api/v1/files/" + f.id() + "/cancel");

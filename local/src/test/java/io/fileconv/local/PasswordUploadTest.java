@@ -39,8 +39,8 @@ import java.util.Properties;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Issue 15 on the embedded stack: an encrypted upload converts with the right password and fails with class password
- * otherwise, and the password never shows in the change events, the status or list JSON, the logs, or the database
+ * Issue 15 on the embedded stack: an encrypted upload converts with the right password, fails with class password
+ * with a wrong one and is refused at the door (422) without one, and the password never shows in the change events, the status or list JSON, the logs, or the database
  * once the file is terminal.
  */
 @ExtendWith(SharedStack.class)
@@ -104,13 +104,13 @@ class PasswordUploadTest {
     }
 
     @Test
-    void noPasswordFailsWithClassPasswordNamingTheField() throws Exception {
+    void noPasswordIsRefusedAtUploadNamingTheField() throws Exception {
         String token = api.token("pw-none", REGION.code());
         SampleDocuments.Doc doc = EncryptedDocuments.docx("never-sent");
-        String id = api.uploadOk(token, doc.name(), doc.bytes());
-        JsonNode done = api.awaitTerminal(token, id, TERMINAL);
-        assertThat(done.get("failure").get("code").asText()).as(done.toString()).isEqualTo("password");
-        assertThat(done.get("failure").get("reason").asText()).contains("'password' field");
+        HttpResponse<String> r = api.upload(token, doc.name(), doc.bytes());
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(422);
+        assertThat(ApiClient.json(r.body()).get("type").asText()).endsWith("password-protected");
+        assertThat(ApiClient.json(r.body()).get("detail").asText()).contains("'password' field");
     }
 
     @Test

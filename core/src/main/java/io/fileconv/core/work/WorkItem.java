@@ -20,9 +20,10 @@ import java.net.URI;
  * @param options        the PDF options of the upload (never null)
  * @param password       the encrypted document's password, or null; only ever in this item (served over the
  *                       authenticated work endpoint, or in-process), never in a resource, an env var or a log
+ * @param thumbnailUrl   presigned PUT of the first page's PNG (content type image/png), or null: no thumbnail
  */
 public record WorkItem(String leaseId, String fileId, int attempt, String detectedType, URI sourceUrl, URI targetUrl,
-                       int timeoutSeconds, int leaseSeconds, PdfOptions options, String password) {
+                       int timeoutSeconds, int leaseSeconds, PdfOptions options, String password, URI thumbnailUrl) {
 
     public WorkItem {
         options = options == null ? PdfOptions.NONE : options;
@@ -31,12 +32,18 @@ public record WorkItem(String leaseId, String fileId, int attempt, String detect
     /** A document without a password. */
     public WorkItem(String leaseId, String fileId, int attempt, String detectedType, URI sourceUrl, URI targetUrl,
                     int timeoutSeconds, int leaseSeconds, PdfOptions options) {
-        this(leaseId, fileId, attempt, detectedType, sourceUrl, targetUrl, timeoutSeconds, leaseSeconds, options, null);
+        this(leaseId, fileId, attempt, detectedType, sourceUrl, targetUrl, timeoutSeconds, leaseSeconds, options, null,
+                null);
     }
 
     public WorkItem withPassword(String newPassword) {
         return new WorkItem(leaseId, fileId, attempt, detectedType, sourceUrl, targetUrl, timeoutSeconds, leaseSeconds,
-                options, newPassword);
+                options, newPassword, thumbnailUrl);
+    }
+
+    public WorkItem withThumbnailUrl(URI url) {
+        return new WorkItem(leaseId, fileId, attempt, detectedType, sourceUrl, targetUrl, timeoutSeconds, leaseSeconds,
+                options, password, url);
     }
 
     /** Without the password and the presigned URLs (their signatures are credentials too). */

@@ -161,7 +161,7 @@ public final class PooledWork {
                 links.get(bucket, S3Keys.input(r.userId(), r.fileId()), ttl),
                 links.putPdf(bucket, S3Keys.output(r.userId(), r.fileId()), ttl),
                 (int) conversionTimeout.toSeconds(), (int) pool.lease().toSeconds(), r.options(),
-                passwords.of(r).orElse(null));
+                passwords.of(r).orElse(null), links.putPng(bucket, S3Keys.thumbnail(r.userId(), r.fileId()), ttl));
     }
 
     /** Where a work item's document password comes from (the region's file_passwords table). */
@@ -210,6 +210,10 @@ public final class PooledWork {
         Lease lease = ended.get();
         WorkRequest r = lease.request();
         accepted.accepted(r.fileId(), r.attempt(), outcome);
+        WorkMetrics m = metrics;
+        if (m != null && outcome.thumbnail() != null) {
+            m.thumbnail(r.region(), outcome.thumbnail());
+        }
         FailureClass failureClass = outcome.converted() ? null
                 : outcome.failureClass() == null ? FailureClass.INTERNAL : outcome.failureClass();
         String message = outcome.converted() ? "PDF written" : failureClass + ": "
