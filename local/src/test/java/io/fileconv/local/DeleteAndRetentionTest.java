@@ -167,7 +167,7 @@ class DeleteAndRetentionTest {
         assertProblem(api.delete(mallory, "/api/v1/files/01a21b7a-5faa-78ca-b3b9-bfbef3863a41"), 404, "not-found");
         assertProblem(api.delete(mallory, "/api/v1/files/not-an-id"), 404, "not-found");
         assertThat(fileRows(id)).isOne();
-        assertThat(objectsUnder(S3Keys.fileFolder(user, id))).hasSize(2);
+        assertThat(objectsUnder(S3Keys.fileFolder(user, id))).hasSize(3); // input, PDF, thumbnail
         assertThat(api.get(alice, "/api/v1/files/" + id).statusCode()).isEqualTo(200);
     }
 
@@ -215,7 +215,7 @@ class DeleteAndRetentionTest {
         assertThat(fileRows(old)).isZero();
         assertThat(objectsUnder(S3Keys.fileFolder(user, old))).isEmpty();
         assertThat(fileRows(recent)).isOne();
-        assertThat(objectsUnder(S3Keys.fileFolder(user, recent))).hasSize(2);
+        assertThat(objectsUnder(S3Keys.fileFolder(user, recent))).hasSize(3); // input, PDF, thumbnail
         assertThat(rows("SELECT COUNT(*) FROM " + Region.IN.database() + ".deleted_files WHERE id=?", old)).isOne();
     }
 
