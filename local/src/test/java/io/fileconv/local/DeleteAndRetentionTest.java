@@ -101,7 +101,8 @@ class DeleteAndRetentionTest {
         assertThat(api.awaitTerminal(token, id, Duration.ofSeconds(60)).get("status").asText()).isEqualTo("converted");
         String folder = S3Keys.fileFolder(user, id);
         unfinishedUpload(S3Keys.input(user, id));
-        assertThat(objectsUnder(folder)).containsExactlyInAnyOrder(S3Keys.input(user, id), S3Keys.output(user, id));
+        assertThat(objectsUnder(folder)).containsExactlyInAnyOrder(S3Keys.input(user, id), S3Keys.output(user, id),
+                S3Keys.thumbnail(user, id));
         assertThat(uploadsUnder(folder)).hasSize(1);
 
         HttpResponse<String> deleted = api.delete(token, "/api/v1/files/" + id);
@@ -260,7 +261,7 @@ class DeleteAndRetentionTest {
         // Running it again finds nothing and succeeds; the bystander keeps everything.
         assertThat(EraseMain.run(stack.infra().endpoints().env(), user)).isZero();
         assertThat(fileRows(kept)).isOne();
-        assertThat(objectsUnder(S3Keys.fileFolder(userOf(other), kept))).hasSize(2);
+        assertThat(objectsUnder(S3Keys.fileFolder(userOf(other), kept))).hasSize(3); // input, PDF, thumbnail
         assertThat(EraseMain.run(stack.infra().endpoints().env())).isEqualTo(2);
     }
 }
