@@ -146,6 +146,15 @@ imagePullSecrets:
 {{- end }}
 {{- end -}}
 
+{{/* FILECONV_PASSWORD_KEY of the API and the operator (sealing / opening document passwords), when configured. */}}
+{{- define "fileconv.passwordKeyEnv" -}}
+{{- if .Values.documentPasswords.existingSecret }}
+- name: FILECONV_PASSWORD_KEY
+  valueFrom:
+    secretKeyRef: {name: {{ .Values.documentPasswords.existingSecret | quote }}, key: key}
+{{- end }}
+{{- end -}}
+
 {{/* Public base URL of a region: publicUrl, else https://<ingressHost> when the Ingress is on, else "". */}}
 {{- define "fileconv.regionUrl" -}}
 {{- $root := index . 0 -}}{{- $r := index . 1 -}}

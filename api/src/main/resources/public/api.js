@@ -67,6 +67,15 @@ export async function downloadPdf(id) {
   return res.blob();
 }
 
+/** The first page's PNG as a Blob (an <img> cannot send the bearer token); rejects with ApiError 404 when none. */
+export async function thumbnail(id) {
+  const res = await request(`/api/v1/files/${encodeURIComponent(id)}/thumbnail`, {
+    headers: { Accept: "image/png" },
+    raw: true,
+  });
+  return res.blob();
+}
+
 /**
  * Uploads one file with XMLHttpRequest (fetch has no upload progress). onProgress(loaded, total) is called as
  * bytes leave. Resolves with the created file; rejects with an ApiError carrying the problem detail.

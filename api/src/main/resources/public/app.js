@@ -2,7 +2,8 @@
 // of the user's files with cancel, download and delete, paging. Plain ES modules, no framework, no build step.
 import { currentSession, onSessionChange, signInWithDevIssuer, signOut } from "./auth.js";
 import {
-  ApiError, cancelFile, deleteFile, downloadPdf, getConfig, getFile, listFiles, readStatusEvents, uploadFile,
+  ApiError, cancelFile, deleteFile, downloadPdf, getConfig, getFile, listFiles, readStatusEvents, thumbnail,
+  uploadFile,
 } from "./api.js";
 
 const PAGE_SIZE = 20;
@@ -320,6 +321,7 @@ function setupDropzone() {
 const files = new Map();       // id -> file as the API shows it
 const rows = new Map();        // id -> <li>
 const deleted = new Set();     // ids deleted here: a poll answered before the delete must not bring them back
+const thumbs = new Map();      // id -> blob URL of its thumbnail, or "loading" / "none"
 let nextCursor = null;
 let loadedOnce = false;
 let listGeneration = 0;        // bumps on sign-out / filter change so late answers are dropped
@@ -328,6 +330,8 @@ function resetFiles() {
   listGeneration++;
   files.clear();
   rows.clear();
+  for (const url of thumbs.values()) if (url.startsWith("blob:")) URL.revokeObjectURL(url);
+  thumbs.clear();
   nextCursor = null;
   loadedOnce = false;
   $("files").replaceChildren();
@@ -430,7 +434,9 @@ function failureText(f) {
 
 function renderRow(li, f) {
   // Rebuild the row only when what it shows changed, so a focused button keeps focus between polls.
-  const sig = `${f.status}|${f.failure ? f.failure.reason : ""}|${f.durationMs ?? ""}|${li.dataset.busy || ""}`;
+  if (f.status === "converted" && !thumbs.has(f.id)) loadThumbnail(f.id);
+  const thumb = thumbs.get(f.id);
+  const sig = `${f.status}|${f.failure ? f.failure.reason : ""}|${f.durationMs ?? ""}|${li.dataset.busy || ""}|${thumb}`;
   const time = timeTaken(f);
   if (li.dataset.sig === sig) {
     const t = li.querySelector(".time");
@@ -445,6 +451,11 @@ function renderRow(li, f) {
 
   const actions = el("div", { class: "actions" });
   if (f.status === "converted") {
+    actions.append(el("button", {
+      type: "button", class: "button small", "data-action": "view",
+      "aria-label": `View the PDF of ${f.name}`, text: "View PDF",
+      onclick: () => view(f.id),
+    }));
     actions.append(el("button", {
       type: "button", class: "button small primary", "data-action": "download",
       "aria-label": `Download the PDF of ${f.name}`, text: "Download PDF",
@@ -467,7 +478,11 @@ function renderRow(li, f) {
     onclick: () => remove(f.id),
   }));
   const reason = failureText(f);
+  const preview = thumb && thumb.startsWith("blob:")
+    ? el("img", { class: "thumb", src: thumb, alt: `First page of ${f.name}`, width: 64 }) : null;
+  li.classList.toggle("with-thumb", Boolean(preview));
   li.replaceChildren(...[
+    preview,
     el("div", { class: "info" },
       el("div", { class: "title-line" },
         el("span", { class: "name", text: f.name }),
@@ -550,6 +565,40 @@ function forget(id, message) {
   if (li) li.remove();
   announce(message);
   render();
+}
+
+/** Fetches the thumbnail once per file (with the token) into a blob URL, then redraws the row. */
+async function loadThumbnail(id) {
+  thumbs.set(id, "loading");
+  const generation = listGeneration;
+  let value = "none";
+  try {
+    value = URL.createObjectURL(await thumbnail(id));
+  } catch (e) {
+    // No thumbnail (404) or not reachable: the row simply shows none.
+  }
+  if (generation !== listGeneration || !files.has(id)) {
+    if (value.startsWith("blob:")) URL.revokeObjectURL(value);
+    return;
+  }
+  thumbs.set(id, value);
+  const li = rows.get(id);
+  if (li) renderRow(li, files.get(id));
+}
+
+/** Opens the PDF in the browser's own viewer: a blob URL, since the PDF endpoint needs the bearer token. */
+async function view(id) {
+  const f = files.get(id);
+  const tab = window.open("", "_blank"); // opened within the click, so pop-up blockers let it through
+  try {
+    const url = URL.createObjectURL(await downloadPdf(id));
+    if (tab) tab.location.href = url;
+    else window.location.assign(url);
+    setTimeout(() => URL.revokeObjectURL(url), 300_000);
+  } catch (e) {
+    if (tab) tab.close();
+    announce(`${f.name}: could not open the PDF: ${e.message}`);
+  }
 }
 
 async function download(id) {

@@ -105,6 +105,7 @@ public final class ApiServer implements AutoCloseable {
             config.routes.get("/api/v1/webhook", webhook::get);
             config.routes.put("/api/v1/webhook", webhook::put);
             config.routes.post("/api/v1/webhook/secret", webhook::rotateSecret);
+            config.routes.get("/api/v1/files/{id}/thumbnail", files::thumbnail);
             if (devIssuer != null) {
                 config.routes.post("/api/v1/dev/token", ctx -> devToken(ctx, devIssuer, directory));
                 config.routes.get("/api/v1/dev/jwks.json", ctx -> ctx.contentType("application/json")

@@ -31,7 +31,9 @@ final class FileView {
             m.put("optionNotes", notes);
         }
         if (f.failureClass() != null && f.status() == FileStatus.FAILED) {
+            // "class" stays the enum name for existing clients; "code" is the short stable name (issue 15: password).
             m.put("failure", Map.of("class", f.failureClass().name().toLowerCase(java.util.Locale.ROOT),
+                    "code", f.failureClass().code(),
                     "reason", f.failureReason() == null ? "" : f.failureReason(),
                     "retryable", f.failureClass().retryable()));
         }
@@ -46,6 +48,7 @@ final class FileView {
         links.put("self", "/api/v1/files/" + f.id());
         if (f.status() == FileStatus.CONVERTED) {
             links.put("pdf", "/api/v1/files/" + f.id() + "/pdf");
+            links.put("thumbnail", "/api/v1/files/" + f.id() + "/thumbnail"); // 404 when it could not be rendered
         }
         if (!f.status().isTerminal()) {
             links.put("cancel", "/api/v1/files/" + f.id() + "/cancel");

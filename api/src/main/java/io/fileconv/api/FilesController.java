@@ -146,6 +146,7 @@ public final class FilesController {
         if (webhookUrl != null) {
             webhookUrl = WebhookController.checked(webhooks, webhookUrl);
         }
+        String password = MultipartUpload.password(ctx);
         if (file.size() == 0) {
             throw Problem.badRequest("empty-file", "the file is empty; there is nothing to convert");
         }
@@ -162,10 +163,15 @@ public final class FilesController {
         try (SpooledUpload upload = SpooledUpload.take(ctx, spoolDir)) {
             // From a stream, not the path: given a file, Tika's container detector opens the whole package with
             // POI, which takes a ZIP bomb for an unknown OOXML before ArchiveInspector can name it a bomb.
+            boolean encrypted;
             try (TikaInputStream tis = TikaInputStream.get(Files.newInputStream(upload.path()))) {
-                type = detector.accept(detector.detect(tis), name);
+                String detected = detector.detect(tis);
+                encrypted = password != null && TypeDetector.encrypted(detected);
+                type = encrypted ? detector.acceptEncrypted(detected, name) : detector.accept(detected, name);
             }
-            if (type.archive()) {
+            // An encrypted document is an OLE container, not the zip its type names: nothing to inspect before
+            // the converter decrypts it (it is converted under the same time and memory limits as any other).
+            if (type.archive() && !encrypted) {
                 archives.inspect(upload.path(), upload.size());
             }
             pixels.check(upload.path(), type.mediaType());
@@ -182,7 +188,7 @@ public final class FilesController {
         try {
             callers.confirmStillHome(caller);
             earlier = caller.home().files().insertUploaded(id, caller.userId(), name, type.mediaType(), size, sha256,
-                    requestId, idempotencyKey, options, webhookUrl);
+                    requestId, idempotencyKey, options, webhookUrl, password);
         } catch (Exception e) {
             store.delete(bucket, key); // no row, no object: the client may simply retry
             throw e;
@@ -303,6 +309,10 @@ public final class FilesController {
                     .with("fileStatus", f.status().apiWord());
         }
         String disposition = FileNames.contentDisposition(FileNames.pdfName(f.originalName()));
+        if ("true".equals(ctx.queryParam("inline"))) {
+            // ?inline=true: the browser's PDF viewer shows it instead of saving it (the web page's "view").
+            disposition = "inline" + disposition.substring("attachment".length());
+        }
         if (links != null) {
             // The link is a bearer credential for this one object until it expires: never cache the redirect.
             ctx.header("Cache-Control", "no-store");
@@ -314,6 +324,25 @@ public final class FilesController {
         ctx.header("Content-Disposition", disposition);
         ctx.header("X-Content-Type-Options", "nosniff");
         ctx.result(store.open(caller.home().bucket(), f.outputKey()));
+    }
+
+    /**
+     * The PNG of the PDF's first page, owner only (404 otherwise, as for the PDF). 404 {@code no-thumbnail} when the
+     * file is not converted or its converter could not render one (a thumbnail failure does not fail a conversion).
+     */
+    public void thumbnail(Context ctx) throws Exception {
+        Caller caller = callers.resolve(ctx, false);
+        FileRecord f = owned(caller, ctx.pathParam("id"));
+        String key = S3Keys.thumbnail(f.userId(), f.id());
+        if (f.status() != FileStatus.CONVERTED || !store.exists(caller.home().bucket(), key)) {
+            throw new Problem(404, "no-thumbnail", "No thumbnail", "this file has no thumbnail"
+                    + (f.status() == FileStatus.CONVERTED ? "" : " until it is converted"));
+        }
+        ctx.contentType("image/png");
+        // A converted file's thumbnail never changes (a re-run writes the same page), but it is the user's data.
+        ctx.header("Cache-Control", "private, max-age=86400");
+        ctx.header("X-Content-Type-Options", "nosniff");
+        ctx.result(store.open(caller.home().bucket(), key));
     }
 
     private static FileRecord owned(Caller caller, String id) throws Exception {

@@ -19,6 +19,7 @@ import java.util.Map;
  * problem with our text here, so none reaches the generic 500 handler and no parser message reaches the client.
  */
 final class MultipartUpload {
+    static final int MAX_PASSWORD_CHARS = 256;
     private static final Logger LOG = LoggerFactory.getLogger(MultipartUpload.class);
 
     private MultipartUpload() {
@@ -49,6 +50,23 @@ final class MultipartUpload {
      * The PDF options among the form fields next to the file (the first value of each); a bad value is a 400
      * {@code bad-pdf-option} naming the field, in {@link PdfOptions}' words.
      */
+    /**
+     * The optional {@code password} field that opens an encrypted document: 1-256 characters without control
+     * characters, else a 400 {@code bad-password} (which never echoes the value).
+     */
+    static String password(Context ctx) {
+        String password = ctx.formParam("password");
+        if (password == null) {
+            return null;
+        }
+        if (password.isEmpty() || password.length() > MAX_PASSWORD_CHARS
+                || password.chars().anyMatch(Character::isISOControl)) {
+            throw Problem.badRequest("bad-password", "password must be 1-" + MAX_PASSWORD_CHARS
+                    + " characters without control characters");
+        }
+        return password;
+    }
+
     static PdfOptions pdfOptions(Context ctx) {
         try {
             return PdfOptions.fromFields(ctx::formParam);

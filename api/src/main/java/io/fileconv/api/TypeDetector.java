@@ -46,6 +46,33 @@ public final class TypeDetector {
         return type.getBaseType().toString();
     }
 
+    /** Whether Tika saw an encrypted Office container (OOXML or legacy), whose inner type the bytes do not tell. */
+    static boolean encrypted(String detected) {
+        return OOXML_PROTECTED.equals(detected) || "application/x-tika-msoffice-protected".equals(detected);
+    }
+
+    /**
+     * An encrypted Office document that comes with its password: the container hides the type, so the file name's
+     * extension picks it among the Office types of that container (OOXML: docx, xlsx, pptx, ...; legacy: doc, xls,
+     * ppt); the converter checks the real content once it has decrypted it.
+     */
+    SupportedTypes.Type acceptEncrypted(String detected, String fileName) {
+        String ext = SupportedTypes.extensionOf(fileName);
+        boolean ooxml = OOXML_PROTECTED.equals(detected);
+        for (SupportedTypes.Type t : SupportedTypes.all()) {
+            boolean family = ooxml ? t.mediaType().startsWith("application/vnd.openxmlformats")
+                    || t.mediaType().contains("macroenabled")
+                    : t.mediaType().equals("application/msword") || t.mediaType().equals("application/vnd.ms-excel")
+                    || t.mediaType().equals("application/vnd.ms-powerpoint");
+            if (family && t.extensions().contains(ext)) {
+                return t;
+            }
+        }
+        throw new Problem(415, "unsupported-type", "Unsupported file type", "an encrypted Office document must be"
+                + " named with its Office extension (for example .docx, .xlsx, .pptx) so its type is known")
+                .with("detectedType", detected);
+    }
+
     /**
      * @return the accepted media type (refined by the extension only where bytes cannot tell, i.e. CSV vs text)
      * @throws Problem when the type is refused
@@ -54,7 +81,8 @@ public final class TypeDetector {
         String ext = SupportedTypes.extensionOf(fileName);
         if (OOXML_PROTECTED.equals(detected) || "application/x-tika-msoffice-protected".equals(detected)) {
             throw new Problem(422, "password-protected", "Password-protected document",
-                    "the document is password protected; remove the password and upload it again");
+                    "the document is password protected; send its password in the 'password' field, or remove the"
+                            + " password and upload it again");
         }
         if ("text/plain".equals(detected) && "csv".equals(ext)) {
             detected = "text/csv";

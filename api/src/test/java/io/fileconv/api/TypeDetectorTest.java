@@ -1,6 +1,7 @@
 package io.fileconv.api;
 
 import io.fileconv.core.SupportedTypes;
+import io.fileconv.testkit.EncryptedDocuments;
 import io.fileconv.testkit.VariantDocuments;
 import org.apache.poi.xwpf.usermodel.XWPFDocument;
 import org.junit.jupiter.api.Test;
@@ -30,6 +31,19 @@ class TypeDetectorTest {
         assertThat(detector.accept(type, "report.docx").canonicalExtension()).isEqualTo("docx");
         assertThatThrownBy(() -> detector.accept(type, "report.pdf"))
                 .isInstanceOfSatisfying(Problem.class, p -> assertThat(p.slug()).isEqualTo("type-mismatch"));
+    }
+
+    @Test
+    void anEncryptedDocumentTakesItsTypeFromTheOfficeExtensionOnlyWithAPassword() throws Exception {
+        byte[] secret = EncryptedDocuments.docx("pw").bytes();
+        String type = detector.detect(new ByteArrayInputStream(secret));
+        assertThat(TypeDetector.encrypted(type)).isTrue();
+        assertThatThrownBy(() -> detector.accept(type, "secret.docx")).isInstanceOfSatisfying(Problem.class,
+                p -> assertThat(p.getMessage()).contains("'password' field"));
+        assertThat(detector.acceptEncrypted(type, "secret.docx").canonicalExtension()).isEqualTo("docx");
+        assertThat(detector.acceptEncrypted(type, "Budget.XLSX").canonicalExtension()).isEqualTo("xlsx");
+        assertThatThrownBy(() -> detector.acceptEncrypted(type, "secret.odt")).isInstanceOf(Problem.class);
+        assertThatThrownBy(() -> detector.acceptEncrypted(type, "secret.doc")).isInstanceOf(Problem.class);
     }
 
     @Test

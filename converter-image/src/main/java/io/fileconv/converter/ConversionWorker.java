@@ -183,7 +183,7 @@ public final class ConversionWorker {
             transfers.download(item.sourceUrl(), input);
             started = System.nanoTime();
             Duration limit = item.timeoutSeconds() > 0 ? Duration.ofSeconds(item.timeoutSeconds()) : null;
-            long ms = converter.convert(input, output, lease, limit, item.options());
+            long ms = converter.convert(input, output, lease, limit, item.options(), item.password());
             // A cancel reaches the worker at its next heartbeat: ask once more before writing the PDF, so a
             // cancelled file's PDF is not written (the source discards one that a cancel still overtakes).
             heartbeat(item, lease);
@@ -191,7 +191,7 @@ public final class ConversionWorker {
                 return null;
             }
             transfers.upload(output, item.targetUrl());
-            return WorkOutcome.converted(ms);
+            return WorkOutcome.converted(ms, thumbnail(item, output, dir.resolve("thumbnail.png")));
         } catch (ConversionFailure f) {
             long ms = started == 0 ? 0 : (System.nanoTime() - started) / 1_000_000;
             return WorkOutcome.failed(f.failureClass(), f.getMessage(), ms);
@@ -200,6 +200,25 @@ public final class ConversionWorker {
             return WorkOutcome.failed(FailureClass.INTERNAL, "converter error: " + e, 0);
         } finally {
             deleteQuietly(dir);
+        }
+    }
+
+    /**
+     * Renders and uploads the first page's PNG; a failure is logged and reported (counted by the work source), never
+     * a failure of the conversion. @return null when the item asks for no thumbnail
+     */
+    private Boolean thumbnail(WorkItem item, Path pdf, Path png) {
+        if (item.thumbnailUrl() == null) {
+            return null;
+        }
+        try {
+            ThumbnailRenderer.render(pdf, png);
+            transfers.upload(png, item.thumbnailUrl(), "image/png");
+            return true;
+        } catch (IOException | ConversionFailure | RuntimeException e) {
+            LOG.warn("{\"event\":\"thumbnail-failed\",\"file\":\"{}\",\"attempt\":{},\"reason\":\"{}\"}",
+                    item.fileId(), item.attempt(), e.getClass().getSimpleName());
+            return false;
         }
     }
 

@@ -59,11 +59,21 @@ public final class DocumentConverter {
         return Map.copyOf(load);
     }
 
-    private LocalConverter converterFor(TimedRun run, PdfOptions options) {
+    /** The load properties of one conversion: the document's password, when given, for this conversion only. */
+    private Map<String, Object> loadFor(String password) {
+        if (password == null) {
+            return load;
+        }
+        Map<String, Object> withPassword = new HashMap<>(load);
+        withPassword.put("Password", password);
+        return withPassword;
+    }
+
+    private LocalConverter converterFor(TimedRun run, PdfOptions options, Map<String, Object> loadProperties) {
         return LocalConverter.builder()
                 .officeManager(run)
                 .applyDefaultLoadProperties(false)
-                .loadProperties(load)
+                .loadProperties(loadProperties)
                 // JODConverter's default chain refreshes the document (fields, indexes, links) before export; that
                 // would update links we promised never to update, and it crashes LibreOffice 7.4 headless on some
                 // documents (HTML with images, ODT with a table of contents). Export what the document contains.
@@ -112,14 +122,21 @@ public final class DocumentConverter {
     /** @param options the upload's PDF options (export filter data, page orientation) */
     public long convert(Path input, Path output, Cancellation cancellation, Duration limit, PdfOptions options)
             throws ConversionFailure {
+        return convert(input, output, cancellation, limit, options, null);
+    }
+
+    /** @param password opens an encrypted document (null: none given); used for this conversion only */
+    public long convert(Path input, Path output, Cancellation cancellation, Duration limit, PdfOptions options,
+                        String password) throws ConversionFailure {
         Duration timeLimit = limit == null ? pool.config().taskTimeout() : limit;
+        boolean encrypted;
         try {
             if (Files.size(input) == 0) {
                 throw new ConversionFailure(FailureClass.BAD_INPUT, "the file is empty");
             }
-            if (EncryptionSniffer.isPasswordProtected(input)) {
-                throw new ConversionFailure(FailureClass.PASSWORD_PROTECTED,
-                        "the document is password protected; remove the password and upload it again");
+            encrypted = EncryptionSniffer.isPasswordProtected(input);
+            if (encrypted && password == null) {
+                throw new ConversionFailure(FailureClass.PASSWORD_PROTECTED, PasswordReasons.MISSING);
             }
             if (input.getFileName().toString().toLowerCase(java.util.Locale.ROOT).endsWith(".svg")) {
                 SvgGuard.neutralise(input);
@@ -135,9 +152,13 @@ public final class DocumentConverter {
             throw new ConversionFailure(FailureClass.INTERNAL, "interrupted while waiting for an office process", e);
         }
         try {
-            long ms = convertOn(office, input, output, cancellation, timeLimit, options);
+            long ms = convertOn(office, input, output, cancellation, timeLimit, options, loadFor(password));
             verifyPdf(output);
             return ms;
+        } catch (ConversionFailure f) {
+            // LibreOffice reports a wrong password as a document it could not load.
+            throw encrypted && f.failureClass() == FailureClass.BAD_INPUT
+                    ? new ConversionFailure(FailureClass.PASSWORD_PROTECTED, PasswordReasons.WRONG) : f;
         } finally {
             cancellation.whileRunning(null);
             pool.release(office);
@@ -145,7 +166,7 @@ public final class DocumentConverter {
     }
 
     private long convertOn(OfficeProcess office, Path input, Path output, Cancellation cancellation, Duration limit,
-                           PdfOptions options) throws ConversionFailure {
+                           PdfOptions options, Map<String, Object> loadProperties) throws ConversionFailure {
         for (int attempt = 1; ; attempt++) {
             if (cancellation.isCancelled()) {
                 throw new ConversionFailure(FailureClass.OFFICE_CRASHED, "the conversion was cancelled");
@@ -154,7 +175,7 @@ public final class DocumentConverter {
             cancellation.whileRunning(run::cancel);
             long t0 = System.nanoTime();
             try {
-                converterFor(run, options).convert(input.toFile()).to(output.toFile())
+                converterFor(run, options, loadProperties).convert(input.toFile()).to(output.toFile())
                         .as(PdfExportSettings.pdfFormat(options)).execute();
                 return (System.nanoTime() - t0) / 1_000_000;
             } catch (OfficeException | CancellationException e) {

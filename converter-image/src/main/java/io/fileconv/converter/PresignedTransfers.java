@@ -76,8 +76,13 @@ final class PresignedTransfers {
 
     /** PUTs the PDF to {@code url}. */
     void upload(Path pdf, URI url) throws ConversionFailure {
+        upload(pdf, url, "application/pdf");
+    }
+
+    /** PUTs {@code file} with the content type its presigned URL was signed for. */
+    void upload(Path pdf, URI url, String contentType) throws ConversionFailure {
         try {
-            HttpRequest req = HttpRequest.newBuilder(url).timeout(timeout).header("Content-Type", "application/pdf")
+            HttpRequest req = HttpRequest.newBuilder(url).timeout(timeout).header("Content-Type", contentType)
                     .PUT(HttpRequest.BodyPublishers.ofFile(pdf)).build();
             HttpResponse<InputStream> resp = http.send(req, HttpResponse.BodyHandlers.ofInputStream());
             try (InputStream body = resp.body()) {

@@ -109,6 +109,21 @@ class ConversionWorkerTest {
      * converts: the worker kills that process, reports nothing, and the next document converts on a fresh one.
      */
     @Test
+    void aThumbnailThatCannotBeWrittenDoesNotFailTheConversion() throws Exception {
+        QueueWorkSource source = new QueueWorkSource();
+        WorkItem item = items.upload(SampleDocuments.txt().bytes(), TXT);
+        // A signature that no longer matches: the storage refuses the PNG, as it would refuse any broken upload.
+        WorkItem withThumbnail = item.withThumbnailUrl(WorkItems.tampered(item.targetUrl()));
+        source.queue.add(withThumbnail);
+
+        assertThat(worker(source, Duration.ofSeconds(2)).run()).isEqualTo(ConversionWorker.EXIT_IDLE);
+
+        WorkOutcome outcome = source.outcomes.get(item.leaseId());
+        assertThat(outcome.converted()).as(String.valueOf(outcome)).isTrue();
+        assertThat(outcome.thumbnail()).isFalse();
+    }
+
+    @Test
     void aLostLeaseStopsItsConversionAndTheNextDocumentConverts() throws Exception {
         QueueWorkSource source = new QueueWorkSource();
         WorkItem hanging = items.upload("this conversion is cancelled".getBytes(), TXT, 3);

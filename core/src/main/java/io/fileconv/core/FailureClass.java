@@ -38,6 +38,11 @@ public enum FailureClass {
         return retryable;
     }
 
+    /** Short stable lower-case name for API clients: {@code password} for PASSWORD_PROTECTED, else the name. */
+    public String code() {
+        return this == PASSWORD_PROTECTED ? "password" : name().toLowerCase(java.util.Locale.ROOT);
+    }
+
     /** Exit codes the converter does not produce itself (OOM kill, signal) are treated as an office crash. */
     public static FailureClass fromExitCode(int code) {
         return Arrays.stream(values()).filter(f -> f.exitCode == code).findFirst().orElse(OFFICE_CRASHED);

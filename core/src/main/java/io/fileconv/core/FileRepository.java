@@ -1,6 +1,7 @@
 package io.fileconv.core;
 
 import io.fileconv.core.options.PdfOptions;
+import io.fileconv.core.secrets.PasswordSealer;
 import io.fileconv.core.webhook.WebhookOutbox;
 
 import javax.sql.DataSource;
@@ -71,17 +72,20 @@ public class FileRepository {
                                            long size, String sha256, String requestId, String idempotencyKey,
                                            PdfOptions options) throws SQLException {
         return insertUploaded(id, userId, originalName, detectedType, size, sha256, requestId, idempotencyKey, options,
-                null);
+                null, null);
     }
 
     /**
-     * As above, with the upload's webhook URL (null: the owner's default, if any), checked by the caller.
+     * As above, with the upload's webhook URL (null: the owner's default, if any), checked by the caller, and the
+     * document's password (null: none), sealed into {@code file_passwords} in the same transaction, so the converter
+     * never claims the file before its password is there.
      *
      * @return empty when inserted; the id of the file that already holds this key otherwise (nothing inserted)
      */
     public Optional<String> insertUploaded(String id, String userId, String originalName, String detectedType,
                                            long size, String sha256, String requestId, String idempotencyKey,
-                                           PdfOptions options, String webhookUrl) throws SQLException {
+                                           PdfOptions options, String webhookUrl, String password)
+            throws SQLException {
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             try {
@@ -114,6 +118,14 @@ public class FileRepository {
                     ps.setString(11, options == null ? null : options.toJson());
                     ps.setString(12, webhookUrl);
                     ps.executeUpdate();
+                }
+                if (password != null) {
+                    try (PreparedStatement pw = c.prepareStatement("INSERT INTO file_passwords (file_id, sealed,"
+                            + " created_at) VALUES (?,?,UTC_TIMESTAMP(3))")) {
+                        pw.setString(1, id);
+                        pw.setBytes(2, PasswordSealer.ofProcess().seal(id, password));
+                        pw.executeUpdate();
+                    }
                 }
                 c.commit();
                 return Optional.empty();
@@ -313,6 +325,28 @@ public class FileRepository {
         return terminalTx(id, c -> transitionFailed(c, id, attempt, failureClass, reason));
     }
 
+    /**
+     * The document password of a file not yet terminal, opened with this process's key; empty when none was given
+     * (or it cannot be opened). Never logged, never part of {@link FileRecord}.
+     */
+    public Optional<String> password(String id) throws SQLException {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT sealed FROM file_passwords WHERE file_id=?")) {
+            ps.setString(1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? PasswordSealer.ofProcess().open(id, rs.getBytes(1)) : Optional.empty();
+            }
+        }
+    }
+
+    /** A password is kept only until its file is terminal (a retry of a FAILED file therefore has none). */
+    private static void forgetPassword(Connection c, String id) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM file_passwords WHERE file_id=?")) {
+            ps.setString(1, id);
+            ps.executeUpdate();
+        }
+    }
+
     private boolean transitionFailed(Connection c, String id, int attempt, FailureClass fc, String reason)
             throws SQLException {
         String sql = "UPDATE files SET status=?, updated_at=UTC_TIMESTAMP(3), finished_at=UTC_TIMESTAMP(3),"
@@ -383,10 +417,11 @@ public class FileRepository {
     }
 
     /**
-     * A transition into a terminal state and its webhook delivery row ({@link WebhookOutbox#enqueue}) in one
-     * transaction. The outbox lives here rather than in the dispatcher: terminal states are written by several
-     * processes (operator sink, API cancel, sweeper, retry job), all through this class, and committing the row with
-     * the transition makes "one delivery per terminal state, surviving any crash" hold without reading the CDC stream.
+     * A transition into a terminal state, its webhook delivery row ({@link WebhookOutbox#enqueue}) and the removal
+     * of the document password, in one transaction. The outbox lives here rather than in the dispatcher: terminal
+     * states are written by several processes (operator sink, API cancel, sweeper, retry job), all through this
+     * class, and committing the row with the transition makes "one delivery per terminal state, surviving any crash"
+     * hold without reading the CDC stream.
      */
     private boolean terminalTx(String id, TxWork work) throws SQLException {
         try (Connection c = dataSource.getConnection()) {
@@ -395,6 +430,7 @@ public class FileRepository {
                 boolean changed = work.run(c);
                 if (changed) {
                     WebhookOutbox.enqueue(c, id);
+                    forgetPassword(c, id);
                 }
                 c.commit();
                 return changed;

@@ -13,6 +13,11 @@ public final class S3Keys {
         return userSegment(userId) + "/" + fileId + "/output.pdf";
     }
 
+    /** PNG of the PDF's first page (written by the converter next to the PDF; optional). */
+    public static String thumbnail(String userId, String fileId) {
+        return userSegment(userId) + "/" + fileId + "/thumbnail.png";
+    }
+
     /** Everything stored for one file (input, PDF, parts of an unfinished upload) lies under this prefix. */
     public static String fileFolder(String userId, String fileId) {
         return userSegment(userId) + "/" + fileId + "/";

@@ -99,7 +99,8 @@ public final class WorkerNode implements AutoCloseable {
                 new FileRepositoryStatusSink(repositories, new PipelineMetrics(metrics)), links,
                 PooledWork.buckets(buckets), pool, taskTimeout, Clock.systemUTC()).withMetrics(metrics, regions)
                 .withOutputDiscard(r -> PooledWork.deleteUnlessConverted(repositories.get(r.region()), store,
-                        buckets.get(r.region()), r));
+                        buckets.get(r.region()), r))
+                .withPasswords(r -> repositories.get(r.region()).password(r.fileId()));
         launcher = push(new QueuedLauncher(work, repositories));
         launcher.resumeInterrupted();
         push(new EmbeddedConverters(work, regions, officeProcesses, taskTimeout, workDir, conversionLog));

@@ -275,7 +275,7 @@ class ApiRulesTest {
             assertThat(stack.files(r).find(id).isPresent()).as("row in %s", r).isEqualTo(home);
             long objects = stack.objectStore().client().listObjectsV2(b -> b.bucket(r.defaultBucket())
                     .prefix("resident-uk/")).contents().stream().filter(o -> !o.key().endsWith("/")).count();
-            assertThat(objects).as("objects in bucket of %s", r).isEqualTo(home ? 2 : 0);
+            assertThat(objects).as("objects in bucket of %s (input, PDF, thumbnail)", r).isEqualTo(home ? 3 : 0);
         }
     }
 

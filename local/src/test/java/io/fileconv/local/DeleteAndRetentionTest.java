@@ -101,7 +101,8 @@ class DeleteAndRetentionTest {
         assertThat(api.awaitTerminal(token, id, Duration.ofSeconds(60)).get("status").asText()).isEqualTo("converted");
         String folder = S3Keys.fileFolder(user, id);
         unfinishedUpload(S3Keys.input(user, id));
-        assertThat(objectsUnder(folder)).containsExactlyInAnyOrder(S3Keys.input(user, id), S3Keys.output(user, id));
+        assertThat(objectsUnder(folder)).containsExactlyInAnyOrder(S3Keys.input(user, id), S3Keys.output(user, id),
+                S3Keys.thumbnail(user, id));
         assertThat(uploadsUnder(folder)).hasSize(1);
 
         HttpResponse<String> deleted = api.delete(token, "/api/v1/files/" + id);
@@ -167,7 +168,7 @@ class DeleteAndRetentionTest {
         assertProblem(api.delete(mallory, "/api/v1/files/01a21b7a-5faa-78ca-b3b9-bfbef3863a41"), 404, "not-found");
         assertProblem(api.delete(mallory, "/api/v1/files/not-an-id"), 404, "not-found");
         assertThat(fileRows(id)).isOne();
-        assertThat(objectsUnder(S3Keys.fileFolder(user, id))).hasSize(2);
+        assertThat(objectsUnder(S3Keys.fileFolder(user, id))).hasSize(3); // input, PDF, thumbnail
         assertThat(api.get(alice, "/api/v1/files/" + id).statusCode()).isEqualTo(200);
     }
 
@@ -215,7 +216,7 @@ class DeleteAndRetentionTest {
         assertThat(fileRows(old)).isZero();
         assertThat(objectsUnder(S3Keys.fileFolder(user, old))).isEmpty();
         assertThat(fileRows(recent)).isOne();
-        assertThat(objectsUnder(S3Keys.fileFolder(user, recent))).hasSize(2);
+        assertThat(objectsUnder(S3Keys.fileFolder(user, recent))).hasSize(3); // input, PDF, thumbnail
         assertThat(rows("SELECT COUNT(*) FROM " + Region.IN.database() + ".deleted_files WHERE id=?", old)).isOne();
     }
 
@@ -260,7 +261,7 @@ class DeleteAndRetentionTest {
         // Running it again finds nothing and succeeds; the bystander keeps everything.
         assertThat(EraseMain.run(stack.infra().endpoints().env(), user)).isZero();
         assertThat(fileRows(kept)).isOne();
-        assertThat(objectsUnder(S3Keys.fileFolder(userOf(other), kept))).hasSize(2);
+        assertThat(objectsUnder(S3Keys.fileFolder(userOf(other), kept))).hasSize(3); // input, PDF, thumbnail
         assertThat(EraseMain.run(stack.infra().endpoints().env())).isEqualTo(2);
     }
 }

@@ -224,6 +224,16 @@ class WebUiTest {
         byte[] head = Files.readAllBytes(pdf);
         assertThat(new String(head, 0, 5, StandardCharsets.US_ASCII)).isEqualTo("%PDF-");
 
+        // ---- the list shows the first page (fetched with the token into a blob URL) and can open the PDF ------
+        waitFor(Duration.ofSeconds(20), "report.docx thumbnail", () -> {
+            List<WebElement> img = row("report.docx").findElements(By.cssSelector("img.thumb"));
+            return !img.isEmpty() && ((Number) js("return arguments[0].complete ? arguments[0].naturalWidth : 0",
+                    img.get(0))).intValue() == 320;
+        });
+        assertThat(row("report.docx").findElement(By.cssSelector("img.thumb")).getAttribute("src")).startsWith("blob:");
+        assertThat(row("secret.odt").findElements(By.cssSelector("img.thumb"))).isEmpty();
+        assertThat(row("report.docx").findElements(By.cssSelector("button[data-action=view]"))).hasSize(1);
+
         // ---- a converting and a queued file for the picture: a slower document is held after its claim -----
         Path slow = write("ledger.csv", slowCsv());
         byId("file-input").sendKeys(slow.toAbsolutePath().toString());

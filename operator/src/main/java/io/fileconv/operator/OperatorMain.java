@@ -193,7 +193,8 @@ public final class OperatorMain implements AutoCloseable {
                 PooledWork.buckets(buckets), settings.pool(), settings.job().conversionTimeout(), Clock.systemUTC())
                 .withMetrics(metrics, repositories.keySet())
                 .withOutputDiscard(r -> PooledWork.deleteUnlessConverted(repositories.get(r.region()), store,
-                        common.bucket(r.region()), r));
+                        common.bucket(r.region()), r))
+                .withPasswords(r -> repositories.get(r.region()).password(r.fileId()));
         return new FileconvOperator.Pooled(work, new JobTokens(client, settings.namespace(), Clock.systemUTC()),
                 FileLookup.of(repositories), repositories.keySet());
     }

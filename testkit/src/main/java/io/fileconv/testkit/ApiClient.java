@@ -97,6 +97,12 @@ public final class ApiClient {
                 .header("Authorization", "Bearer " + token).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
     }
 
+    /** GET of any path as bytes (a thumbnail, an inline PDF). */
+    public HttpResponse<byte[]> bytes(String token, String path) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(base + path)).header("Authorization", "Bearer " + token)
+                .GET().build(), HttpResponse.BodyHandlers.ofByteArray());
+    }
+
     public JsonNode status(String token, String id) throws Exception {
         HttpResponse<String> r = get(token, "/api/v1/files/" + id);
         if (r.statusCode() != 200) {

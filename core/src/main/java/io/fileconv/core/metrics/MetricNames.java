@@ -130,11 +130,15 @@ public final class MetricNames {
             Kind.GAUGE, "Age of the oldest pending webhook delivery (0 when none), by region", List.of("region"),
             List.of());
 
+    public static final Meter THUMBNAILS = new Meter("fileconv.thumbnails", Kind.COUNTER,
+            "Pooled converters: first-page thumbnails after a conversion (outcome: written, failed; a failure does not"
+                    + " fail the conversion), by region", List.of("region", "outcome"), List.of());
+
     public static final List<Meter> ALL = List.of(HTTP_REQUESTS, UPLOADS, UPLOAD_ADMISSIONS, KAFKA_CONSUMER_LAG, CDC_DELAY,
             PIPELINE_LATENCY, PIPELINE_START_LATENCY, CONVERSION, CONVERSIONS, S3_REQUESTS, REGION_MIGRATIONS,
             WORK_WAITING, WORK_OLDEST_WAITING, WORK_LEASED, CONVERTER_JOBS, WORK_LEASES_EXPIRED,
             DISPATCH_SKIPPED_EVENTS, SWEEPER_REPAIRS, FILES_DELETED, STATUS_STREAMS, WEBHOOK_DELIVERIES,
-            WEBHOOK_PENDING, WEBHOOK_OLDEST_PENDING);
+            WEBHOOK_PENDING, WEBHOOK_OLDEST_PENDING, THUMBNAILS);
 
     /** Outcome label of a successful conversion; failures use the lower-case FailureClass name. */
     public static final String CONVERTED = "converted";

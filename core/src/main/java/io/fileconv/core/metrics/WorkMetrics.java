@@ -14,6 +14,7 @@ import java.util.function.ToIntFunction;
 /** The pooled converters' meters (MetricNames.WORK_*, CONVERTER_JOBS): queue depth and age, leases, Jobs alive, losses. */
 public final class WorkMetrics {
     private final Map<Region, AtomicInteger> jobs = new EnumMap<>(Region.class);
+    private final MeterRegistry registry;
     private final Map<Region, Counter> expired = new EnumMap<>(Region.class);
 
     /**
@@ -23,6 +24,7 @@ public final class WorkMetrics {
      */
     public WorkMetrics(MeterRegistry registry, Iterable<Region> regions, ToIntFunction<Region> waiting,
                        ToDoubleFunction<Region> oldest, ToIntFunction<Region> leased) {
+        this.registry = registry;
         for (Region r : regions) {
             Gauge.builder(MetricNames.WORK_OLDEST_WAITING.name(), () -> oldest.applyAsDouble(r))
                     .description(MetricNames.WORK_OLDEST_WAITING.description()).tag("region", r.code())
@@ -46,6 +48,13 @@ public final class WorkMetrics {
         if (g != null) {
             g.set(n);
         }
+    }
+
+    /** @param written whether the converter wrote the thumbnail (a failure is counted, never fatal) */
+    public void thumbnail(Region region, boolean written) {
+        Counter.builder(MetricNames.THUMBNAILS.name()).description(MetricNames.THUMBNAILS.description())
+                .tag("region", region.code()).tag("outcome", written ? "written" : "failed").register(registry)
+                .increment();
     }
 
     public void leaseExpired(Region region) {

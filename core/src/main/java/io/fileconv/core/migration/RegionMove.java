@@ -5,6 +5,7 @@ import io.fileconv.core.FileRepository;
 import io.fileconv.core.FileStatus;
 import io.fileconv.core.ObjectStore;
 import io.fileconv.core.Region;
+import io.fileconv.core.S3Keys;
 import io.fileconv.core.UserDirectory;
 
 import javax.sql.DataSource;
@@ -358,7 +359,9 @@ public final class RegionMove {
     }
 
     private static List<String> keys(Map<String, Object> row) {
-        return List.of((String) row.get("input_key"), (String) row.get("output_key"));
+        // The thumbnail is optional: copyObjects and the verification skip a key without an object.
+        return List.of((String) row.get("input_key"), (String) row.get("output_key"),
+                S3Keys.thumbnail((String) row.get("user_id"), (String) row.get("id")));
     }
 
     private static Map<Object, Map<String, Object>> byId(List<Map<String, Object>> rows) {

@@ -13,6 +13,7 @@ import java.time.Duration;
  */
 public final class PresignedLinks implements AutoCloseable {
     public static final String PDF = "application/pdf";
+    public static final String PNG = "image/png";
 
     private final S3Presigner presigner;
 
@@ -30,6 +31,13 @@ public final class PresignedLinks implements AutoCloseable {
         check(ttl);
         return URI.create(presigner.presignPutObject(p -> p.signatureDuration(ttl)
                 .putObjectRequest(o -> o.bucket(bucket).key(key).contentType(PDF))).url().toString());
+    }
+
+    /** A PUT of the thumbnail, which must send {@code Content-Type: image/png}. */
+    public URI putPng(String bucket, String key, Duration ttl) {
+        check(ttl);
+        return URI.create(presigner.presignPutObject(p -> p.signatureDuration(ttl)
+                .putObjectRequest(o -> o.bucket(bucket).key(key).contentType(PNG))).url().toString());
     }
 
     private static void check(Duration ttl) {

@@ -18,11 +18,38 @@ import java.net.URI;
  * @param timeoutSeconds the document's conversion time limit, office (re)starts excluded
  * @param leaseSeconds   heartbeat at least this often or the work is given to another worker
  * @param options        the PDF options of the upload (never null)
+ * @param password       the encrypted document's password, or null; only ever in this item (served over the
+ *                       authenticated work endpoint, or in-process), never in a resource, an env var or a log
+ * @param thumbnailUrl   presigned PUT of the first page's PNG (content type image/png), or null: no thumbnail
  */
 public record WorkItem(String leaseId, String fileId, int attempt, String detectedType, URI sourceUrl, URI targetUrl,
-                       int timeoutSeconds, int leaseSeconds, PdfOptions options) {
+                       int timeoutSeconds, int leaseSeconds, PdfOptions options, String password, URI thumbnailUrl) {
 
     public WorkItem {
         options = options == null ? PdfOptions.NONE : options;
+    }
+
+    /** A document without a password. */
+    public WorkItem(String leaseId, String fileId, int attempt, String detectedType, URI sourceUrl, URI targetUrl,
+                    int timeoutSeconds, int leaseSeconds, PdfOptions options) {
+        this(leaseId, fileId, attempt, detectedType, sourceUrl, targetUrl, timeoutSeconds, leaseSeconds, options, null,
+                null);
+    }
+
+    public WorkItem withPassword(String newPassword) {
+        return new WorkItem(leaseId, fileId, attempt, detectedType, sourceUrl, targetUrl, timeoutSeconds, leaseSeconds,
+                options, newPassword, thumbnailUrl);
+    }
+
+    public WorkItem withThumbnailUrl(URI url) {
+        return new WorkItem(leaseId, fileId, attempt, detectedType, sourceUrl, targetUrl, timeoutSeconds, leaseSeconds,
+                options, password, url);
+    }
+
+    /** Without the password and the presigned URLs (their signatures are credentials too). */
+    @Override
+    public String toString() {
+        return "WorkItem[leaseId=" + leaseId + ", fileId=" + fileId + ", attempt=" + attempt + ", detectedType="
+                + detectedType + ", password=" + (password == null ? "none" : "***") + "]";
     }
 }

@@ -48,6 +48,8 @@ public final class PooledWork {
     private volatile WorkMetrics metrics;
     private volatile Consumer<WorkRequest> discardOutput = r -> { };
 
+    private Passwords passwords = r -> Optional.empty();
+
     public PooledWork(WorkQueue queue, ConversionStatusSink sink, PresignedLinks links, Function<Region, String> buckets,
                       PoolSettings pool, Duration conversionTimeout, Clock clock) {
         this.queue = queue;
@@ -151,14 +153,27 @@ public final class PooledWork {
         }
     }
 
-    private WorkItem item(Lease lease) {
+    private WorkItem item(Lease lease) throws Exception {
         WorkRequest r = lease.request();
         String bucket = buckets.apply(r.region());
         Duration ttl = conversionTimeout.plus(pool.lease()).plus(LINK_SLACK);
         return new WorkItem(lease.id(), r.fileId(), r.attempt(), r.detectedType(),
                 links.get(bucket, S3Keys.input(r.userId(), r.fileId()), ttl),
                 links.putPdf(bucket, S3Keys.output(r.userId(), r.fileId()), ttl),
-                (int) conversionTimeout.toSeconds(), (int) pool.lease().toSeconds(), r.options());
+                (int) conversionTimeout.toSeconds(), (int) pool.lease().toSeconds(), r.options(),
+                passwords.of(r).orElse(null), links.putPng(bucket, S3Keys.thumbnail(r.userId(), r.fileId()), ttl));
+    }
+
+    /** Where a work item's document password comes from (the region's file_passwords table). */
+    @FunctionalInterface
+    public interface Passwords {
+        Optional<String> of(WorkRequest request) throws Exception;
+    }
+
+    /** Reads document passwords with {@code source}; without it no item carries one. */
+    public PooledWork withPasswords(Passwords source) {
+        this.passwords = source;
+        return this;
     }
 
     /** false: the lease is gone (expired, cancelled, unknown, another Job's); the pod stops that conversion. */
@@ -195,6 +210,10 @@ public final class PooledWork {
         Lease lease = ended.get();
         WorkRequest r = lease.request();
         accepted.accepted(r.fileId(), r.attempt(), outcome);
+        WorkMetrics m = metrics;
+        if (m != null && outcome.thumbnail() != null) {
+            m.thumbnail(r.region(), outcome.thumbnail());
+        }
         FailureClass failureClass = outcome.converted() ? null
                 : outcome.failureClass() == null ? FailureClass.INTERNAL : outcome.failureClass();
         String message = outcome.converted() ? "PDF written" : failureClass + ": "
