@@ -41,6 +41,7 @@ class MetricNamesTest {
         WorkMetrics work = new WorkMetrics(registry, java.util.List.of(Region.IN), r -> 3, r -> 12.5, r -> 1);
         work.jobsAlive(Region.IN, 2);
         work.leaseExpired(Region.IN);
+        work.thumbnail(Region.IN, true);
         RecoveryMetrics recovery = new RecoveryMetrics(registry);
         recovery.eventSkipped(Region.IN, "unparsable");
         recovery.repaired(Region.IN, RecoveryMetrics.RELAUNCHED);
