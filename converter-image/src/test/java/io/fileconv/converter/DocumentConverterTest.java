@@ -63,7 +63,12 @@ class DocumentConverterTest {
         TestDocuments.docxWithExternalImage(full, "http://127.0.0.1:9/x.png");
         byte[] bytes = Files.readAllBytes(full);
         Path in = work.resolve("truncated.docx");
-        Files.write(in, Arrays.copyOf(bytes, bytes.length / 2));
+        // Cut inside word/document.xml's own data, so no repair of the package (which LibreOffice attempts from the
+        // local headers when the central directory is gone) can find a whole main part; cutting at half the length
+        // left it whole on some runs, and LibreOffice then converted the file.
+        int main = indexOf(bytes, "word/document.xml".getBytes(StandardCharsets.US_ASCII));
+        assertThat(main).as("the main part's local header").isPositive();
+        Files.write(in, Arrays.copyOf(bytes, main + "word/document.xml".length() + 20));
         assertFailure(in, FailureClass.BAD_INPUT, "could not open");
     }
 
@@ -120,5 +125,18 @@ class DocumentConverterTest {
                                         assertThat(f.failureClass()).isEqualTo(expected);
                     assertThat(f.getMessage().toLowerCase()).contains(reasonPart);
                 });
+    }
+
+    private static int indexOf(byte[] haystack, byte[] needle) {
+        outer:
+        for (int i = 0; i + needle.length <= haystack.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (haystack[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
     }
 }
