@@ -88,7 +88,7 @@ class RegionMigrationControllerTest {
                 assertThat(done.getPhase()).as(done.getMessage()).isEqualTo(MigrationPhase.Completed);
                 assertThat(done.getFilesTotal()).isEqualTo(2);
                 assertThat(done.getFilesVerified()).isEqualTo(2);
-                assertThat(done.getObjectsCopied()).isEqualTo(4); // an input and a PDF per file
+                assertThat(done.getObjectsCopied()).isEqualTo(6); // an input, a PDF and a thumbnail per file
                 assertThat(done.getStartTime()).isNotBlank();
                 assertThat(done.getFinishTime()).isNotBlank();
                 Condition frozen = condition(done, "Frozen");

@@ -199,9 +199,10 @@ class WebUiTest {
 
         // ---- let one worker go: the rest converts (or fails), live, without reloading ---------------------
         // Count the page's list and status reads from here on: with the stream open there are none.
+        // Status and list reads only (a file's PDF and thumbnail are content, fetched once each).
         js("window.__reads = 0; const f = window.fetch; window.fetch = (u, o) => {"
-                + " if (String(u).startsWith('/api/v1/files') && (!o || !o.method || o.method === 'GET')"
-                + " && !String(u).endsWith('/pdf')) window.__reads++; return f(u, o); };");
+                + " if (/^\\/api\\/v1\\/files(\\?|\\/[^/?]+$)/.test(String(u))"
+                + " && (!o || !o.method || o.method === 'GET')) window.__reads++; return f(u, o); };");
         holds.remove(0).release();
         waitFor(CONVERT_WAIT, "three converted and one failed", () -> List.of("report.docx", "table.csv", "page.html")
                 .stream().allMatch(n -> "converted".equals(status(n))) && "failed".equals(status("secret.odt")));
