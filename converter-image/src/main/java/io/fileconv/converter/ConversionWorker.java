@@ -215,7 +215,8 @@ public final class ConversionWorker {
             ThumbnailRenderer.render(pdf, png);
             transfers.upload(png, item.thumbnailUrl(), "image/png");
             return true;
-        } catch (IOException | ConversionFailure | RuntimeException e) {
+        } catch (IOException | ConversionFailure | RuntimeException | LinkageError e) {
+            // LinkageError too: a renderer missing from the classpath must not end the worker's thread.
             LOG.warn("{\"event\":\"thumbnail-failed\",\"file\":\"{}\",\"attempt\":{},\"reason\":\"{}\"}",
                     item.fileId(), item.attempt(), e.getClass().getSimpleName());
             return false;
