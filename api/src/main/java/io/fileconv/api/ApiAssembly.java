@@ -1,21 +1,17 @@
 package io.fileconv.api;
 
-import com.zaxxer.hikari.HikariDataSource;
 import io.fileconv.core.Closer;
-import io.fileconv.core.Databases;
 import io.fileconv.core.DownloadLinks;
 import io.fileconv.core.Env;
-import io.fileconv.core.FileRepository;
 import io.fileconv.core.ObjectStore;
 import io.fileconv.core.ReadinessProbe;
 import io.fileconv.core.Region;
+import io.fileconv.core.RegionDatabases;
 import io.fileconv.core.UserDirectory;
 import io.fileconv.core.deletion.FileEraser;
 import io.fileconv.core.metrics.DeletionMetrics;
 import io.fileconv.core.metrics.PipelineMetrics;
 import io.fileconv.core.schema.SchemaGate;
-import io.fileconv.core.schema.SchemaKind;
-import io.fileconv.core.schema.SchemaTarget;
 import io.fileconv.core.webhook.WebhookAddressPolicy;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
@@ -24,7 +20,6 @@ import org.slf4j.LoggerFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -63,24 +58,16 @@ public final class ApiAssembly implements AutoCloseable {
     private void boot(Env env, MeterRegistry metrics, ReadinessProbe readiness) throws Exception {
         ApiSettings settings = ApiSettings.from(env);
         List<Region> regions = env.regions();
-        // Pool names carry the deployable: the embedded stack's API and worker share one registry.
-        HikariDataSource directoryDs = parts.push(Databases.pool(env.directoryDatabase(), Databases.DIRECTORY, 4,
-                metrics, "api-" + Databases.DIRECTORY));
-        List<SchemaTarget> schemas = new ArrayList<>();
+        RegionDatabases dbs = RegionDatabases.open(env, "api", env.getInt("FILECONV_DB_POOL_SIZE", 16), 4, metrics,
+                parts);
         Map<Region, RegionStore> stores = new EnumMap<>(Region.class);
-        for (Region r : regions) {
-            HikariDataSource ds = parts.push(Databases.pool(env.regionalDatabase(), r.database(),
-                    env.getInt("FILECONV_DB_POOL_SIZE", 16), metrics, "api-" + r.database()));
-            schemas.add(new SchemaTarget(r.database(), SchemaKind.REGION, ds));
-            stores.put(r, new RegionStore(r, new FileRepository(r, ds), env.bucket(r)));
-        }
-        schemas.add(new SchemaTarget(Databases.DIRECTORY, SchemaKind.DIRECTORY, directoryDs));
+        dbs.repositories().forEach((r, files) -> stores.put(r, new RegionStore(r, files, env.bucket(r))));
         // /readyz says which schema is missing until the gate opens (migrated here with FILECONV_DB_MIGRATE=true,
         // by the migration Job otherwise).
-        schemaGate = parts.push(new SchemaGate(env.migrateAtStart(), schemas));
+        schemaGate = parts.push(new SchemaGate(env.migrateAtStart(), dbs.schemas()));
         ObjectStore store = parts.push(new ObjectStore(env.objectStore(), metrics));
         DevTokenIssuer devIssuer = settings.devIssuer() ? devIssuer(env, settings) : null;
-        UserDirectory directory = new UserDirectory(directoryDs);
+        UserDirectory directory = dbs.users();
         CallerResolver callers = new CallerResolver(verifier(settings, devIssuer), directory, stores,
                 settings.regionUrls());
         DownloadLinks links = parts.push(DownloadLinks.fromEnv(env));

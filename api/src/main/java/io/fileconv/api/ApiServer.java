@@ -1,10 +1,10 @@
 package io.fileconv.api;
 
-import io.fileconv.core.UserDirectory;
 import io.fileconv.core.LogContext;
 import io.fileconv.core.ReadinessProbe;
 import io.fileconv.core.Region;
 import io.fileconv.core.SupportedTypes;
+import io.fileconv.core.UserDirectory;
 import io.fileconv.core.UserIds;
 import io.fileconv.core.metrics.FileconvMetrics;
 import io.fileconv.core.metrics.MetricNames;
@@ -15,9 +15,9 @@ import io.javalin.http.staticfiles.Location;
 import io.javalin.router.Endpoint;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import org.slf4j.MDC;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 import java.nio.file.Path;
 import java.util.LinkedHashMap;

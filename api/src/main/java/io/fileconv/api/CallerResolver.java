@@ -1,8 +1,8 @@
 package io.fileconv.api;
 
 import com.nimbusds.jwt.JWTClaimsSet;
-import io.fileconv.core.UserDirectory;
 import io.fileconv.core.Region;
+import io.fileconv.core.UserDirectory;
 import io.fileconv.core.UserIds;
 import io.javalin.http.Context;
 

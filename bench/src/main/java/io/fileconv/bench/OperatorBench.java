@@ -16,9 +16,10 @@ import io.fileconv.core.S3Keys;
 import io.fileconv.operator.k8s.FileconvOperator;
 import io.fileconv.operator.k8s.KubernetesLauncher;
 import io.fileconv.operator.k8s.OperatorSettings;
+import io.fileconv.operator.k8s.crd.FileConversion;
 import io.fileconv.operator.k8s.job.ConverterJobSettings;
-import io.fileconv.operator.k8s.reconciler.ConversionAttempt;
-import io.fileconv.operator.k8s.reconciler.ConversionStatusSink;
+import io.fileconv.pipeline.status.ConversionAttempt;
+import io.fileconv.pipeline.status.ConversionStatusSink;
 import io.fileconv.testkit.MockCluster;
 
 import java.nio.file.Path;
@@ -94,7 +95,7 @@ public final class OperatorBench {
         for (int i = 0; i < 20; i++) {
             ConversionRequest r = request();
             launcher.launch(r);
-            warm.add(r.resourceName());
+            warm.add(FileConversion.nameOf(r));
         }
         await(jobSeen, warm, Duration.ofSeconds(60));
 
@@ -112,8 +113,8 @@ public final class OperatorBench {
             }
             ConversionRequest r = request();
             launcher.launch(r);
-            created.put(r.resourceName(), System.nanoTime());
-            names.add(r.resourceName());
+            created.put(FileConversion.nameOf(r), System.nanoTime());
+            names.add(FileConversion.nameOf(r));
         }
         double createS = (System.nanoTime() - t0) / 1e9;
         int seen = await(jobSeen, names, Duration.ofMinutes(3));

@@ -33,9 +33,4 @@ public record ConversionRequest(
         return new ConversionRequest(row.id(), row.userId(), row.region(), bucket, S3Keys.input(row.userId(), row.id()),
                 S3Keys.output(row.userId(), row.id()), row.attempts(), row.detectedType(), row.requestId(), row.options());
     }
-
-    /** Name of the Kubernetes FileConversion for this attempt: deterministic, so creating it twice is a no-op. */
-    public String resourceName() {
-        return "fc-" + fileId + "-" + attempt;
-    }
 }

@@ -63,6 +63,16 @@ public final class Env {
         }
     }
 
+    /** A duration given in whole seconds. */
+    public java.time.Duration getSeconds(String name, long def) {
+        String v = get(name, Long.toString(def));
+        try {
+            return java.time.Duration.ofSeconds(Long.parseLong(v));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(name + " must be a number of seconds, got '" + v + "'", e);
+        }
+    }
+
     public boolean getBool(String name, boolean def) {
         String v = get(name, null);
         return v == null ? def : Boolean.parseBoolean(v);

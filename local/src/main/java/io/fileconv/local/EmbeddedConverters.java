@@ -6,7 +6,7 @@ import io.fileconv.converter.OfficePool;
 import io.fileconv.converter.OfficePoolConfig;
 import io.fileconv.core.FreePorts;
 import io.fileconv.core.Region;
-import io.fileconv.operator.work.PooledWork;
+import io.fileconv.pipeline.work.PooledWork;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

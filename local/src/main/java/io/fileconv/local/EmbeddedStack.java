@@ -1,17 +1,20 @@
 package io.fileconv.local;
 
+import io.fileconv.core.Closer;
 import io.fileconv.core.Env;
 import io.fileconv.core.FileRepository;
 import io.fileconv.core.ObjectStore;
 import io.fileconv.core.Region;
 import io.fileconv.core.metrics.FileconvMetrics;
+import io.fileconv.pipeline.dispatch.Dispatcher;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.fileconv.operator.dispatch.Dispatcher;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
 
@@ -26,6 +29,7 @@ public final class EmbeddedStack implements AutoCloseable {
     public static final List<Region> REGIONS = EmbeddedInfra.REGIONS;
 
     private final StackOptions options;
+    private final Closer parts = new Closer("embedded stack");
     private EmbeddedInfra infra;
     private WorkerNode worker;
     private ApiNode api;
@@ -52,11 +56,11 @@ public final class EmbeddedStack implements AutoCloseable {
     private void boot() throws Exception {
         long t0 = System.nanoTime();
         Path data = Files.createDirectories(options.dataDir().toAbsolutePath());
-        infra = EmbeddedInfra.start(data);
+        infra = parts.push(EmbeddedInfra.start(data));
         Env env = infra.endpoints().env().with(options.env());
-        objectStore = new ObjectStore(infra.objectStoreConfig());
-        worker = WorkerNode.start(env, data, options.officeProcesses(), options.taskTimeout(), metrics);
-        api = ApiNode.start(env, data, options.apiPort(), options.maxUploadBytes(), () -> ready, metrics);
+        objectStore = parts.push(new ObjectStore(infra.objectStoreConfig()));
+        worker = parts.push(WorkerNode.start(env, data, options.officeProcesses(), options.taskTimeout(), metrics));
+        api = parts.push(ApiNode.start(env, data, options.apiPort(), options.maxUploadBytes(), () -> ready, metrics));
         ready = true;
         LOG.info("fileconv embedded stack ready in {} s: {}", (System.nanoTime() - t0) / 1_000_000_000.0, baseUrl());
     }
@@ -106,24 +110,15 @@ public final class EmbeddedStack implements AutoCloseable {
     @Override
     public void close() {
         ready = false;
-        for (AutoCloseable c : new AutoCloseable[]{api, worker, objectStore, infra}) {
-            if (c == null) {
-                continue;
-            }
-            try {
-                c.close();
-            } catch (Exception | Error e) {
-                LOG.warn("stopping {} failed: {}", c.getClass().getSimpleName(), e.toString());
-            }
-        }
+        parts.close();
     }
 
-    static void deleteTree(Path dir) throws java.io.IOException {
+    static void deleteTree(Path dir) throws IOException {
         if (!Files.exists(dir)) {
             return;
         }
         try (Stream<Path> s = Files.walk(dir)) {
-            s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         }
     }
 }

@@ -1,9 +1,8 @@
 package io.fileconv.local;
 
-import io.fileconv.core.Env;
 import io.fileconv.core.Region;
-import io.fileconv.operator.erase.EraseMain;
-import io.fileconv.operator.retry.RetryMain;
+import io.fileconv.pipeline.erase.EraseCommand;
+import io.fileconv.pipeline.retry.RetryCommand;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -30,7 +29,7 @@ public final class FileconvMain {
         Path data = Path.of(env("FILECONV_DATA_DIR", ".fileconv/data")).toAbsolutePath();
         switch (cmd) {
             case "up" -> up(data);
-            case "retry" -> System.exit(RetryMain.run(Endpoints.readEnv(data)));
+            case "retry" -> System.exit(RetryCommand.run(Endpoints.readEnv(data)));
             case "migrate" -> {
                 if (args.length != 4) {
                     System.err.println("usage: fileconv migrate <user id> <from region> <to region>");
@@ -39,7 +38,7 @@ public final class FileconvMain {
                 System.exit(LocalMigration.run(Endpoints.readEnv(data), args[1], Region.fromCode(args[2]),
                         Region.fromCode(args[3])));
             }
-            case "erase" -> System.exit(EraseMain.run(Endpoints.readEnv(data), Arrays.copyOfRange(args, 1,
+            case "erase" -> System.exit(EraseCommand.run(Endpoints.readEnv(data), Arrays.copyOfRange(args, 1,
                     args.length)));
             case "infra" -> runUntilStopped(EmbeddedInfra.start(data), "infrastructure ready: " + Endpoints.file(data));
             case "worker" -> runUntilStopped(WorkerNode.start(Endpoints.readEnv(data), data.resolve(

@@ -4,8 +4,8 @@ import io.fileconv.core.Region;
 import io.fileconv.core.work.WorkItem;
 import io.fileconv.core.work.WorkOutcome;
 import io.fileconv.core.work.WorkSource;
-import io.fileconv.operator.work.JobTokens;
-import io.fileconv.operator.work.PooledWork;
+import io.fileconv.pipeline.work.JobIdentity;
+import io.fileconv.pipeline.work.PooledWork;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,11 +30,11 @@ final class InProcessWorkSource implements WorkSource {
     private static final Duration SLICE = Duration.ofMillis(250);
 
     private final PooledWork work;
-    private final List<JobTokens.JobIdentity> identities;
+    private final List<JobIdentity> identities;
     private final String workerName;
     private final ConversionLog log;
     /** Which lease came from which region's identity (heartbeats and reports must name the same one). */
-    private final Map<String, JobTokens.JobIdentity> leases = new ConcurrentHashMap<>();
+    private final Map<String, JobIdentity> leases = new ConcurrentHashMap<>();
     /** Leases whose outcome is in the log already: a report retried while MySQL is away is logged once. */
     private final Set<String> logged = ConcurrentHashMap.newKeySet();
     private int nextRegion;
@@ -42,7 +42,7 @@ final class InProcessWorkSource implements WorkSource {
 
     InProcessWorkSource(PooledWork work, List<Region> regions, String workerName, ConversionLog log) {
         this.work = work;
-        this.identities = regions.stream().map(r -> new JobTokens.JobIdentity("embedded-" + r.code(), r)).toList();
+        this.identities = regions.stream().map(r -> new JobIdentity("embedded-" + r.code(), r)).toList();
         this.workerName = workerName;
         this.log = log;
     }
@@ -53,7 +53,7 @@ final class InProcessWorkSource implements WorkSource {
         while (!closed) {
             long seen = work.queue().offers();
             for (int i = 0; i < identities.size(); i++) {
-                JobTokens.JobIdentity id = identities.get(nextRegion);
+                JobIdentity id = identities.get(nextRegion);
                 nextRegion = (nextRegion + 1) % identities.size();
                 Optional<WorkItem> item = work.claim(id, workerName, Duration.ZERO);
                 if (item.isPresent()) {
@@ -72,13 +72,13 @@ final class InProcessWorkSource implements WorkSource {
 
     @Override
     public boolean heartbeat(String leaseId) {
-        JobTokens.JobIdentity id = leases.get(leaseId);
+        JobIdentity id = leases.get(leaseId);
         return id != null && work.heartbeat(id, leaseId);
     }
 
     @Override
     public void report(String leaseId, WorkOutcome outcome) throws Exception {
-        JobTokens.JobIdentity id = leases.get(leaseId);
+        JobIdentity id = leases.get(leaseId);
         if (id == null) {
             return;
         }

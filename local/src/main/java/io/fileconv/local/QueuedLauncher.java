@@ -6,8 +6,8 @@ import io.fileconv.core.FileRecord;
 import io.fileconv.core.FileRepository;
 import io.fileconv.core.FileStatus;
 import io.fileconv.core.Region;
-import io.fileconv.operator.work.PooledWork;
-import io.fileconv.operator.work.WorkQueue;
+import io.fileconv.pipeline.work.PooledWork;
+import io.fileconv.pipeline.work.WorkQueue;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

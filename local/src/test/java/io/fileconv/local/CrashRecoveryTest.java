@@ -10,7 +10,7 @@ import io.fileconv.core.FileRepository;
 import io.fileconv.core.FileStatus;
 import io.fileconv.core.ObjectStore;
 import io.fileconv.core.Region;
-import io.fileconv.operator.dispatch.Dispatcher;
+import io.fileconv.pipeline.dispatch.Dispatcher;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.common.TopicPartition;

@@ -9,8 +9,8 @@ import io.fileconv.core.UserDirectory;
 import io.fileconv.core.deletion.FileEraser;
 import io.fileconv.core.metrics.DeletionMetrics;
 import io.fileconv.core.metrics.FileconvMetrics;
-import io.fileconv.operator.erase.EraseMain;
-import io.fileconv.operator.retention.RetentionSweep;
+import io.fileconv.pipeline.erase.EraseCommand;
+import io.fileconv.pipeline.retention.RetentionSweep;
 import io.fileconv.testkit.ApiClient;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -250,7 +250,7 @@ class DeleteAndRetentionTest {
         String kept = api.uploadOk(other, "c.txt", "A bystander's file.".getBytes());
         api.awaitTerminal(other, kept, Duration.ofSeconds(60));
 
-        assertThat(EraseMain.run(stack.infra().endpoints().env(), user)).isZero();
+        assertThat(EraseCommand.run(stack.infra().endpoints().env(), user)).isZero();
 
         assertThat(objectsUnder(S3Keys.userFolder(user))).isEmpty();
         assertThat(uploadsUnder(S3Keys.userFolder(user))).isEmpty();
@@ -259,9 +259,9 @@ class DeleteAndRetentionTest {
                 .isZero();
         assertThat(rows("SELECT COUNT(*) FROM " + Databases.DIRECTORY + ".users WHERE user_id=?", user)).isZero();
         // Running it again finds nothing and succeeds; the bystander keeps everything.
-        assertThat(EraseMain.run(stack.infra().endpoints().env(), user)).isZero();
+        assertThat(EraseCommand.run(stack.infra().endpoints().env(), user)).isZero();
         assertThat(fileRows(kept)).isOne();
         assertThat(objectsUnder(S3Keys.fileFolder(userOf(other), kept))).hasSize(3); // input, PDF, thumbnail
-        assertThat(EraseMain.run(stack.infra().endpoints().env())).isEqualTo(2);
+        assertThat(EraseCommand.run(stack.infra().endpoints().env())).isEqualTo(2);
     }
 }

@@ -1,6 +1,5 @@
 package io.fileconv.local;
 
-import io.fileconv.testkit.ApiClient;
 import com.zaxxer.hikari.HikariDataSource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
@@ -9,18 +8,19 @@ import io.fileconv.core.ConversionLauncher;
 import io.fileconv.core.ConversionRequest;
 import io.fileconv.core.Databases;
 import io.fileconv.core.Env;
-import io.fileconv.core.KafkaClientSettings;
-import io.fileconv.core.metrics.FileconvMetrics;
 import io.fileconv.core.FileRecord;
 import io.fileconv.core.FileRepository;
 import io.fileconv.core.FileStatus;
+import io.fileconv.core.KafkaClientSettings;
 import io.fileconv.core.Region;
-import io.fileconv.operator.dispatch.Dispatcher;
-import io.fileconv.operator.dispatch.RegionContext;
+import io.fileconv.core.metrics.FileconvMetrics;
 import io.fileconv.operator.k8s.KubernetesLauncher;
 import io.fileconv.operator.k8s.Labels;
 import io.fileconv.operator.k8s.crd.FileConversion;
 import io.fileconv.operator.k8s.crd.FileConversionSpec;
+import io.fileconv.pipeline.dispatch.Dispatcher;
+import io.fileconv.pipeline.dispatch.RegionContext;
+import io.fileconv.testkit.ApiClient;
 import io.fileconv.testkit.MockCluster;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -142,7 +142,7 @@ class KubernetesDispatchTest {
                 .as("the transition of the file whose launch crashed was not committed").isEqualTo(FileStatus.UPLOADED);
         assertThat(rows(uploaded).values()).filteredOn(f -> f.status() == FileStatus.UPLOADED)
                 .as("files the first dispatcher left for its successor").hasSize(FIRST_UPLOADS - CRASH_AT_LAUNCH + 1);
-        String crashedUid = conversion(crashed.resourceName()).getMetadata().getUid();
+        String crashedUid = conversion(FileConversion.nameOf(crashed)).getMetadata().getUid();
         assertThat(crashedUid).isNotBlank();
 
         // 2. A new dispatcher resumes from the offsets stored in MySQL while the rest of the uploads arrive.
@@ -162,7 +162,7 @@ class KubernetesDispatchTest {
             second.close();
         }
         assertOneConversionPerFile(uploaded);
-        assertThat(conversion(crashed.resourceName()).getMetadata().getUid())
+        assertThat(conversion(FileConversion.nameOf(crashed)).getMetadata().getUid())
                 .as("the replayed launch kept the resource created before the crash").isEqualTo(crashedUid);
 
         // 3. Forced replay of everything: stored offsets back to 0, a third dispatcher re-reads every event.
@@ -367,11 +367,11 @@ class KubernetesDispatchTest {
             delegate.launch(request);
             // Distinct launches: Debezium may deliver an upload twice (an insert during its initial snapshot is read
             // by the snapshot and from the binlog), and a repeated launch of the same attempt is not a new one.
-            boolean isNew = launched.put(request.resourceName(), request) == null;
+            boolean isNew = launched.put(FileConversion.nameOf(request), request) == null;
             last = request;
             if (isNew && launches.incrementAndGet() == crashAt) {
                 crashed.countDown();
-                throw new IllegalStateException("simulated crash after launching " + request.resourceName());
+                throw new IllegalStateException("simulated crash after launching " + FileConversion.nameOf(request));
             }
         }
 

@@ -1,7 +1,7 @@
 package io.fileconv.local;
 
 import io.fileconv.core.Region;
-import io.fileconv.operator.dispatch.FileChange;
+import io.fileconv.pipeline.dispatch.FileChange;
 import io.fileconv.testkit.ApiClient;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;

@@ -1,13 +1,18 @@
 package io.fileconv.local;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.zaxxer.hikari.HikariDataSource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fileconv.core.ConversionRequest;
+import io.fileconv.core.Databases;
 import io.fileconv.core.FileRecord;
 import io.fileconv.core.FileRepository;
 import io.fileconv.core.FileStatus;
+import io.fileconv.core.FreePorts;
 import io.fileconv.core.Ids;
+import io.fileconv.core.ObjectStore;
+import io.fileconv.core.ObjectStoreConfig;
 import io.fileconv.core.Region;
 import io.fileconv.core.S3Keys;
 import io.fileconv.core.work.PresignedLinks;
@@ -17,22 +22,16 @@ import io.fileconv.operator.k8s.OperatorEnvironment;
 import io.fileconv.operator.k8s.OperatorSettings;
 import io.fileconv.operator.k8s.crd.FileConversion;
 import io.fileconv.operator.k8s.crd.FileConversionPhase;
-import io.fileconv.operator.k8s.reconciler.FileRepositoryStatusSink;
-import io.fileconv.operator.work.FileLookup;
 import io.fileconv.operator.work.JobTokens;
-import io.fileconv.operator.work.PooledWork;
-import io.fileconv.operator.work.WorkQueue;
+import io.fileconv.pipeline.status.FileRepositoryStatusSink;
+import io.fileconv.pipeline.work.FileLookup;
+import io.fileconv.pipeline.work.PooledWork;
+import io.fileconv.pipeline.work.WorkQueue;
 import io.fileconv.testkit.MockCluster;
 import io.fileconv.testkit.WorkProtocolClient;
-import com.zaxxer.hikari.HikariDataSource;
-import io.fileconv.core.Databases;
-import io.fileconv.core.FreePorts;
-import io.fileconv.core.ObjectStore;
-import io.fileconv.core.ObjectStoreConfig;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import java.util.List;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -45,6 +44,7 @@ import java.sql.PreparedStatement;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -131,7 +131,7 @@ class PooledConversionTest {
                 ConversionRequest request = new ConversionRequest(fileId, user, REGION, REGION.defaultBucket(),
                         S3Keys.input(user, fileId), S3Keys.output(user, fileId), 1, "text/plain", null);
                 new KubernetesLauncher(kube, NS).launch(request);
-                String name = request.resourceName();
+                String name = FileConversion.nameOf(request);
 
                 await().atMost(Duration.ofSeconds(30)).until(() -> WorkProtocolClient.tokensByJob(kube, NS).size() == 1);
                 Map.Entry<String, String> job = WorkProtocolClient.tokensByJob(kube, NS).entrySet().iterator().next();
@@ -224,10 +224,10 @@ class PooledConversionTest {
                 }
                 await().atMost(Duration.ofSeconds(20)).until(() -> {
                     FileConversion fc = kube.resources(FileConversion.class).inNamespace(WORKER_NS)
-                            .withName(request.resourceName()).get();
+                            .withName(FileConversion.nameOf(request)).get();
                     return fc.getStatus() != null && fc.getStatus().getPhase() == FileConversionPhase.Succeeded;
                 });
-                assertThat(kube.resources(FileConversion.class).inNamespace(WORKER_NS).withName(request.resourceName()).get()
+                assertThat(kube.resources(FileConversion.class).inNamespace(WORKER_NS).withName(FileConversion.nameOf(request)).get()
                         .getStatus().getPodName()).isEqualTo("pod-worker");
             }
         }

@@ -3,7 +3,7 @@ package io.fileconv.local;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fileconv.core.FileRecord;
 import io.fileconv.core.FileStatus;
-import io.fileconv.operator.dispatch.Dispatcher;
+import io.fileconv.pipeline.dispatch.Dispatcher;
 import io.fileconv.operator.k8s.Labels;
 import io.fileconv.operator.k8s.crd.FileConversion;
 import io.fileconv.operator.k8s.crd.FileConversionPhase;

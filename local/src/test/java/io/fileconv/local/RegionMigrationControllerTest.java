@@ -14,7 +14,7 @@ import io.fileconv.operator.k8s.OperatorEnvironment;
 import io.fileconv.operator.k8s.crd.RegionMigration;
 import io.fileconv.operator.k8s.crd.RegionMigrationSpec;
 import io.fileconv.operator.k8s.crd.RegionMigrationStatus;
-import io.fileconv.operator.k8s.reconciler.FileRepositoryStatusSink;
+import io.fileconv.pipeline.status.FileRepositoryStatusSink;
 import io.fileconv.operator.k8s.reconciler.RegionMigrationReconciler;
 import io.fileconv.core.metrics.FileconvMetrics;
 import io.fileconv.core.metrics.MigrationMetrics;

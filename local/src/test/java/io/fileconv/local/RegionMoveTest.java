@@ -1,5 +1,6 @@
 package io.fileconv.local;
 
+import io.fileconv.pipeline.retry.RetryCandidate;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.zaxxer.hikari.HikariDataSource;
 import io.fileconv.core.Databases;
@@ -220,7 +221,7 @@ class RegionMoveTest {
             UserDirectory directory = new UserDirectory(users);
             assertThat(directory.freeze(frozen, FROM, "retry-test")).isTrue();
             try {
-                var eligible = io.fileconv.operator.retry.RetryMain.livesHere(directory, FROM);
+                var eligible = io.fileconv.pipeline.retry.RetryCommand.livesHere(directory, FROM);
                 assertThat(eligible.test(candidate(home))).isTrue();
                 assertThat(eligible.test(candidate(frozen))).isFalse();
                 assertThat(eligible.test(candidate(away))).isFalse();
@@ -232,8 +233,8 @@ class RegionMoveTest {
         }
     }
 
-    private static io.fileconv.operator.retry.RetryCandidate candidate(String user) {
-        return new io.fileconv.operator.retry.RetryCandidate("f-" + user, 1, user);
+    private static io.fileconv.pipeline.retry.RetryCandidate candidate(String user) {
+        return new io.fileconv.pipeline.retry.RetryCandidate("f-" + user, 1, user);
     }
 
     private static void rename(EmbeddedStack stack, Region region, String id, String name) throws Exception {

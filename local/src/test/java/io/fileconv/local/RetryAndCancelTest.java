@@ -5,7 +5,7 @@ import io.fileconv.core.FailureClass;
 import io.fileconv.core.FileRecord;
 import io.fileconv.core.FileStatus;
 import io.fileconv.core.Region;
-import io.fileconv.operator.retry.RetryMain;
+import io.fileconv.pipeline.retry.RetryCommand;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -72,7 +72,7 @@ class RetryAndCancelTest {
         infra.startS3();
         // The password-protected file failed for storage too; let it fail for its own reason first.
         try (WorkerNode w = worker()) {
-            assertThat(RetryMain.run(Endpoints.readEnv(dir))).isZero();
+            assertThat(RetryCommand.run(Endpoints.readEnv(dir))).isZero();
             await().atMost(Duration.ofSeconds(60)).until(() -> row(w, transientId).status() == FileStatus.CONVERTED
                     && row(w, passwordId).status() == FileStatus.FAILED && row(w, passwordId).attempts() == 2);
             assertThat(row(w, transientId).attempts()).isEqualTo(2);
@@ -93,7 +93,7 @@ class RetryAndCancelTest {
 
     private static int runRetry() {
         try {
-            return RetryMain.run(Endpoints.readEnv(dir));
+            return RetryCommand.run(Endpoints.readEnv(dir));
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }

@@ -9,7 +9,7 @@ import io.fileconv.core.ObjectStoreConfig;
 import io.fileconv.core.Region;
 import io.fileconv.core.metrics.FileconvMetrics;
 import io.fileconv.operator.OperatorMain;
-import io.fileconv.operator.dispatch.Dispatcher;
+import io.fileconv.pipeline.dispatch.Dispatcher;
 import io.fileconv.operator.k8s.OperatorEnvironment;
 import io.fileconv.operator.migrate.MigrateMain;
 import io.fileconv.testkit.MockCluster;

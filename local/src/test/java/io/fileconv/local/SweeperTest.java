@@ -23,8 +23,8 @@ import io.fileconv.operator.k8s.KubernetesLauncher;
 import io.fileconv.operator.k8s.OperatorEnvironment;
 import io.fileconv.operator.k8s.OperatorSettings;
 import io.fileconv.operator.k8s.crd.FileConversion;
-import io.fileconv.operator.k8s.reconciler.FileRepositoryStatusSink;
-import io.fileconv.operator.sweep.ConversionSweeper;
+import io.fileconv.pipeline.status.FileRepositoryStatusSink;
+import io.fileconv.pipeline.sweep.ConversionSweeper;
 import io.fileconv.testkit.MockCluster;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.junit.jupiter.api.AfterAll;
@@ -123,7 +123,7 @@ class SweeperTest {
         assertThat(lc.status()).isEqualTo(FileStatus.FAILED);
         assertThat(lc.failureClass()).isEqualTo(FailureClass.INTERNAL);
         assertThat(lc.failureClass().retryable()).isTrue();
-        assertThat(lc.failureReason()).contains("conversion lost", "fc-" + lostConverting + "-1");
+        assertThat(lc.failureReason()).contains("conversion lost: attempt 1's conversion no longer exists");
         assertThat(conversion(lostConverting)).as("a lost conversion is failed, not relaunched").isNull();
 
         assertThat(row(liveQueued).status()).isEqualTo(FileStatus.QUEUED);

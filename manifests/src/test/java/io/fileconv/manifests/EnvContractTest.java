@@ -103,12 +103,15 @@ class EnvContractTest {
 
     private static final String ENV = "core/src/main/java/io/fileconv/core/Env.java";
     private static final String OPERATOR_ENV = "operator/src/main/java/io/fileconv/operator/k8s/OperatorEnvironment.java";
-    private static final String RETRY_MAIN = "operator/src/main/java/io/fileconv/operator/retry/RetryMain.java";
+    private static final String RETRY_MAIN = "pipeline/src/main/java/io/fileconv/pipeline/retry/RetryCommand.java";
     /** The RegionMigration controller's settings (RegionMove.Settings.from, called by OperatorMain). */
     private static final String MIGRATION = "core/src/main/java/io/fileconv/core/migration/RegionMove.java";
-    private static final String DISPATCHER = "operator/src/main/java/io/fileconv/operator/dispatch/DispatcherCompanion.java";
+    private static final String DISPATCHER = "pipeline/src/main/java/io/fileconv/pipeline/dispatch/Dispatcher.java";
     /** The webhook deliverer's settings and the address allow-list (read by the API as well). */
-    private static final String WEBHOOKS = "operator/src/main/java/io/fileconv/operator/webhook/WebhookDeliverer.java";
+    private static final String WEBHOOKS = "pipeline/src/main/java/io/fileconv/pipeline/webhook/WebhookDeliverer.java";
+    /** The leader's sweeper and retention job (their Settings.from, called through OperatorEnvironment). */
+    private static final String SWEEPER = "pipeline/src/main/java/io/fileconv/pipeline/sweep/ConversionSweeper.java";
+    private static final String RETENTION = "pipeline/src/main/java/io/fileconv/pipeline/retention/RetentionSweep.java";
     private static final String WEBHOOK_POLICY = "core/src/main/java/io/fileconv/core/webhook/WebhookAddressPolicy.java";
 
     @Test
@@ -168,7 +171,7 @@ class EnvContractTest {
 
     @Test
     void everyVariableTheOperatorReadsIsSetOrDefaulted() {
-        Set<String> read = readBy(OPERATOR_ENV, ENV, MIGRATION, DISPATCHER, WEBHOOKS, WEBHOOK_POLICY);
+        Set<String> read = readBy(OPERATOR_ENV, ENV, MIGRATION, DISPATCHER, WEBHOOKS, WEBHOOK_POLICY, SWEEPER, RETENTION);
         assertThat(read).as("the scan found the operator's names")
                 .contains("FILECONV_CONVERTER_IMAGE", "FILECONV_OPERATOR_NAMESPACE", "FILECONV_KAFKA_BOOTSTRAP");
         assertCodeIsServed("-operator", "Operator", read);
@@ -197,7 +200,7 @@ class EnvContractTest {
     @Test
     void everyDocumentedOperatorVariableIsReadByTheCode() {
         // A row the code does not read is a setting that silently does nothing (the two merged sections had many).
-        Set<String> read = readBy(OPERATOR_ENV, ENV, MIGRATION, DISPATCHER, WEBHOOKS, WEBHOOK_POLICY);
+        Set<String> read = readBy(OPERATOR_ENV, ENV, MIGRATION, DISPATCHER, WEBHOOKS, WEBHOOK_POLICY, SWEEPER, RETENTION);
         List<String> operatorRows = contract().entrySet().stream().filter(e -> e.getKey().startsWith("Operator"))
                 .flatMap(e -> e.getValue().stream()).filter(d -> d.defaultValue() != null).map(Documented::name).toList();
         assertThat(operatorRows).isNotEmpty().allSatisfy(n -> assertThat(read).as("read by the operator").contains(n));

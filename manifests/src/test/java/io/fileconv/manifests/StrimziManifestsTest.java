@@ -152,7 +152,7 @@ class StrimziManifestsTest {
         KafkaUser dispatcher = all(cdc, KafkaUser.class).stream().filter(u -> u.getMetadata().getName().equals("fileconv-dispatcher"))
                 .findFirst().orElseThrow();
         Matcher group = Pattern.compile("String GROUP = \"([^\"]+)\"").matcher(Repo.read(
-                Repo.path("operator/src/main/java/io/fileconv/operator/dispatch/Dispatcher.java")));
+                Repo.path("pipeline/src/main/java/io/fileconv/pipeline/dispatch/Dispatcher.java")));
         assertThat(group.find()).isTrue();
         List<AclRule> acls = dispatcher.getSpec().getAuthorization() instanceof io.strimzi.api.kafka.model.user.KafkaUserAuthorizationSimple s
                 ? s.getAcls() : List.of();
@@ -260,7 +260,7 @@ class StrimziManifestsTest {
                 .containsEntry("table.include.list", region.database() + ".files");
         Set<String> read = new TreeSet<>();
         Matcher m = Pattern.compile("(?:after|before)\\.(?:get|path|has|hasNonNull)\\(\"([a-z_]+)\"\\)")
-                .matcher(Repo.read(Repo.path("operator/src/main/java/io/fileconv/operator/dispatch/FileChange.java")));
+                .matcher(Repo.read(Repo.path("pipeline/src/main/java/io/fileconv/pipeline/dispatch/FileChange.java")));
         while (m.find()) {
             read.add(m.group(1));
         }

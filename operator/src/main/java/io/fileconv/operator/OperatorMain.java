@@ -1,54 +1,41 @@
 package io.fileconv.operator;
 
-import com.zaxxer.hikari.HikariDataSource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-import io.fileconv.core.Databases;
+import io.fileconv.core.Closer;
 import io.fileconv.core.Env;
 import io.fileconv.core.FileRepository;
 import io.fileconv.core.ObjectStore;
-import io.fileconv.core.deletion.FileEraser;
-import io.fileconv.core.metrics.DeletionMetrics;
 import io.fileconv.core.ObjectStoreConfig;
-import io.fileconv.core.work.PresignedLinks;
-import io.fileconv.operator.work.FileLookup;
-import io.fileconv.operator.work.JobTokens;
-import io.fileconv.operator.work.PooledWork;
-import io.fileconv.operator.work.WorkQueue;
-import io.fileconv.core.UserDirectory;
-import io.fileconv.core.migration.RegionMove;
 import io.fileconv.core.Region;
-import io.fileconv.core.schema.SchemaGate;
-import io.fileconv.core.schema.SchemaKind;
-import io.fileconv.core.schema.SchemaTarget;
+import io.fileconv.core.RegionDatabases;
+import io.fileconv.core.UserDirectory;
 import io.fileconv.core.metrics.FileconvMetrics;
 import io.fileconv.core.metrics.MigrationMetrics;
 import io.fileconv.core.metrics.PipelineMetrics;
-import io.fileconv.core.metrics.RecoveryMetrics;
-import io.fileconv.core.metrics.WebhookMetrics;
-import io.fileconv.core.webhook.WebhookAddressPolicy;
-import io.fileconv.operator.retention.RetentionSweep;
-import io.fileconv.operator.webhook.WebhookDeliverer;
-import io.fileconv.operator.sweep.ConversionSweeper;
+import io.fileconv.core.migration.RegionMove;
+import io.fileconv.core.schema.SchemaGate;
+import io.fileconv.core.work.PresignedLinks;
 import io.fileconv.operator.dispatch.DispatcherCompanion;
 import io.fileconv.operator.k8s.FileconvOperator;
 import io.fileconv.operator.k8s.KubernetesLauncher;
 import io.fileconv.operator.k8s.OperatorEnvironment;
 import io.fileconv.operator.k8s.OperatorSettings;
-import io.fileconv.operator.k8s.reconciler.FileRepositoryStatusSink;
 import io.fileconv.operator.k8s.reconciler.MigrationTargetSecrets;
 import io.fileconv.operator.k8s.reconciler.MoveSides;
 import io.fileconv.operator.k8s.reconciler.RegionMigrationReconciler;
-import org.slf4j.Logger;
+import io.fileconv.operator.work.JobTokens;
+import io.fileconv.pipeline.Upkeep;
+import io.fileconv.pipeline.status.FileRepositoryStatusSink;
+import io.fileconv.pipeline.work.FileLookup;
+import io.fileconv.pipeline.work.PooledWork;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.net.URI;
 import java.time.Clock;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.Deque;
-import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -59,9 +46,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * (the dispatcher), sharing one Kubernetes client and one connection pool per region.
  */
 public final class OperatorMain implements AutoCloseable {
-    private static final Logger log = LoggerFactory.getLogger(OperatorMain.class);
+    private static final Logger LOG = LoggerFactory.getLogger(OperatorMain.class);
 
-    private final Deque<AutoCloseable> running = new ArrayDeque<>();
+    private final Closer running = new Closer("operator");
     private final AtomicBoolean stopping = new AtomicBoolean();
 
     /** One registry for the process: reconciler, dispatcher and pools, served on /metrics. */
@@ -87,7 +74,7 @@ public final class OperatorMain implements AutoCloseable {
             main.running.push(client);
             main.start(client, new OperatorEnvironment(System.getenv()), companions(Env.system(), main.metrics));
         } catch (Exception e) {
-            log.error("operator failed to start", e);
+            LOG.error("operator failed to start", e);
             System.exit(1);
         }
         stopped.await();
@@ -106,19 +93,10 @@ public final class OperatorMain implements AutoCloseable {
             throws Exception {
         OperatorSettings settings = env.settings(client.getNamespace());
         Env common = env.common();
-        Map<Region, FileRepository> repositories = new EnumMap<>(Region.class);
-        List<SchemaTarget> schemas = new ArrayList<>();
-        for (Region region : env.regions()) {
-            HikariDataSource pool = Databases.pool(common.regionalDatabase(), region.database(), 4, metrics);
-            running.push(pool);
-            repositories.put(region, new FileRepository(region, pool));
-            schemas.add(new SchemaTarget(region.database(), SchemaKind.REGION, pool));
-        }
-        HikariDataSource directoryPool = Databases.pool(common.directoryDatabase(), Databases.DIRECTORY, 2, metrics);
-        running.push(directoryPool);
-        schemas.add(new SchemaTarget(Databases.DIRECTORY, SchemaKind.DIRECTORY, directoryPool));
-        SchemaGate schemaGate = gate != null ? gate : new SchemaGate(common.migrateAtStart(), schemas);
-        running.push(schemaGate);
+        RegionDatabases dbs = RegionDatabases.open(common, "operator", 4, 2, metrics, running);
+        Map<Region, FileRepository> repositories = dbs.repositories();
+        SchemaGate schemaGate = running.push(gate != null ? gate : new SchemaGate(common.migrateAtStart(),
+                dbs.schemas()));
 
         // Before the wait, so the startup probe sees a live process; /readyz says 503 (with the schema gate's
         // reason while it is closed) until the end of start.
@@ -137,12 +115,10 @@ public final class OperatorMain implements AutoCloseable {
             return;
         }
 
-        ObjectStore store = new ObjectStore(common.objectStore(), metrics);
-        running.push(store);
-        UserDirectory directory = new UserDirectory(directoryPool);
-        MoveSides sides = new MoveSides(repositories, common::bucket,
-                new MigrationTargetSecrets(client, settings.namespace())::find, metrics);
-        running.push(sides);
+        ObjectStore store = running.push(new ObjectStore(common.objectStore(), metrics));
+        UserDirectory directory = dbs.users();
+        MoveSides sides = running.push(new MoveSides(repositories, common::bucket,
+                new MigrationTargetSecrets(client, settings.namespace())::find, metrics));
         RegionMigrationReconciler.RegionMoves moves = (migrationId, userId, from, to) -> new RegionMove(userId,
                 migrationId, sides.from(from), sides.to(to), directory, store, RegionMove.Settings.from(common),
                 Clock.systemUTC());
@@ -159,19 +135,15 @@ public final class OperatorMain implements AutoCloseable {
         KubernetesLauncher launcher = new KubernetesLauncher(client, settings.namespace())
                 .onDispatched(operator::rowQueued);
         // Both converter modes: rows left QUEUED/CONVERTING without their FileConversion are driven on.
-        operator.whileLeading(new ConversionSweeper(repositories, common::bucket, launcher, launcher::exists,
-                env.sweeper(), new RecoveryMetrics(metrics)));
-        operator.whileLeading(new RetentionSweep(repositories, common::bucket, directory, new FileEraser(store,
-                new DeletionMetrics(metrics).withRegions(repositories.keySet())), env.retention()));
-        operator.whileLeading(new WebhookDeliverer(repositories, WebhookAddressPolicy.from(common),
-                WebhookDeliverer.Settings.from(common), new WebhookMetrics(metrics), Clock.systemUTC()));
+        Upkeep.create(common, repositories, directory, store, launcher, launcher::exists, metrics).tasks()
+                .forEach(operator::whileLeading);
         operator.start();
 
         for (Companion companion : companions) {
             running.push(companion.start(launcher, repositories));
         }
         started = true;
-        log.info("operator started in namespace {} for regions {} (leader election {})", settings.namespace(),
+        LOG.info("operator started in namespace {} for regions {} (leader election {})", settings.namespace(),
                 repositories.keySet(), settings.leaderElection() == null ? "off" : "on");
     }
 
@@ -184,17 +156,10 @@ public final class OperatorMain implements AutoCloseable {
         }
         ObjectStoreConfig s3 = common.objectStore();
         // Converter pods may reach the object store under another address than the operator (the host is signed).
-        PresignedLinks links = new PresignedLinks(podEndpoint == null ? s3 : new ObjectStoreConfig(
-                java.net.URI.create(podEndpoint), s3.signingRegion(), s3.accessKey(), s3.secretKey(), s3.pathStyle()));
-        running.push(links);
-        Map<Region, String> buckets = new EnumMap<>(Region.class);
-        repositories.keySet().forEach(r -> buckets.put(r, common.bucket(r)));
-        PooledWork work = new PooledWork(new WorkQueue(settings.pool(), Clock.systemUTC()), sink, links,
-                PooledWork.buckets(buckets), settings.pool(), settings.job().conversionTimeout(), Clock.systemUTC())
-                .withMetrics(metrics, repositories.keySet())
-                .withOutputDiscard(r -> PooledWork.deleteUnlessConverted(repositories.get(r.region()), store,
-                        common.bucket(r.region()), r))
-                .withPasswords(r -> repositories.get(r.region()).password(r.fileId()));
+        PresignedLinks links = running.push(new PresignedLinks(podEndpoint == null ? s3 : new ObjectStoreConfig(
+                URI.create(podEndpoint), s3.signingRegion(), s3.accessKey(), s3.secretKey(), s3.pathStyle())));
+        PooledWork work = PooledWork.forRegions(settings.pool(), settings.job().conversionTimeout(), sink, links,
+                repositories, common::bucket, store, metrics);
         return new FileconvOperator.Pooled(work, new JobTokens(client, settings.namespace(), Clock.systemUTC()),
                 FileLookup.of(repositories), repositories.keySet());
     }
@@ -208,7 +173,7 @@ public final class OperatorMain implements AutoCloseable {
     /** Another replica took the Lease: stop now, or two replicas would reconcile. Kubernetes restarts the pod. */
     private void lostLeadership() {
         if (!stopping.get()) {
-            log.error("lost leadership; exiting so that only the new leader reconciles");
+            LOG.error("lost leadership; exiting so that only the new leader reconciles");
             new Thread(() -> System.exit(1), "fileconv-operator-exit").start();
         }
     }
@@ -216,13 +181,6 @@ public final class OperatorMain implements AutoCloseable {
     @Override
     public void close() {
         stopping.set(true);
-        while (!running.isEmpty()) {
-            AutoCloseable c = running.pop();
-            try {
-                c.close();
-            } catch (Exception e) {
-                log.warn("error while stopping {}", c, e);
-            }
-        }
+        running.close();
     }
 }

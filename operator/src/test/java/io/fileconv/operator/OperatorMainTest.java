@@ -1,5 +1,6 @@
 package io.fileconv.operator;
 
+import io.fileconv.operator.k8s.crd.FileConversion;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fileconv.core.ConversionLauncher;
 import io.fileconv.core.Region;
@@ -63,14 +64,14 @@ class OperatorMainTest {
                     URI.create("http://127.0.0.1:" + main.healthPort() + "/metrics")).build(),
                     HttpResponse.BodyHandlers.ofString()).body();
             assertThat(metrics).contains("jvm_memory_used_bytes{", "process_cpu_usage{",
-                    "hikaricp_connections_max{app=\"fileconv-operator\",pool=\"fileconv-fileconv_uk\"}");
+                    "hikaricp_connections_max{app=\"fileconv-operator\",pool=\"operator-fileconv_uk\"}");
             assertThat(regionsSeen.get()).containsExactlyInAnyOrder(Region.IN, Region.UK);
 
             ConversionRequest request = OperatorTestSupport.request(Region.UK, 1);
             launcherSeen.get().launch(request);
             await().atMost(Duration.ofSeconds(15))
-                    .until(() -> OperatorTestSupport.job(client, request.resourceName()) != null);
-            assertThat(OperatorTestSupport.job(client, request.resourceName()).getSpec().getTemplate().getSpec()
+                    .until(() -> OperatorTestSupport.job(client, FileConversion.nameOf(request)) != null);
+            assertThat(OperatorTestSupport.job(client, FileConversion.nameOf(request)).getSpec().getTemplate().getSpec()
                     .getContainers().get(0).getImage()).isEqualTo("conv:1");
         }
         assertThat(companionClosed).isTrue();

@@ -1,6 +1,5 @@
 package io.fileconv.operator.dispatch;
 
-import io.fileconv.core.ConsumerOffsetStore;
 import io.fileconv.core.ConversionLauncher;
 import io.fileconv.core.Env;
 import io.fileconv.core.FileRepository;
@@ -8,9 +7,9 @@ import io.fileconv.core.KafkaClientSettings;
 import io.fileconv.core.Region;
 import io.fileconv.core.metrics.FileconvMetrics;
 import io.fileconv.operator.Companion;
+import io.fileconv.pipeline.dispatch.Dispatcher;
 import io.micrometer.core.instrument.MeterRegistry;
 
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -21,9 +20,6 @@ import java.util.Map;
  * dispatching while the leader restarts.
  */
 public final class DispatcherCompanion implements Companion {
-    /** How many FileConversion creates of one poll run at once. */
-    static final String PARALLELISM = "FILECONV_DISPATCH_PARALLELISM";
-
     private final Env env;
     private final KafkaClientSettings kafka;
     private final MeterRegistry registry;
@@ -53,18 +49,9 @@ public final class DispatcherCompanion implements Companion {
 
     @Override
     public AutoCloseable start(ConversionLauncher launcher, Map<Region, FileRepository> repositories) {
-        Dispatcher dispatcher = new Dispatcher(kafka, Dispatcher.GROUP, regionContexts(env, repositories), launcher,
-                registry, env.getInt(PARALLELISM, Dispatcher.DEFAULT_LAUNCH_PARALLELISM));
+        Dispatcher dispatcher = Dispatcher.forRegions(env, kafka, repositories, launcher, registry);
         dispatcher.start();
         this.dispatcher = dispatcher;
         return dispatcher;
-    }
-
-    /** One context per served region; the offsets table is in the same database as the files table. */
-    static List<RegionContext> regionContexts(Env env, Map<Region, FileRepository> repositories) {
-        return repositories.entrySet().stream()
-                .map(e -> new RegionContext(e.getKey(), e.getValue(),
-                        new ConsumerOffsetStore(e.getValue().dataSource()), env.bucket(e.getKey())))
-                .toList();
     }
 }

@@ -2,23 +2,24 @@ package io.fileconv.operator.k8s;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
-import io.fileconv.operator.k8s.job.ConverterJobFactory;
-import io.fileconv.operator.k8s.reconciler.ConversionStatusSink;
-import io.fileconv.operator.k8s.reconciler.FileConversionReconciler;
-import io.fileconv.operator.k8s.reconciler.RegionMigrationReconciler;
-import io.javaoperatorsdk.operator.Operator;
-import io.javaoperatorsdk.operator.api.config.LeaderElectionConfigurationBuilder;
-
 import io.fileconv.core.ConversionRequest;
 import io.fileconv.core.FileRecord;
 import io.fileconv.core.Region;
+import io.fileconv.operator.k8s.crd.FileConversion;
+import io.fileconv.operator.k8s.job.ConverterJobFactory;
 import io.fileconv.operator.k8s.job.PooledJobFactory;
+import io.fileconv.operator.k8s.reconciler.FileConversionReconciler;
+import io.fileconv.operator.k8s.reconciler.RegionMigrationReconciler;
 import io.fileconv.operator.work.ConverterPool;
-import io.fileconv.operator.work.FileLookup;
 import io.fileconv.operator.work.JobTokens;
-import io.fileconv.operator.work.PooledWork;
 import io.fileconv.operator.work.WorkEndpoint;
 import io.fileconv.operator.work.WorkLeader;
+import io.fileconv.pipeline.LeaderTask;
+import io.fileconv.pipeline.status.ConversionStatusSink;
+import io.fileconv.pipeline.work.FileLookup;
+import io.fileconv.pipeline.work.PooledWork;
+import io.javaoperatorsdk.operator.Operator;
+import io.javaoperatorsdk.operator.api.config.LeaderElectionConfigurationBuilder;
 
 import java.time.Clock;
 import java.util.Optional;
@@ -173,10 +174,10 @@ public class FileconvOperator implements AutoCloseable {
         if (leading) {
             Optional<FileRecord> row = pooled.files().find(request.region(), request.fileId());
             if (row.isPresent()) {
-                pooled.work().queueDispatched(request.resourceName(), row.get(), request.attempt());
+                pooled.work().queueDispatched(FileConversion.nameOf(request), row.get(), request.attempt());
             }
         }
-        conversions.rowQueued(request.resourceName());
+        conversions.rowQueued(FileConversion.nameOf(request));
     }
 
     /** Port of the work endpoint (pooled mode), 0 otherwise. */

@@ -23,7 +23,7 @@ import java.util.Map;
  * calls are idempotent: the resource name is derived from the ids and "already exists" counts as launched.
  */
 public class KubernetesLauncher implements ConversionLauncher {
-    private static final Logger log = LoggerFactory.getLogger(KubernetesLauncher.class);
+    private static final Logger LOG = LoggerFactory.getLogger(KubernetesLauncher.class);
 
     private static final String CANCEL_PATCH = "{\"spec\":{\"cancel\":true}}";
 
@@ -46,12 +46,12 @@ public class KubernetesLauncher implements ConversionLauncher {
         FileConversion fc = toResource(request);
         try {
             client.resources(FileConversion.class).inNamespace(namespace).resource(fc).create();
-            log.info("created FileConversion {} for file {}", fc.getMetadata().getName(), request.fileId());
+            LOG.info("created FileConversion {} for file {}", fc.getMetadata().getName(), request.fileId());
         } catch (KubernetesClientException e) {
             if (e.getCode() != HttpURLConnection.HTTP_CONFLICT) {
                 throw e;
             }
-            log.debug("FileConversion {} already exists (redelivered event)", fc.getMetadata().getName());
+            LOG.debug("FileConversion {} already exists (redelivered event)", fc.getMetadata().getName());
         }
     }
 
@@ -68,29 +68,24 @@ public class KubernetesLauncher implements ConversionLauncher {
 
     @Override
     public void cancel(Region region, String fileId, int attempt) {
-        String name = resourceName(fileId, attempt);
+        String name = FileConversion.nameOf(fileId, attempt);
         try {
             // A JSON merge patch touches only the flag, so it cannot undo a concurrent write of the status.
             client.resources(FileConversion.class).inNamespace(namespace).withName(name)
                     .patch(PatchContext.of(PatchType.JSON_MERGE), CANCEL_PATCH);
-            log.info("cancel requested for FileConversion {}", name);
+            LOG.info("cancel requested for FileConversion {}", name);
         } catch (KubernetesClientException e) {
             if (e.getCode() != HttpURLConnection.HTTP_NOT_FOUND) {
                 throw e;
             }
-            log.debug("cancel of {}: no such FileConversion (never launched or already cleaned up)", name);
+            LOG.debug("cancel of {}: no such FileConversion (never launched or already cleaned up)", name);
         }
     }
 
     /** Whether the FileConversion of that attempt exists (asked of the API server, not a cache). */
     public boolean exists(ConversionRequest request) {
-        return client.resources(FileConversion.class).inNamespace(namespace).withName(request.resourceName())
+        return client.resources(FileConversion.class).inNamespace(namespace).withName(FileConversion.nameOf(request))
                 .get() != null;
-    }
-
-    /** The naming rule lives in core ({@link ConversionRequest#resourceName()}); only the ids take part in it. */
-    static String resourceName(String fileId, int attempt) {
-        return new ConversionRequest(fileId, null, null, null, null, null, attempt, null, null).resourceName();
     }
 
     /** The FileConversion {@link #launch} creates for {@code request} (public for tests against a real API server). */
@@ -107,7 +102,7 @@ public class KubernetesLauncher implements ConversionLauncher {
         spec.setOptions(ConversionOptions.of(request.options()));
         FileConversion fc = new FileConversion();
         fc.setMetadata(new ObjectMetaBuilder()
-                .withName(request.resourceName())
+                .withName(FileConversion.nameOf(request))
                 .withLabels(Map.of(
                         Labels.FILE_ID, request.fileId(),
                         Labels.ATTEMPT, Integer.toString(request.attempt()),

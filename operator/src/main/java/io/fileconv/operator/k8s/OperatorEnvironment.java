@@ -3,9 +3,9 @@ package io.fileconv.operator.k8s;
 import io.fileconv.core.Env;
 import io.fileconv.core.Region;
 import io.fileconv.operator.k8s.job.ConverterJobSettings;
-import io.fileconv.operator.retention.RetentionSweep;
-import io.fileconv.operator.sweep.ConversionSweeper;
-import io.fileconv.operator.work.PoolSettings;
+import io.fileconv.pipeline.retention.RetentionSweep;
+import io.fileconv.pipeline.sweep.ConversionSweeper;
+import io.fileconv.pipeline.work.PoolSettings;
 
 import java.time.Duration;
 import java.util.Arrays;
@@ -34,22 +34,14 @@ public final class OperatorEnvironment {
                 converterJob(), pool());
     }
 
-    /** FILECONV_SWEEP_SECONDS (0 = off) and FILECONV_SWEEP_GRACE_SECONDS: the leader's sweeper of stuck rows. */
+    /** The leader's sweeper of stuck rows (ConversionSweeper.Settings#from). */
     public ConversionSweeper.Settings sweeper() {
-        return new ConversionSweeper.Settings(seconds("FILECONV_SWEEP_SECONDS", 60),
-                seconds("FILECONV_SWEEP_GRACE_SECONDS", 300));
+        return ConversionSweeper.Settings.from(common);
     }
 
-    /**
-     * FILECONV_RETENTION_DAYS (unset or 0: files are kept forever) and FILECONV_RETENTION_SWEEP_SECONDS (time between
-     * passes of the leader's retention job).
-     */
+    /** The leader's retention job (RetentionSweep.Settings#from). */
     public RetentionSweep.Settings retention() {
-        long days = common.getLong("FILECONV_RETENTION_DAYS", 0);
-        if (days < 0) {
-            throw new IllegalArgumentException("FILECONV_RETENTION_DAYS must be 0 (keep forever) or more, got " + days);
-        }
-        return new RetentionSweep.Settings(Duration.ofDays(days), seconds("FILECONV_RETENTION_SWEEP_SECONDS", 3600));
+        return RetentionSweep.Settings.from(common);
     }
 
     /** FILECONV_CONVERTER_MODE: {@code pool} (default) or {@code perFile} (null: one Job per FileConversion). */

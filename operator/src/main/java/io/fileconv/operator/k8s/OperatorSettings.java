@@ -1,7 +1,7 @@
 package io.fileconv.operator.k8s;
 
 import io.fileconv.operator.k8s.job.ConverterJobSettings;
-import io.fileconv.operator.work.PoolSettings;
+import io.fileconv.pipeline.work.PoolSettings;
 
 import java.time.Duration;
 

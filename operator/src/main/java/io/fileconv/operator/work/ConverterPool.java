@@ -7,6 +7,9 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fileconv.core.Region;
 import io.fileconv.operator.k8s.Labels;
 import io.fileconv.operator.k8s.job.PooledJobFactory;
+import io.fileconv.pipeline.work.JobIdentity;
+import io.fileconv.pipeline.work.PoolSettings;
+import io.fileconv.pipeline.work.PooledWork;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,7 +27,7 @@ import java.util.stream.Collectors;
  * API server holds before creating, so a new leader starts from the Jobs its predecessor left.
  */
 public final class ConverterPool {
-    private static final Logger log = LoggerFactory.getLogger(ConverterPool.class);
+    private static final Logger LOG = LoggerFactory.getLogger(ConverterPool.class);
 
     private final KubernetesClient client;
     private final String namespace;
@@ -69,8 +72,8 @@ public final class ConverterPool {
         Job job = client.batch().v1().jobs().inNamespace(namespace).resource(spec).create();
         Secret secret = factory.tokenSecret(job, region, token);
         client.secrets().inNamespace(namespace).resource(secret).create();
-        tokens.register(token, new JobTokens.JobIdentity(job.getMetadata().getName(), region));
-        log.info("region {}: created converter Job {} (backlog {})", region.code(), job.getMetadata().getName(),
+        tokens.register(token, new JobIdentity(job.getMetadata().getName(), region));
+        LOG.info("region {}: created converter Job {} (backlog {})", region.code(), job.getMetadata().getName(),
                 work.queue().backlog(region));
     }
 

@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fileconv.core.Region;
 import io.fileconv.operator.k8s.Labels;
+import io.fileconv.pipeline.work.JobIdentity;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,7 +28,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * and compared in constant time, so timing tells a caller nothing about a token.
  */
 public final class JobTokens {
-    private static final Logger log = LoggerFactory.getLogger(JobTokens.class);
+    private static final Logger LOG = LoggerFactory.getLogger(JobTokens.class);
     private static final SecureRandom RANDOM = new SecureRandom();
     /** The key of the token in its Secret. */
     public static final String SECRET_KEY = "token";
@@ -35,10 +36,6 @@ public final class JobTokens {
     public static final String HASH_ANNOTATION = "fileconv.io/token-sha256";
     /** An unknown token re-reads the Secrets at most this often (a flood of bad tokens costs one list). */
     private static final Duration RELOAD_EVERY = Duration.ofSeconds(2);
-
-    /** A pooled Job the endpoint knows. */
-    public record JobIdentity(String jobName, Region region) {
-    }
 
     private record Known(byte[] hash, JobIdentity job) {
     }
@@ -125,7 +122,7 @@ public final class JobTokens {
                 remember(hash, new JobIdentity(j.getMetadata().getName(), Region.fromCode(region)));
             }
         } catch (RuntimeException e) {
-            log.warn("could not list the pooled converter Jobs: {}", e.toString());
+            LOG.warn("could not list the pooled converter Jobs: {}", e.toString());
         }
     }
 

@@ -6,6 +6,9 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.fileconv.core.work.WorkItem;
 import io.fileconv.core.work.WorkOutcome;
+import io.fileconv.pipeline.work.JobIdentity;
+import io.fileconv.pipeline.work.PoolSettings;
+import io.fileconv.pipeline.work.PooledWork;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,7 +38,7 @@ import java.util.regex.Pattern;
  * a replica that does not lead answers 503.
  */
 public final class WorkEndpoint implements AutoCloseable {
-    private static final Logger log = LoggerFactory.getLogger(WorkEndpoint.class);
+    private static final Logger LOG = LoggerFactory.getLogger(WorkEndpoint.class);
     private static final ObjectMapper JSON = new ObjectMapper()
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
     private static final Pattern LEASE = Pattern.compile("^/work/v1/leases/([0-9a-f]{1,64})/(heartbeat|outcome)$");
@@ -75,7 +78,7 @@ public final class WorkEndpoint implements AutoCloseable {
                 respond(ex, 503, null);
                 return;
             }
-            Optional<JobTokens.JobIdentity> job = tokens.resolve(bearer(ex));
+            Optional<JobIdentity> job = tokens.resolve(bearer(ex));
             if (job.isEmpty()) {
                 respond(ex, 401, null);
                 return;
@@ -96,13 +99,13 @@ public final class WorkEndpoint implements AutoCloseable {
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             respond(ex, 400, null);
         } catch (Exception e) {
-            log.warn("work endpoint: {} {} failed: {}", ex.getRequestMethod(), ex.getRequestURI().getPath(),
+            LOG.warn("work endpoint: {} {} failed: {}", ex.getRequestMethod(), ex.getRequestURI().getPath(),
                     e.toString());
             respond(ex, 503, null);
         }
     }
 
-    private void claim(HttpExchange ex, JobTokens.JobIdentity job) throws Exception {
+    private void claim(HttpExchange ex, JobIdentity job) throws Exception {
         String pod = ex.getRequestHeaders().getFirst("X-Fileconv-Pod");
         Duration wait = Duration.ofSeconds(Math.max(0, Math.min(waitSeconds(ex.getRequestURI().getRawQuery()),
                 PoolSettings.MAX_CLAIM_WAIT.toSeconds())));
@@ -158,7 +161,7 @@ public final class WorkEndpoint implements AutoCloseable {
                 out.write(json);
             }
         } catch (IOException e) {
-            log.debug("work endpoint: could not answer {}: {}", status, e.toString());
+            LOG.debug("work endpoint: could not answer {}: {}", status, e.toString());
         }
     }
 

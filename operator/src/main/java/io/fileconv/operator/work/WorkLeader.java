@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fileconv.operator.k8s.Labels;
+import io.fileconv.pipeline.work.PooledWork;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,7 +24,7 @@ import java.util.function.Predicate;
  * every {@code tick}, it sweeps expired leases, forgets files whose FileConversion was deleted, and sizes the pools.
  */
 public final class WorkLeader implements AutoCloseable {
-    private static final Logger log = LoggerFactory.getLogger(WorkLeader.class);
+    private static final Logger LOG = LoggerFactory.getLogger(WorkLeader.class);
     private static final long TICK_MILLIS = 1000;
     private static final long ABSENT_GRACE_NANOS = Duration.ofSeconds(10).toNanos();
     /** Keys whose FileConversion the cache lacked at a tick, and since when (tick thread only). */
@@ -67,7 +68,7 @@ public final class WorkLeader implements AutoCloseable {
             return t;
         });
         timer.scheduleWithFixedDelay(this::tick, 0, TICK_MILLIS, TimeUnit.MILLISECONDS);
-        log.info("leading the converter pools");
+        LOG.info("leading the converter pools");
     }
 
     private void tick() {
@@ -87,18 +88,18 @@ public final class WorkLeader implements AutoCloseable {
                 if (now - since >= ABSENT_GRACE_NANOS) {
                     absentSince.remove(key);
                     work.queue().forget(key);
-                    log.info("FileConversion {} deleted: withdrawn from the converter queue", key);
+                    LOG.info("FileConversion {} deleted: withdrawn from the converter queue", key);
                 }
             }
             pool.resize();
         } catch (RuntimeException e) {
-            log.warn("converter pool pass failed (retried in {} ms): {}", TICK_MILLIS, e.toString());
+            LOG.warn("converter pool pass failed (retried in {} ms): {}", TICK_MILLIS, e.toString());
         }
     }
 
     private void labelLeader() {
         if (podName == null) {
-            log.info("no pod name (HOSTNAME): the work Service cannot select this replica by label");
+            LOG.info("no pod name (HOSTNAME): the work Service cannot select this replica by label");
             return;
         }
         try {
@@ -113,7 +114,7 @@ public final class WorkLeader implements AutoCloseable {
             client.pods().inNamespace(namespace).withName(podName).patch(PatchContext.of(PatchType.JSON_MERGE),
                     "{\"metadata\":{\"labels\":{\"" + Labels.WORK_LEADER + "\":\"true\"}}}");
         } catch (RuntimeException e) {
-            log.warn("could not label pod {} as the work leader: {}", podName, e.toString());
+            LOG.warn("could not label pod {} as the work leader: {}", podName, e.toString());
         }
     }
 

@@ -1,5 +1,6 @@
 package io.fileconv.operator.dispatch;
 
+import io.fileconv.pipeline.dispatch.RegionContext;
 import io.fileconv.core.ConversionLauncher;
 import io.fileconv.core.ConversionRequest;
 import io.fileconv.core.Env;
@@ -33,7 +34,7 @@ class DispatcherCompanionTest {
     @Test
     void oneContextPerServedRegionWithTheConfiguredBucket() throws Exception {
         Env env = new Env(Map.of("FILECONV_S3_BUCKET_US", "acme-us-prod"));
-        var contexts = DispatcherCompanion.regionContexts(env, repositories(Region.US, Region.UK));
+        var contexts = RegionContext.forRegions(env, repositories(Region.US, Region.UK));
         assertThat(contexts).extracting(RegionContext::region).containsExactlyInAnyOrder(Region.US, Region.UK);
         assertThat(contexts).filteredOn(c -> c.region() == Region.US).singleElement()
                 .satisfies(c -> assertThat(c.bucket()).isEqualTo("acme-us-prod"))

@@ -12,7 +12,7 @@ import io.fileconv.core.FileStatus;
 import io.fileconv.core.Region;
 import io.fileconv.operator.k8s.crd.FileConversion;
 import io.fileconv.operator.k8s.crd.FileConversionPhase;
-import io.fileconv.operator.k8s.reconciler.ConversionAttempt;
+import io.fileconv.pipeline.status.ConversionAttempt;
 import io.fileconv.operator.k8s.reconciler.InMemoryStatusSink;
 import io.fileconv.testkit.MockClusterExtension;
 import org.junit.jupiter.api.AfterEach;
@@ -59,7 +59,7 @@ class FileConversionOperatorTest {
 
     private String launch(ConversionRequest request) {
         new KubernetesLauncher(client, NAMESPACE).launch(request);
-        return request.resourceName();
+        return FileConversion.nameOf(request);
     }
 
     private Job awaitJob(String name) {

@@ -51,7 +51,7 @@ class KubernetesLauncherTest {
         launcher.cancel(Region.IN, request.fileId(), 1);
         launcher.cancel(Region.IN, request.fileId(), 2);
 
-        FileConversion fc = OperatorTestSupport.conversion(client, request.resourceName());
+        FileConversion fc = OperatorTestSupport.conversion(client, FileConversion.nameOf(request));
         assertThat(fc.getSpec().isCancel()).isTrue();
         assertThat(fc.getSpec().getFileId()).isEqualTo(request.fileId());
         assertThat(client.resources(FileConversion.class).inNamespace(NAMESPACE).list().getItems()).hasSize(1);
@@ -65,7 +65,7 @@ class KubernetesLauncherTest {
                 plain.inputKey(), plain.outputKey(), 1, plain.detectedType(), plain.requestId(), options);
         new KubernetesLauncher(client, NAMESPACE).launch(request);
 
-        FileConversion fc = OperatorTestSupport.conversion(client, request.resourceName());
+        FileConversion fc = OperatorTestSupport.conversion(client, FileConversion.nameOf(request));
         assertThat(fc.getSpec().getOptions().getPdfa()).isEqualTo("PDF/A-3b");
         assertThat(fc.getSpec().getOptions().getMaxImageResolution()).isEqualTo(600);
         assertThat(ConversionOptions.toPdfOptions(fc.getSpec().getOptions())).isEqualTo(options);
@@ -79,7 +79,7 @@ class KubernetesLauncherTest {
     void withoutOptionsTheSpecAndJobCarryNone() {
         ConversionRequest request = OperatorTestSupport.request(Region.US, 1);
         new KubernetesLauncher(client, NAMESPACE).launch(request);
-        FileConversion fc = OperatorTestSupport.conversion(client, request.resourceName());
+        FileConversion fc = OperatorTestSupport.conversion(client, FileConversion.nameOf(request));
         assertThat(fc.getSpec().getOptions()).isNull();
         assertThat(new ConverterJobFactory(OperatorTestSupport.jobSettings()).build(fc).getSpec().getTemplate()
                 .getSpec().getContainers().get(0).getEnv()).extracting(EnvVar::getName)

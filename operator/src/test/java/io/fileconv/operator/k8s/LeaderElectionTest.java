@@ -1,5 +1,6 @@
 package io.fileconv.operator.k8s;
 
+import io.fileconv.operator.k8s.crd.FileConversion;
 import io.fabric8.kubernetes.api.model.authorization.v1.ResourceRuleBuilder;
 import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectRulesReview;
 import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectRulesReviewBuilder;
@@ -10,7 +11,7 @@ import io.fileconv.core.ConversionRequest;
 import io.fileconv.core.FileStatus;
 import io.fileconv.core.Region;
 import io.fileconv.operator.k8s.crd.FileConversionPhase;
-import io.fileconv.operator.k8s.reconciler.ConversionAttempt;
+import io.fileconv.pipeline.status.ConversionAttempt;
 import io.fileconv.operator.k8s.reconciler.InMemoryStatusSink;
 import io.fileconv.testkit.MockClusterExtension;
 import org.junit.jupiter.api.AfterEach;
@@ -89,7 +90,7 @@ class LeaderElectionTest {
         ConversionRequest request = OperatorTestSupport.request(Region.IN, 1);
         ConversionAttempt attempt = new ConversionAttempt(request.region(), request.fileId(), request.attempt());
         new KubernetesLauncher(client, NAMESPACE).launch(request);
-        String name = request.resourceName();
+        String name = FileConversion.nameOf(request);
         await().atMost(WAIT).until(() -> OperatorTestSupport.job(client, name) != null);
         Instant started = Instant.now();
         OperatorTestSupport.markRunning(client, name, started);

@@ -3,7 +3,7 @@ package io.fileconv.operator.k8s;
 import io.fileconv.core.ConversionRequest;
 import io.fileconv.core.FileRecord;
 import io.fileconv.operator.k8s.crd.FileConversion;
-import io.fileconv.operator.work.WorkRequest;
+import io.fileconv.pipeline.work.WorkRequest;
 import org.junit.jupiter.api.Test;
 
 import java.lang.reflect.Field;

@@ -3,16 +3,14 @@ package io.fileconv.operator.work;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.authorization.v1.ResourceRuleBuilder;
+import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectRulesReviewBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.PodFailurePolicyRule;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.dsl.base.PatchContext;
-import io.fabric8.kubernetes.client.dsl.base.PatchType;
-import io.fabric8.kubernetes.api.model.PodBuilder;
-import io.fabric8.kubernetes.api.model.authorization.v1.ResourceRuleBuilder;
-import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectRulesReviewBuilder;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fileconv.core.ConversionRequest;
 import io.fileconv.core.FailureClass;
@@ -24,17 +22,21 @@ import io.fileconv.core.Region;
 import io.fileconv.core.S3Keys;
 import io.fileconv.core.metrics.FileconvMetrics;
 import io.fileconv.core.work.PresignedLinks;
-import io.fileconv.testkit.MockClusterExtension;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.fileconv.operator.k8s.FileconvOperator;
 import io.fileconv.operator.k8s.KubernetesLauncher;
 import io.fileconv.operator.k8s.OperatorSettings;
 import io.fileconv.operator.k8s.OperatorTestSupport;
 import io.fileconv.operator.k8s.crd.FileConversion;
 import io.fileconv.operator.k8s.crd.FileConversionPhase;
-import io.fileconv.operator.k8s.reconciler.ConversionAttempt;
 import io.fileconv.operator.k8s.reconciler.InMemoryStatusSink;
+import io.fileconv.pipeline.status.ConversionAttempt;
+import io.fileconv.pipeline.work.FileLookup;
+import io.fileconv.pipeline.work.PoolSettings;
+import io.fileconv.pipeline.work.PooledWork;
+import io.fileconv.pipeline.work.WorkQueue;
+import io.fileconv.testkit.MockClusterExtension;
 import io.fileconv.testkit.WorkProtocolClient;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -119,7 +121,7 @@ class PooledConversionOperatorTest {
     private String launch(String user, Region region) {
         ConversionRequest r = request(user, region);
         new KubernetesLauncher(client, NAMESPACE).launch(r);
-        return r.resourceName();
+        return FileConversion.nameOf(r);
     }
 
     /** A new file's first attempt, whose row the tests' lookup answers (QUEUED unless the sink says otherwise). */
@@ -127,7 +129,7 @@ class PooledConversionOperatorTest {
         String fileId = Ids.newId();
         ConversionRequest r = new ConversionRequest(fileId, user, region, region.defaultBucket(),
                 S3Keys.input(user, fileId), S3Keys.output(user, fileId), 1, "text/plain", "req-" + fileId.substring(0, 8));
-        requests.put(r.resourceName(), r);
+        requests.put(FileConversion.nameOf(r), r);
         return r;
     }
 
@@ -385,7 +387,7 @@ class PooledConversionOperatorTest {
         operator.rowQueued(r);
 
         String token = aJobToken().getValue();
-        assertThat(nameOf(worker.claim(token, "p0", 5).body())).isEqualTo(r.resourceName());
+        assertThat(nameOf(worker.claim(token, "p0", 5).body())).isEqualTo(FileConversion.nameOf(r));
     }
 
     @Test

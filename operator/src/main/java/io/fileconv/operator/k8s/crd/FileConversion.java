@@ -8,10 +8,11 @@ import io.fabric8.kubernetes.model.annotation.Plural;
 import io.fabric8.kubernetes.model.annotation.ShortNames;
 import io.fabric8.kubernetes.model.annotation.Singular;
 import io.fabric8.kubernetes.model.annotation.Version;
+import io.fileconv.core.ConversionRequest;
 
 /**
- * One conversion attempt of one uploaded file. The dispatcher creates it (named by
- * {@link io.fileconv.core.ConversionRequest#resourceName()}), the reconciler runs it as a Job.
+ * One conversion attempt of one uploaded file. The dispatcher creates it (named by {@link #nameOf}), the reconciler
+ * runs it as a Job.
  * Columns are declared on the class so that their order is the one {@code kubectl get fc} shows.
  */
 @Group(FileConversion.GROUP)
@@ -29,4 +30,13 @@ import io.fabric8.kubernetes.model.annotation.Version;
 public class FileConversion extends CustomResource<FileConversionSpec, FileConversionStatus> implements Namespaced {
     public static final String GROUP = "fileconv.io";
     public static final String VERSION = "v1alpha1";
+
+    /** The name of an attempt's resource: deterministic, so creating it twice is a no-op. */
+    public static String nameOf(String fileId, int attempt) {
+        return "fc-" + fileId + "-" + attempt;
+    }
+
+    public static String nameOf(ConversionRequest request) {
+        return nameOf(request.fileId(), request.attempt());
+    }
 }

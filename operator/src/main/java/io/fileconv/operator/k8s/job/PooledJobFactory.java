@@ -15,7 +15,7 @@ import io.fabric8.kubernetes.api.model.batch.v1.PodFailurePolicyBuilder;
 import io.fileconv.core.Region;
 import io.fileconv.operator.k8s.Labels;
 import io.fileconv.operator.work.JobTokens;
-import io.fileconv.operator.work.PoolSettings;
+import io.fileconv.pipeline.work.PoolSettings;
 
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;

@@ -1,5 +1,7 @@
 package io.fileconv.operator.k8s.reconciler;
 
+import io.fileconv.pipeline.status.ConversionAttempt;
+import io.fileconv.pipeline.status.ConversionStatusSink;
 import io.fileconv.core.LogContext;
 import io.fileconv.core.Region;
 import io.fileconv.operator.k8s.crd.FileConversionSpec;
@@ -16,12 +18,12 @@ import io.fileconv.operator.k8s.crd.FileConversionPhase;
 import io.fileconv.operator.k8s.crd.FileConversionStatus;
 import io.fileconv.operator.k8s.job.ConverterJobFactory;
 import io.fileconv.core.FileRecord;
-import io.fileconv.operator.work.FileLookup;
-import io.fileconv.operator.work.Lease;
-import io.fileconv.operator.work.PooledWork;
-import io.fileconv.operator.work.Settled;
-import io.fileconv.operator.work.WorkQueue;
-import io.fileconv.operator.work.WorkRequest;
+import io.fileconv.pipeline.work.FileLookup;
+import io.fileconv.pipeline.work.Lease;
+import io.fileconv.pipeline.work.PooledWork;
+import io.fileconv.pipeline.work.Settled;
+import io.fileconv.pipeline.work.WorkQueue;
+import io.fileconv.pipeline.work.WorkRequest;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.IndexerResourceCache;
 import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInboundEventSource;
@@ -58,7 +60,7 @@ import java.util.concurrent.TimeUnit;
         maxReconciliationInterval = @MaxReconciliationInterval(interval = 2, timeUnit = TimeUnit.MINUTES))
 public class FileConversionReconciler implements Reconciler<FileConversion> {
     public static final String NAME = "fileconversion";
-    private static final Logger log = LoggerFactory.getLogger(FileConversionReconciler.class);
+    private static final Logger LOG = LoggerFactory.getLogger(FileConversionReconciler.class);
     /**
      * How soon a pooled resource whose row is still UPLOADED is looked at again: the dispatcher commits a poll's
      * transitions right after its creates, within a fraction of a second, unless MySQL is away.
@@ -219,7 +221,7 @@ public class FileConversionReconciler implements Reconciler<FileConversion> {
         WorkQueue queue = pooled.queue();
         FileConversionStatus status = fc.getStatus();
         if (fc.getSpec().isCancel()) {
-            queue.cancel(key).ifPresent(l -> log.info("file {}: cancelled; lease of pod {} (Job {}) revoked",
+            queue.cancel(key).ifPresent(l -> LOG.info("file {}: cancelled; lease of pod {} (Job {}) revoked",
                     fc.getSpec().getFileId(), l.podName(), l.jobName()));
             return cancel(fc, Optional.empty(), client);
         }
@@ -242,7 +244,7 @@ public class FileConversionReconciler implements Reconciler<FileConversion> {
             return pending(fc, waiting.get().leaseLosses(), "waiting for a converter");
         }
         FileConversionSpec spec = fc.getSpec();
-        ConversionAttempt attempt = ConversionAttempt.of(spec);
+        ConversionAttempt attempt = attemptOf(spec);
         FileRecord row = files.find(attempt.region(), spec.getFileId()).orElse(null);
         if (row == null) {
             return finish(fc, FileConversionPhase.Failed, FailureClass.INTERNAL, "the file has no row", null, null);
@@ -265,7 +267,7 @@ public class FileConversionReconciler implements Reconciler<FileConversion> {
                 if (status.getPhase() == FileConversionPhase.Running && status.getLeaseId() != null
                         && queue.adopt(status.getLeaseId(), r, status.getJobName(), status.getPodName(),
                         status.getStartTime() == null ? now() : Instant.parse(status.getStartTime()))) {
-                    log.info("file {}: took over the lease of pod {} (Job {}) from the previous leader",
+                    LOG.info("file {}: took over the lease of pod {} (Job {}) from the previous leader",
                             row.id(), status.getPodName(), status.getJobName());
                     return running(fc, queue.leaseOf(key).orElseThrow());
                 }
@@ -325,7 +327,7 @@ public class FileConversionReconciler implements Reconciler<FileConversion> {
         Job job = jobFactory.build(fc);
         try {
             client.batch().v1().jobs().inNamespace(job.getMetadata().getNamespace()).resource(job).create();
-            log.info("file {}: created Job {}", fc.getSpec().getFileId(), job.getMetadata().getName());
+            LOG.info("file {}: created Job {}", fc.getSpec().getFileId(), job.getMetadata().getName());
         } catch (KubernetesClientException e) {
             if (e.getCode() != HttpURLConnection.HTTP_CONFLICT) {
                 throw e;
@@ -341,7 +343,7 @@ public class FileConversionReconciler implements Reconciler<FileConversion> {
     }
 
     private UpdateControl<FileConversion> follow(FileConversion fc, Job job, ConverterRun run) throws Exception {
-        ConversionAttempt attempt = ConversionAttempt.of(fc.getSpec());
+        ConversionAttempt attempt = attemptOf(fc.getSpec());
         FileConversionStatus status = fc.getStatus();
         if (status.getJobName() == null) {
             status.setJobName(job.getMetadata().getName());
@@ -355,7 +357,7 @@ public class FileConversionReconciler implements Reconciler<FileConversion> {
             case RUNNING -> {
                 if (status.getPhase() != FileConversionPhase.Running) {
                     sink.converting(attempt);
-                    log.info("file {}: converting (Job {})", attempt.fileId(), job.getMetadata().getName());
+                    LOG.info("file {}: converting (Job {})", attempt.fileId(), job.getMetadata().getName());
                 }
                 status.setPhase(FileConversionPhase.Running);
                 status.setStartTime(timestamp(run.startTime() == null ? now() : run.startTime()));
@@ -386,7 +388,7 @@ public class FileConversionReconciler implements Reconciler<FileConversion> {
     private UpdateControl<FileConversion> finish(FileConversion fc, FileConversionPhase phase,
                                                  FailureClass failureClass, String message, Instant start,
                                                  Instant finish) throws Exception {
-        ConversionAttempt attempt = ConversionAttempt.of(fc.getSpec());
+        ConversionAttempt attempt = attemptOf(fc.getSpec());
         FileConversionStatus status = fc.getStatus();
         Instant started = start != null ? start
                 : status.getStartTime() != null ? Instant.parse(status.getStartTime()) : null;
@@ -401,7 +403,7 @@ public class FileConversionReconciler implements Reconciler<FileConversion> {
             case Failed -> sink.failed(attempt, failureClass, message);
             default -> false;
         };
-        log.info("file {}: {} ({}){}", attempt.fileId(), phase, message,
+        LOG.info("file {}: {} ({}){}", attempt.fileId(), phase, message,
                 applied ? "" : "; the row had already moved on, left as it is");
         status.setPhase(phase);
         status.setFailureClass(failureClass == null ? null : failureClass.name());
@@ -428,7 +430,7 @@ public class FileConversionReconciler implements Reconciler<FileConversion> {
             client.batch().v1().jobs().inNamespace(fc.getMetadata().getNamespace())
                     .withName(job.get().getMetadata().getName())
                     .withPropagationPolicy(DeletionPropagation.BACKGROUND).delete();
-            log.info("file {}: cancelled, deleted Job {}", fc.getSpec().getFileId(), job.get().getMetadata().getName());
+            LOG.info("file {}: cancelled, deleted Job {}", fc.getSpec().getFileId(), job.get().getMetadata().getName());
         }
         // The row is already CANCELLED: the cancel flag is set from that change event. Nothing to write there.
         FileConversionStatus status = fc.getStatus();
@@ -454,10 +456,10 @@ public class FileConversionReconciler implements Reconciler<FileConversion> {
         if (!left.isNegative() && !left.isZero()) {
             return UpdateControl.<FileConversion>noUpdate().rescheduleAfter(left);
         }
-        ConversionAttempt attempt = ConversionAttempt.of(fc.getSpec());
+        ConversionAttempt attempt = attemptOf(fc.getSpec());
         orphanedOutput.discard(attempt.region(), fc.getSpec().getUserId(), attempt.fileId());
         client.resource(fc).withPropagationPolicy(DeletionPropagation.BACKGROUND).delete();
-        log.info("file {}: FileConversion {} deleted after its TTL", fc.getSpec().getFileId(),
+        LOG.info("file {}: FileConversion {} deleted after its TTL", fc.getSpec().getFileId(),
                 fc.getMetadata().getName());
         return UpdateControl.noUpdate();
     }
@@ -477,5 +479,10 @@ public class FileConversionReconciler implements Reconciler<FileConversion> {
 
     private static String timestamp(Instant instant) {
         return instant.truncatedTo(ChronoUnit.SECONDS).toString();
+    }
+
+    /** The (region, file, attempt) a FileConversion stands for. */
+    static ConversionAttempt attemptOf(FileConversionSpec spec) {
+        return new ConversionAttempt(Region.fromCode(spec.getRegion()), spec.getFileId(), spec.getAttempt());
     }
 }

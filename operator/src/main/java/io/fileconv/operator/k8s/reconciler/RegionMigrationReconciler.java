@@ -36,7 +36,7 @@ public class RegionMigrationReconciler implements Reconciler<RegionMigration>, C
     public static final String NAME = "regionmigration";
     static final String FROZEN = "Frozen";
     static final String SWITCHED = "Switched";
-    private static final Logger log = LoggerFactory.getLogger(RegionMigrationReconciler.class);
+    private static final Logger LOG = LoggerFactory.getLogger(RegionMigrationReconciler.class);
     static final Duration ERROR_BACKOFF = Duration.ofSeconds(15);
 
     /** Builds the move of one user between two regions this operator serves; the id is the resource's uid. */
@@ -78,7 +78,7 @@ public class RegionMigrationReconciler implements Reconciler<RegionMigration>, C
         } catch (Exception e) {
             // Database or S3 unreachable: the phase runs again (it is idempotent), for as long as it takes, and the
             // status says why it is stuck instead of the move going quiet after a few JOSDK retries.
-            log.warn("migration {}: {} failed, retrying in {}", rm.getMetadata().getName(), state.phase(),
+            LOG.warn("migration {}: {} failed, retrying in {}", rm.getMetadata().getName(), state.phase(),
                     ERROR_BACKOFF, e);
             status.setMessage(state.phase() + " failed, retrying: " + e);
             return UpdateControl.patchStatus(rm).rescheduleAfter(ERROR_BACKOFF);
@@ -88,7 +88,7 @@ public class RegionMigrationReconciler implements Reconciler<RegionMigration>, C
             metrics.finished(Region.fromCode(spec.getFrom()), Region.fromCode(spec.getTo()), next.phase().name());
         }
         if (next.phase() != state.phase()) {
-            log.info("migration {} of user {} {} -> {}: {} -> {} ({})", rm.getMetadata().getName(), spec.getUserId(),
+            LOG.info("migration {} of user {} {} -> {}: {} -> {} ({})", rm.getMetadata().getName(), spec.getUserId(),
                     spec.getFrom(), spec.getTo(), state.phase(), next.phase(), next.message());
         }
         write(next, status, rm.getMetadata().getGeneration());
@@ -115,7 +115,7 @@ public class RegionMigrationReconciler implements Reconciler<RegionMigration>, C
             return DeleteControl.defaultDelete(); // a region this operator does not serve: it never started
         }
         if (state.switchedAt() == null && move.abandon()) {
-            log.info("migration {} deleted in {}: user {} unfrozen", rm.getMetadata().getName(), state.phase(),
+            LOG.info("migration {} deleted in {}: user {} unfrozen", rm.getMetadata().getName(), state.phase(),
                     rm.getSpec().getUserId());
             return DeleteControl.defaultDelete();
         }
@@ -125,7 +125,7 @@ public class RegionMigrationReconciler implements Reconciler<RegionMigration>, C
         if (end.phase() == MigrationPhase.Completed) {
             return DeleteControl.defaultDelete();
         }
-        log.warn("migration {} deleted after the switch; clean-up ended {}: {}", rm.getMetadata().getName(),
+        LOG.warn("migration {} deleted after the switch; clean-up ended {}: {}", rm.getMetadata().getName(),
                 end.phase(), end.message());
         return DeleteControl.noFinalizerRemoval().rescheduleAfter(ERROR_BACKOFF);
     }

@@ -1,5 +1,7 @@
 package io.fileconv.operator.k8s.reconciler;
 
+import io.fileconv.pipeline.status.ConversionAttempt;
+import io.fileconv.pipeline.status.ConversionStatusSink;
 import io.fileconv.core.FailureClass;
 import io.fileconv.core.FileStateMachine;
 import io.fileconv.core.FileStatus;

@@ -1,9 +1,0 @@
-package io.fileconv.operator.k8s;
-
-/** Work only the replica holding the Lease does: started when it starts leading, closed with the operator. */
-public interface LeaderTask extends AutoCloseable {
-    void start();
-
-    @Override
-    void close();
-}
