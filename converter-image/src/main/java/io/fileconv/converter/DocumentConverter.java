@@ -134,6 +134,7 @@ public final class DocumentConverter {
             if (Files.size(input) == 0) {
                 throw new ConversionFailure(FailureClass.BAD_INPUT, "the file is empty");
             }
+            PackageCheck.requireReadableDirectory(input);
             encrypted = EncryptionSniffer.isPasswordProtected(input);
             if (encrypted && password == null) {
                 throw new ConversionFailure(FailureClass.PASSWORD_PROTECTED, PasswordReasons.MISSING);

@@ -1,26 +1,26 @@
 package io.fileconv.converter;
 
-import io.fileconv.core.FreePorts;
 import com.sun.net.httpserver.HttpServer;
-import io.fileconv.core.ConversionFailure;
 import com.sun.star.document.MacroExecMode;
-import org.jodconverter.local.LocalConverter;
-import org.jodconverter.local.office.LocalOfficeManager;
+import io.fileconv.core.ConversionFailure;
+import io.fileconv.core.FreePorts;
 import org.apache.pdfbox.Loader;
 import org.apache.pdfbox.pdmodel.PDDocument;
 import org.apache.pdfbox.pdmodel.PDPage;
 import org.apache.pdfbox.pdmodel.graphics.image.PDImageXObject;
 import org.apache.pdfbox.text.PDFTextStripper;
+import org.jodconverter.local.LocalConverter;
+import org.jodconverter.local.office.LocalOfficeManager;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -32,17 +32,17 @@ import static org.assertj.core.api.Assertions.assertThat;
  * loopback records every request; a red PNG outside the document is the local canary. Stock LibreOffice 7.4
  * fetched all of these (shared/STACK-NOTES.md), so these tests fail without the hardened profile.
  */
+@ExtendWith(SharedOffice.class)
 class DocumentIsolationTest {
     @TempDir
     static Path work;
-    static OfficePool pool;
     static DocumentConverter converter;
     static HttpServer canary;
     static final List<String> hits = new CopyOnWriteArrayList<>();
     static byte[] png;
 
     @BeforeAll
-    static void start() throws Exception {
+    static void start(DocumentConverter shared) throws Exception {
         png = TestDocuments.png();
         canary = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         canary.createContext("/", ex -> {
@@ -55,15 +55,11 @@ class DocumentIsolationTest {
             ex.close();
         });
         canary.start();
-        pool = OfficePool.start(new OfficePoolConfig(FreePorts.take(1), 50, Duration.ofSeconds(60), work.resolve("office")));
-        converter = new DocumentConverter(pool);
+        converter = shared;
     }
 
     @AfterAll
     static void stop() {
-        if (pool != null) {
-            pool.close();
-        }
         if (canary != null) {
             canary.stop(0);
         }

@@ -2,41 +2,31 @@ package io.fileconv.converter;
 
 import io.fileconv.core.ConversionFailure;
 import io.fileconv.core.FailureClass;
-import io.fileconv.core.FreePorts;
 import io.fileconv.core.options.PdfOptions;
 import io.fileconv.testkit.EncryptedDocuments;
 import io.fileconv.testkit.SampleDocuments;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** An encrypted Word document (POI's agile encryption) opened with its password on a real LibreOffice. */
+@ExtendWith(SharedOffice.class)
 class PasswordConversionTest {
     private static final String PASSWORD = "Tr0ub4dor&3-sekret";
     @TempDir
     static Path work;
-    static OfficePool pool;
     static DocumentConverter converter;
 
     @BeforeAll
-    static void start() throws Exception {
-        pool = OfficePool.start(new OfficePoolConfig(FreePorts.take(1), 50, Duration.ofSeconds(60), work.resolve("office")));
-        converter = new DocumentConverter(pool);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (pool != null) {
-            pool.close();
-        }
+    static void start(DocumentConverter shared) {
+        converter = shared;
     }
 
     @Test

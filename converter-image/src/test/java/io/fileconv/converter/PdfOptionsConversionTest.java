@@ -1,6 +1,5 @@
 package io.fileconv.converter;
 
-import io.fileconv.core.FreePorts;
 import io.fileconv.core.options.PdfA;
 import io.fileconv.core.options.PdfOptions;
 import io.fileconv.testkit.SampleDocuments;
@@ -9,9 +8,9 @@ import org.apache.pdfbox.pdmodel.PDDocument;
 import org.apache.pdfbox.pdmodel.PDPage;
 import org.apache.pdfbox.pdmodel.common.PDRectangle;
 import org.apache.pdfbox.text.PDFTextStripper;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -25,7 +24,6 @@ import org.verapdf.pdfa.results.ValidationResult;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -33,25 +31,16 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Each PDF option on a real LibreOffice, checked in the PDF itself (PDFBox; PDF/A by veraPDF). */
+@ExtendWith(SharedOffice.class)
 class PdfOptionsConversionTest {
     @TempDir
     static Path work;
-    static OfficePool pool;
     static DocumentConverter converter;
 
     @BeforeAll
-    static void start() throws Exception {
+    static void start(DocumentConverter shared) throws Exception {
         VeraGreenfieldFoundryProvider.initialise();
-        pool = OfficePool.start(new OfficePoolConfig(FreePorts.take(1), 50, Duration.ofSeconds(60),
-                work.resolve("office")));
-        converter = new DocumentConverter(pool);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (pool != null) {
-            pool.close();
-        }
+        converter = shared;
     }
 
     @Test

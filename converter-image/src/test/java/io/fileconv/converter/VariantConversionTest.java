@@ -1,21 +1,19 @@
 package io.fileconv.converter;
 
-import io.fileconv.core.FreePorts;
 import io.fileconv.core.SupportedTypes;
 import io.fileconv.testkit.VariantDocuments;
 import org.apache.pdfbox.Loader;
 import org.apache.pdfbox.pdmodel.PDDocument;
 import org.apache.pdfbox.pdmodel.PDPage;
 import org.apache.pdfbox.pdmodel.graphics.image.PDImageXObject;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -25,23 +23,15 @@ import static org.assertj.core.api.Assertions.assertThat;
  * PDF with its content on real LibreOffice, handed over exactly as {@link ConversionTask} does: named
  * {@code document.<canonical extension of the accepted type>}, from which LibreOffice picks its import filter.
  */
+@ExtendWith(SharedOffice.class)
 class VariantConversionTest {
     @TempDir
     static Path work;
-    static OfficePool pool;
     static DocumentConverter converter;
 
     @BeforeAll
-    static void start() throws Exception {
-        pool = OfficePool.start(new OfficePoolConfig(FreePorts.take(1), 50, Duration.ofSeconds(90), work.resolve("office")));
-        converter = new DocumentConverter(pool);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (pool != null) {
-            pool.close();
-        }
+    static void start(DocumentConverter shared) {
+        converter = shared;
     }
 
     static List<VariantDocuments.Variant> variants() throws Exception {
