@@ -7,12 +7,16 @@ package io.fileconv.core;
  */
 public interface ConversionLauncher extends AutoCloseable {
 
+    /**
+     * Starts the attempt, whose row is QUEUED: the dispatcher calls it after its commit (on a launch thread, after
+     * {@link #dispatched}), the sweeper for a QUEUED row left without its resource.
+     */
     void launch(ConversionRequest request) throws Exception;
 
     /**
-     * The dispatcher committed UPLOADED -> QUEUED for the launched attempt. A launcher that queues in-process
-     * converts only rows that are QUEUED, so it queues here; one that creates a resource did so at launch. Not
-     * called when the process dies before (the attempt's QUEUED row is then found again at start or by the sweeper).
+     * The dispatcher committed UPLOADED -> QUEUED for the attempt, and calls this at once, before {@link #launch}:
+     * a work queue takes the attempt here (the cluster's leader, before its FileConversion exists). Not called when
+     * the process dies before (the attempt's QUEUED row is then found again at start or by the sweeper).
      */
     default void dispatched(ConversionRequest request) throws Exception {
     }

@@ -14,12 +14,14 @@ import io.fileconv.core.FileStatus;
 import io.fileconv.core.KafkaClientSettings;
 import io.fileconv.core.Region;
 import io.fileconv.core.metrics.FileconvMetrics;
+import io.fileconv.core.metrics.RecoveryMetrics;
 import io.fileconv.operator.k8s.KubernetesLauncher;
 import io.fileconv.operator.k8s.Labels;
 import io.fileconv.operator.k8s.crd.FileConversion;
 import io.fileconv.operator.k8s.crd.FileConversionSpec;
 import io.fileconv.pipeline.dispatch.Dispatcher;
 import io.fileconv.pipeline.dispatch.RegionContext;
+import io.fileconv.pipeline.sweep.ConversionSweeper;
 import io.fileconv.testkit.ApiClient;
 import io.fileconv.testkit.MockCluster;
 import org.apache.kafka.clients.admin.Admin;
@@ -60,11 +62,12 @@ import static org.awaitility.Awaitility.await;
  * {@link KubernetesLauncher} on fabric8's mock API server (CRUD mode, with the project's CRD installed). No worker
  * runs, so every dispatched file stays QUEUED and the FileConversions are the only effect.
  * <p>
- * The first dispatcher crashes in the worst place — right after its 20th FileConversion was created, before the
- * UPLOADED -> QUEUED transition and the offset were committed — while uploads are arriving. Its successor resumes
- * from the offsets stored in MySQL with a backlog (that event and the ones the first never reached) and live uploads,
- * and must replay the crashed event into the existing resource, not a second one. A third dispatcher then replays
- * every topic from offset 0, which must change nothing: every row is past UPLOADED, so no event launches again.
+ * The dispatcher commits UPLOADED -> QUEUED and its offset first and launches after, so its worst place to die is
+ * between the two: the first dispatcher's launcher dies at its 20th FileConversion while uploads are arriving, and
+ * every later launch fails without touching the cluster, while commits go on. The rows it committed without a
+ * resource are what the sweeper exists for: its pass launches exactly those. The successor resumes from the offsets
+ * stored in MySQL with live uploads and launches each new one once. A third dispatcher then replays every topic from
+ * offset 0, which must change nothing: every row is past UPLOADED, so no event launches again.
  */
 class KubernetesDispatchTest {
     private static final String NAMESPACE = "fileconv";
@@ -119,9 +122,9 @@ class KubernetesDispatchTest {
         Map<Region, List<String>> tokens = registerUsers();
         Map<String, Region> uploaded = new ConcurrentHashMap<>();
 
-        // 1. The first dispatcher runs while the first uploads arrive and crashes after its 20th launch.
+        // 1. The first dispatcher runs while the first uploads arrive; its launcher dies at its 20th launch.
         CrashingLauncher crashing = new CrashingLauncher(new KubernetesLauncher(kube, NAMESPACE), CRASH_AT_LAUNCH);
-        // One launch at a time, so that "the 20th launch" is one well-defined event; its successors launch side by side.
+        // One launch at a time, so that "the 20th launch" is one well-defined event.
         Dispatcher first = dispatcher(crashing, 1);
         try {
             first.start();
@@ -129,21 +132,22 @@ class KubernetesDispatchTest {
             await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(100))
                     .until(() -> crashing.hasCrashed() || uploads.isCompletedExceptionally());
             uploads.get(2, TimeUnit.MINUTES);
+            // Commits do not wait for launches: every upload is dispatched although no launch works any more.
+            await("every first upload QUEUED").atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(250))
+                    .until(() -> allQueued(uploaded));
         } finally {
             first.close();
         }
         assertThat(uploaded).hasSize(FIRST_UPLOADS);
-
-        // The crash left exactly the window the design must cover: a FileConversion without its committed effect.
         assertThat(names(conversions())).isEqualTo(crashing.launched());
         assertThat(crashing.launched()).hasSize(CRASH_AT_LAUNCH);
         ConversionRequest crashed = crashing.last();
-        assertThat(row(crashed.region(), crashed.fileId()).status())
-                .as("the transition of the file whose launch crashed was not committed").isEqualTo(FileStatus.UPLOADED);
-        assertThat(rows(uploaded).values()).filteredOn(f -> f.status() == FileStatus.UPLOADED)
-                .as("files the first dispatcher left for its successor").hasSize(FIRST_UPLOADS - CRASH_AT_LAUNCH + 1);
         String crashedUid = conversion(FileConversion.nameOf(crashed)).getMetadata().getUid();
         assertThat(crashedUid).isNotBlank();
+        Set<String> withoutResource = uploaded.keySet().stream().map(id -> "fc-" + id + "-1")
+                .filter(name -> !crashing.launched().contains(name)).collect(Collectors.toSet());
+        assertThat(withoutResource).as("QUEUED rows the dead launcher left without a FileConversion")
+                .hasSize(FIRST_UPLOADS - CRASH_AT_LAUNCH);
 
         // 2. A new dispatcher resumes from the offsets stored in MySQL while the rest of the uploads arrive.
         Dispatcher second = dispatcher(new KubernetesLauncher(kube, NAMESPACE));
@@ -151,10 +155,20 @@ class KubernetesDispatchTest {
             second.start();
             upload(FIRST_UPLOADS, FILES, tokens, uploaded);
             assertThat(uploaded).hasSize(FILES);
-            await("every upload dispatched: " + FILES + " FileConversions, every row QUEUED")
-                    .atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(250))
-                    .until(() -> conversions().size() >= FILES && allQueued(uploaded));
+            await("every later upload dispatched and launched").atMost(Duration.ofMinutes(2))
+                    .pollInterval(Duration.ofMillis(250))
+                    .until(() -> conversions().size() >= FILES - withoutResource.size() && allQueued(uploaded));
             awaitCaughtUp();
+            assertThat(names(conversions())).as("no event of the first dispatcher is dispatched again")
+                    .doesNotContainAnyElementsOf(withoutResource);
+
+            // The sweeper's pass (grace 0) launches exactly the rows left without their resource.
+            KubernetesLauncher sweeperLauncher = new KubernetesLauncher(kube, NAMESPACE);
+            ConversionSweeper sweeper = new ConversionSweeper(EmbeddedInfra.REGIONS.stream().collect(Collectors.toMap(
+                    Function.identity(), KubernetesDispatchTest::repository)), Region::defaultBucket, sweeperLauncher,
+                    sweeperLauncher::exists, new ConversionSweeper.Settings(Duration.ofMinutes(1), Duration.ZERO),
+                    new RecoveryMetrics(FileconvMetrics.none()));
+            assertThat(sweeper.sweep()).as("rows the sweeper launched").isEqualTo(withoutResource.size());
             // Nothing more may appear: no duplicate from a replayed or redelivered event.
             await().during(Duration.ofSeconds(4)).atMost(Duration.ofSeconds(10))
                     .untilAsserted(() -> assertThat(names(conversions())).hasSize(FILES));
@@ -163,7 +177,7 @@ class KubernetesDispatchTest {
         }
         assertOneConversionPerFile(uploaded);
         assertThat(conversion(FileConversion.nameOf(crashed)).getMetadata().getUid())
-                .as("the replayed launch kept the resource created before the crash").isEqualTo(crashedUid);
+                .as("the resource created before the crash was kept").isEqualTo(crashedUid);
 
         // 3. Forced replay of everything: stored offsets back to 0, a third dispatcher re-reads every event.
         Map<String, String> versionsBefore = versions();
@@ -343,8 +357,8 @@ class KubernetesDispatchTest {
     }
 
     /**
-     * A launcher whose process dies right after its Nth launch took effect: that launch throws (so the dispatcher
-     * commits neither the transition nor the offset), and every later call fails without touching the cluster.
+     * A launcher whose process dies right after its Nth launch took effect: that launch throws, and every later call
+     * fails without touching the cluster (the dispatcher's commits, which come before launches, go on).
      */
     private static final class CrashingLauncher implements ConversionLauncher {
         private final ConversionLauncher delegate;

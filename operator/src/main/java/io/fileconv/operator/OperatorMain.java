@@ -134,8 +134,10 @@ public final class OperatorMain implements AutoCloseable {
         });
         KubernetesLauncher launcher = new KubernetesLauncher(client, settings.namespace())
                 .onDispatched(operator::rowQueued);
-        // Both converter modes: rows left QUEUED/CONVERTING without their FileConversion are driven on.
-        Upkeep.create(common, repositories, directory, store, launcher, launcher::exists, metrics).tasks()
+        // Both converter modes: rows left QUEUED/CONVERTING without their FileConversion (nor, pooled, a place in
+        // the queue) are driven on.
+        Upkeep.create(common, repositories, directory, store, launcher, r -> operator.holds(r) || launcher.exists(r),
+                metrics).tasks()
                 .forEach(operator::whileLeading);
         operator.start();
 

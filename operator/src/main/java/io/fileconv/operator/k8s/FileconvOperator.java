@@ -141,6 +141,18 @@ public class FileconvOperator implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Whether the attempt waits or converts in this leader's work queue (pooled mode): the dispatcher queues it right
+     * after its commit, before its FileConversion exists, so to the sweeper that counts as its resource existing.
+     */
+    public boolean holds(ConversionRequest request) {
+        if (pooled == null) {
+            return false;
+        }
+        String key = FileConversion.nameOf(request);
+        return pooled.work().queue().waiting(key).isPresent() || pooled.work().queue().leaseOf(key).isPresent();
+    }
+
     /** Whether this replica holds the Lease (always, without leader election, once started). */
     public boolean isLeading() {
         return leading;

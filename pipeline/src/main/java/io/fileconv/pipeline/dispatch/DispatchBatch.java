@@ -16,10 +16,10 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 
 /**
- * The effects of one poll's records, planned per partition in offset order. Launches (a FileConversion create on the
- * cluster path: an API-server round trip each) run side by side, because they are idempotent per (file, attempt)
- * and independent of each other; what orders the pipeline is the commit that follows them, in which each partition
- * advances only up to its first record whose effect failed.
+ * The effects of one poll's records, planned per partition in offset order. New attempts' row reads run side by side,
+ * because they are independent of each other; what orders the pipeline is the commit that follows them, in which
+ * each partition advances only up to its first record whose effect failed (the dispatcher launches the committed
+ * attempts after it).
  */
 final class DispatchBatch {
 
@@ -33,13 +33,13 @@ final class DispatchBatch {
     }
 
     /**
-     * A new attempt: its row is read and, while UPLOADED at that attempt, launched; the row becomes QUEUED in the
-     * commit. Completes with the launched request, or null when the row says there is nothing to launch.
+     * A new attempt: its row is read and, while UPLOADED at that attempt, becomes QUEUED in the commit. Completes with
+     * the attempt's request, or null when the row says there is nothing to dispatch.
      */
     record Launch(long offset, CompletableFuture<ConversionRequest> launched) implements Step {
     }
 
-    /** Reads the row of a new attempt and launches it, on a launch thread; null: nothing to launch. */
+    /** Reads the row of a new attempt on a read thread; null: nothing to dispatch. */
     interface NewAttempt {
         ConversionRequest launch() throws Exception;
     }
@@ -49,7 +49,7 @@ final class DispatchBatch {
     }
 
     /**
-     * A partition's applicable prefix: the launches to mark QUEUED, the offset to store and to go on from, the
+     * A partition's applicable prefix: the attempts to mark QUEUED (and launch after the commit), the offset to store and to go on from, the
      * events with an effect, and whether that is the whole of the batch's records (otherwise redeliver from next).
      */
     record Applied(List<ConversionRequest> launched, long next, int effects, boolean complete) {
@@ -78,7 +78,7 @@ final class DispatchBatch {
         return all;
     }
 
-    /** Starts a new attempt's row read and launch on {@code executor}. */
+    /** Starts a new attempt's row read on {@code executor}. */
     static Launch launch(long offset, NewAttempt attempt, Executor executor) {
         return new Launch(offset, CompletableFuture.supplyAsync(() -> {
             try {
@@ -92,9 +92,9 @@ final class DispatchBatch {
     }
 
     /**
-     * Waits for the launches of {@code tp} and runs its cancellations in offset order, up to the first failure: the
-     * prefix whose effects happened. A cancellation follows every launch of the batch, so a record's effect never
-     * overtakes an earlier one's.
+     * Waits for the row reads of {@code tp} and runs its cancellations in offset order, up to the first failure: the
+     * prefix whose effects happen. A cancellation follows every read before it, so a record's effect never overtakes
+     * an earlier one's.
      */
     Applied apply(TopicPartition tp, ConversionLauncher launcher, FailureLog log) throws InterruptedException {
         List<ConversionRequest> launched = new ArrayList<>();

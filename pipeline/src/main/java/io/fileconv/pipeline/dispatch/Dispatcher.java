@@ -45,6 +45,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -57,11 +58,16 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   committed.</li>
  *   <li>On assignment the consumer seeks to the stored offsets, so a restart replays from the first event whose
  *   effect is not committed.</li>
- *   <li>Replays are harmless: an attempt is launched only while its row is UPLOADED at that attempt, launching is
- *   idempotent per (file, attempt) and the transition is conditional.</li>
- *   <li>The records of one poll are applied together ({@link DispatchBatch}): their launches run side by side, then
- *   one transaction per region commits every launched attempt's transition and the partitions' offsets. A partition
+ *   <li>Replays are harmless: an attempt is dispatched only while its row is UPLOADED at that attempt, the
+ *   transition is conditional, and launching is idempotent per (file, attempt).</li>
+ *   <li>The records of one poll are applied together ({@link DispatchBatch}): their rows are read side by side, then
+ *   one transaction per region commits every new attempt's transition and the partitions' offsets. A partition
  *   advances only past records whose effect happened; from its first failure on it is redelivered.</li>
+ *   <li>Only then is each committed attempt handed on: {@link ConversionLauncher#dispatched} at once (the leader's
+ *   work queue takes it), {@link ConversionLauncher#launch} (a FileConversion create, an API-server round trip) on
+ *   the launch threads, retried a few times. So a burst's creates never hold up the commits, and a later user's file
+ *   reaches the fair queue without waiting for them. A crash between the commit and the launch leaves a QUEUED row
+ *   without its resource, which the sweeper launches after its grace period.</li>
  *   <li>An event that cannot be used (not JSON, no id or status, an unknown status) is counted
  *   (fileconv_dispatch_skipped_events_total), logged by position without its content, and skipped like an event
  *   without effect: retrying it would block its partition forever.</li>
@@ -81,6 +87,9 @@ public final class Dispatcher implements AutoCloseable {
     private final Thread thread;
     private final Map<TopicPartition, Long> positions = new ConcurrentHashMap<>();
     /** Runs the launches of a batch side by side (see {@link DispatchBatch}). */
+    /** Row reads of a poll's new attempts, side by side. */
+    private final ExecutorService reads;
+    /** Launches after the commit; a separate pool, so a backlog of creates never delays the next poll's reads. */
     private final ExecutorService launches;
     private volatile long eventsApplied;
     private final ConsumerLag lag;
@@ -133,12 +142,8 @@ public final class Dispatcher implements AutoCloseable {
         if (launchParallelism < 1) {
             throw new IllegalArgumentException("launch parallelism must be at least 1, not " + launchParallelism);
         }
-        AtomicInteger threads = new AtomicInteger();
-        this.launches = Executors.newFixedThreadPool(launchParallelism, r -> {
-            Thread t = new Thread(r, "dispatcher-launch-" + threads.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
+        this.reads = daemonPool("dispatcher-read-", launchParallelism);
+        this.launches = daemonPool("dispatcher-launch-", launchParallelism);
         this.lag = new ConsumerLag(registry);
         this.metrics = new PipelineMetrics(registry);
         this.recovery = new RecoveryMetrics(registry).withSkipReasons(
@@ -150,6 +155,15 @@ public final class Dispatcher implements AutoCloseable {
         this.group = group;
         this.consumer = new KafkaConsumer<>(consumerProperties(kafka, group));
         this.thread = new Thread(this::loop, "dispatcher");
+    }
+
+    private static ExecutorService daemonPool(String prefix, int threads) {
+        AtomicInteger n = new AtomicInteger();
+        return Executors.newFixedThreadPool(threads, r -> {
+            Thread t = new Thread(r, prefix + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
     }
 
     /**
@@ -270,10 +284,10 @@ public final class Dispatcher implements AutoCloseable {
     private static final long LAG_INTERVAL_NANOS = Duration.ofSeconds(2).toNanos();
 
     /**
-     * Plans every record of the poll, starts the launches side by side, then per region: waits for them, runs the
-     * cancellations, and commits UPLOADED -> QUEUED of every launched attempt with the partitions' next offsets in
-     * one transaction. A partition whose record failed goes back to that record; one whose commit failed, to the
-     * start of the batch.
+     * Plans every record of the poll, starts the row reads side by side, then per region: waits for them, runs the
+     * cancellations, and commits UPLOADED -> QUEUED of every new attempt with the partitions' next offsets in one
+     * transaction, then hands the committed attempts on. A partition whose record failed goes back to that record;
+     * one whose commit failed, to the start of the batch.
      */
     private void applyBatch(ConsumerRecords<String, String> records) throws InterruptedException {
         DispatchBatch batch = new DispatchBatch();
@@ -334,8 +348,9 @@ public final class Dispatcher implements AutoCloseable {
                 done.launched().forEach(r -> LOG.info("dispatched file={} attempt={} region={} queued={}",
                         r.fileId(), r.attempt(), r.region().code(), queued.contains(r)));
             }
-            // On this thread: on the launch threads it would wait behind the next poll's launches.
+            // On this thread: on the launch threads it would wait behind earlier launches.
             queued.forEach(this::tellLauncher);
+            queued.forEach(this::launchAfterCommit);
         }
         if (retry) {
             backoff();
@@ -353,7 +368,42 @@ public final class Dispatcher implements AutoCloseable {
         }
     }
 
-    /** What {@code rec} asks for; a new attempt's row read and launch start at once. */
+    /** How often a committed attempt's launch is tried before the sweeper is left to do it. */
+    static final int LAUNCH_TRIES = 4;
+
+    /**
+     * Launches a committed attempt on the launch threads, retrying with back-off (API server briefly away); after
+     * {@link #LAUNCH_TRIES} the QUEUED row is the sweeper's, which launches rows left without their resource.
+     */
+    private void launchAfterCommit(ConversionRequest request) {
+        try {
+            launches.execute(() -> {
+                try (LogContext ignored = LogContext.forFile(request.fileId(), request.userId(), request.region(),
+                        request.attempt(), request.requestId())) {
+                    for (int attempt = 1; running.get(); attempt++) {
+                        try {
+                            launcher.launch(request);
+                            return;
+                        } catch (Exception e) {
+                            if (attempt >= LAUNCH_TRIES) {
+                                LOG.warn("file={} attempt={}: queued, but its launch failed {} times ({}); the sweeper"
+                                        + " launches it", request.fileId(), request.attempt(), attempt, e.toString());
+                                return;
+                            }
+                            Thread.sleep(250L << attempt);
+                        }
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt(); // stopping: the sweeper launches what is left
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            LOG.info("file={} attempt={}: not launched, the dispatcher is stopping (the sweeper launches it)",
+                    request.fileId(), request.attempt());
+        }
+    }
+
+    /** What {@code rec} asks for; a new attempt's row read starts at once. */
     private DispatchBatch.Step plan(ConsumerRecord<String, String> rec) {
         RegionContext ctx = regions.get(Region.fromTopic(rec.topic()));
         DispatchBatch.Skip skip = new DispatchBatch.Skip(rec.offset());
@@ -375,8 +425,8 @@ public final class Dispatcher implements AutoCloseable {
             metrics.changeEventRead(ctx.region(), Instant.ofEpochMilli(change.sourceTsMs()));
         }
         if (change.isNewAttempt()) {
-            // The row read runs with the launch, side by side with the batch's others.
-            return DispatchBatch.launch(rec.offset(), () -> launchIfUploaded(ctx, change), launches);
+            // The row read runs side by side with the batch's others.
+            return DispatchBatch.launch(rec.offset(), () -> attemptIfUploaded(ctx, change), reads);
         }
         if (change.isCancellation()) {
             return new DispatchBatch.Cancel(rec.offset(), new ConversionRequest(change.fileId(), null, ctx.region(),
@@ -386,11 +436,11 @@ public final class Dispatcher implements AutoCloseable {
     }
 
     /**
-     * Launches the event's attempt while its row is UPLOADED at that attempt; null when there is nothing to launch.
-     * Owner, type and request id come from the row, keys from the ids: nothing of the event but the id, status and
-     * attempt decides what is converted.
+     * The event's attempt while its row is UPLOADED at that attempt; null when there is nothing to dispatch. Owner,
+     * type and request id come from the row, keys from the ids: nothing of the event but the id, status and attempt
+     * decides what is converted.
      */
-    private ConversionRequest launchIfUploaded(RegionContext ctx, FileChange change) throws Exception {
+    private ConversionRequest attemptIfUploaded(RegionContext ctx, FileChange change) throws Exception {
         Optional<FileRecord> row = ctx.files().find(change.fileId());
         try (LogContext ignored = LogContext.forFile(change.fileId(), row.map(FileRecord::userId).orElse(null),
                 ctx.region(), change.attempts(), row.map(FileRecord::requestId).orElse(null))) {
@@ -400,15 +450,13 @@ public final class Dispatcher implements AutoCloseable {
                 return null;
             }
             if (row.get().status() != FileStatus.UPLOADED || row.get().attempts() != change.attempts()) {
-                // A replayed event of an attempt that was dispatched (the launch precedes the QUEUED commit),
-                // finished or superseded: launching again would convert it twice once its resource expired.
+                // A replayed event of an attempt that was dispatched, finished or superseded: launching again would
+                // convert it twice once its resource expired.
                 LOG.info("file={} attempt={} is {} at attempt {}: already dispatched, nothing to do",
                         change.fileId(), change.attempts(), row.get().status(), row.get().attempts());
                 return null;
             }
-            ConversionRequest request = request(ctx, change, row.get());
-            launcher.launch(request);
-            return request;
+            return request(ctx, change, row.get());
         }
     }
 
@@ -485,6 +533,7 @@ public final class Dispatcher implements AutoCloseable {
         running.set(false);
         consumer.wakeup();
         thread.join(10_000);
+        reads.shutdownNow();
         launches.shutdownNow();
     }
 }
