@@ -1,6 +1,6 @@
 package io.fileconv.bench;
 
-import io.fileconv.core.FreePorts;
+import io.fileconv.embedded.FreePorts;
 import io.fileconv.converter.DocumentConverter;
 import io.fileconv.converter.OfficePool;
 import io.fileconv.converter.OfficePoolConfig;

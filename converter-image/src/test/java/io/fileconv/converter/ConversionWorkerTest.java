@@ -1,7 +1,7 @@
 package io.fileconv.converter;
 
 import io.fileconv.core.FailureClass;
-import io.fileconv.core.FreePorts;
+import io.fileconv.embedded.FreePorts;
 import io.fileconv.core.work.WorkItem;
 import io.fileconv.core.work.WorkOutcome;
 import io.fileconv.testkit.SampleDocuments;

@@ -1,6 +1,6 @@
 package io.fileconv.converter;
 
-import io.fileconv.core.FreePorts;
+import io.fileconv.embedded.FreePorts;
 import io.fileconv.core.ConversionFailure;
 import io.fileconv.core.FailureClass;
 import org.junit.jupiter.api.AfterAll;

@@ -1,6 +1,6 @@
 package io.fileconv.converter;
 
-import io.fileconv.core.FreePorts;
+import io.fileconv.embedded.FreePorts;
 import com.sun.net.httpserver.HttpServer;
 import io.fileconv.core.ConversionFailure;
 import com.sun.star.document.MacroExecMode;

@@ -2,7 +2,7 @@ package io.fileconv.converter;
 
 import io.fileconv.core.ConversionFailure;
 import io.fileconv.core.FailureClass;
-import io.fileconv.core.FreePorts;
+import io.fileconv.embedded.FreePorts;
 import io.fileconv.core.options.PdfOptions;
 import io.fileconv.testkit.EncryptedDocuments;
 import io.fileconv.testkit.SampleDocuments;

@@ -1,6 +1,6 @@
 package io.fileconv.converter;
 
-import io.fileconv.core.FreePorts;
+import io.fileconv.embedded.FreePorts;
 import io.fileconv.core.options.PdfA;
 import io.fileconv.core.options.PdfOptions;
 import io.fileconv.testkit.SampleDocuments;

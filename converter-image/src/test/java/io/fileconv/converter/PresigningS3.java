@@ -1,6 +1,6 @@
 package io.fileconv.converter;
 
-import io.fileconv.core.FreePorts;
+import io.fileconv.embedded.FreePorts;
 import io.fileconv.core.ObjectStore;
 import io.fileconv.core.ObjectStoreConfig;
 import org.gaul.s3proxy.AuthenticationType;

@@ -1,6 +1,6 @@
 package io.fileconv.converter;
 
-import io.fileconv.core.FreePorts;
+import io.fileconv.embedded.FreePorts;
 import io.fileconv.core.SupportedTypes;
 import io.fileconv.testkit.VariantDocuments;
 import org.apache.pdfbox.Loader;

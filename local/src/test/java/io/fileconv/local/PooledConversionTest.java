@@ -26,7 +26,9 @@ import io.fileconv.testkit.MockCluster;
 import io.fileconv.testkit.WorkProtocolClient;
 import com.zaxxer.hikari.HikariDataSource;
 import io.fileconv.core.Databases;
-import io.fileconv.core.FreePorts;
+import io.fileconv.embedded.EmbeddedMariaDb;
+import io.fileconv.embedded.EmbeddedS3;
+import io.fileconv.embedded.FreePorts;
 import io.fileconv.core.ObjectStore;
 import io.fileconv.core.ObjectStoreConfig;
 import org.junit.jupiter.api.AfterAll;
@@ -83,7 +85,7 @@ class PooledConversionTest {
         }
         EmbeddedStack.deleteTree(DIR);
         List<Integer> ports = FreePorts.take(2);
-        mariaDb = EmbeddedMariaDb.start(DIR.resolve("mariadb"), EmbeddedInfra.mariaDbBinaries(), ports.get(0));
+        mariaDb = EmbeddedMariaDb.start(DIR.resolve("mariadb"), EmbeddedMariaDb.defaultBinaries(), ports.get(0));
         mariaDb.createDatabases(List.of(REGION.database()));
         pool = Databases.pool(EmbeddedMariaDb.jdbcBase(ports.get(0)), REGION.database(), "root", "", 4);
         Databases.migrateRegion(pool);

@@ -15,7 +15,7 @@ import io.fileconv.core.Databases;
 import io.fileconv.core.FileRecord;
 import io.fileconv.core.FileRepository;
 import io.fileconv.core.FileStatus;
-import io.fileconv.core.FreePorts;
+import io.fileconv.embedded.FreePorts;
 import io.fileconv.core.ObjectStore;
 import io.fileconv.core.Region;
 import io.fileconv.operator.k8s.Labels;
