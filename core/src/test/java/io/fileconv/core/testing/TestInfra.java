@@ -3,9 +3,12 @@ package io.fileconv.core.testing;
 import com.zaxxer.hikari.HikariDataSource;
 import io.fileconv.core.Databases;
 import io.fileconv.core.FileRepository;
+import io.fileconv.core.Ids;
 import io.fileconv.core.ObjectStore;
 import io.fileconv.core.ObjectStoreConfig;
 import io.fileconv.core.Region;
+import io.fileconv.core.S3Keys;
+import io.fileconv.core.UserDirectory;
 import io.fileconv.embedded.EmbeddedMariaDb;
 import io.fileconv.embedded.EmbeddedS3;
 import io.fileconv.embedded.FreePorts;
@@ -13,8 +16,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumMap;
@@ -101,6 +107,38 @@ public final class TestInfra implements AutoCloseable {
 
     public ObjectStoreConfig objectStoreConfig() {
         return new ObjectStoreConfig(s3.endpoint(), "us-east-1", EmbeddedS3.ACCESS_KEY, EmbeddedS3.SECRET_KEY, true);
+    }
+
+    /**
+     * A file of {@code user} as the pipeline leaves it converted, for tests of what comes after: the row CONVERTED
+     * at attempt 1 through the state machine's own transitions, its input, PDF and thumbnail in the region's bucket,
+     * and the user in the directory with this home region if not there yet (as the API's first request does).
+     *
+     * @return the file's id
+     */
+    public String convertedFile(Region region, String user, String name) throws SQLException {
+        new UserDirectory(directory).registerIfAbsent(user, region);
+        FileRepository repo = files(region);
+        String id = Ids.newId();
+        byte[] input = ("a file of " + user).getBytes(StandardCharsets.UTF_8);
+        String bucket = region.defaultBucket();
+        objectStore.put(bucket, S3Keys.input(user, id), input, "text/plain");
+        repo.insertUploaded(id, user, name, "text/plain", input.length, "0".repeat(64), "req-" + id);
+        try (Connection c = repo.dataSource().getConnection()) {
+            check(repo.markQueued(c, id, 1), id, "QUEUED");
+        }
+        check(repo.claimForConversion(id, 1), id, "CONVERTING");
+        objectStore.put(bucket, S3Keys.output(user, id), "%PDF-1.7 test".getBytes(StandardCharsets.UTF_8),
+                "application/pdf");
+        objectStore.put(bucket, S3Keys.thumbnail(user, id), new byte[] {(byte) 0x89, 'P', 'N', 'G'}, "image/png");
+        check(repo.markConverted(id, 1, 10), id, "CONVERTED");
+        return id;
+    }
+
+    private static void check(boolean applied, String id, String status) {
+        if (!applied) {
+            throw new IllegalStateException("file " + id + " did not move to " + status);
+        }
     }
 
     /** In reverse order of start: pools and clients before the servers they talk to. */
