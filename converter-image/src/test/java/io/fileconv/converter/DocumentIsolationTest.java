@@ -1,16 +1,16 @@
 package io.fileconv.converter;
 
-import io.fileconv.embedded.FreePorts;
 import com.sun.net.httpserver.HttpServer;
-import io.fileconv.core.ConversionFailure;
 import com.sun.star.document.MacroExecMode;
-import org.jodconverter.local.LocalConverter;
-import org.jodconverter.local.office.LocalOfficeManager;
+import io.fileconv.core.ConversionFailure;
+import io.fileconv.embedded.FreePorts;
 import org.apache.pdfbox.Loader;
 import org.apache.pdfbox.pdmodel.PDDocument;
 import org.apache.pdfbox.pdmodel.PDPage;
 import org.apache.pdfbox.pdmodel.graphics.image.PDImageXObject;
 import org.apache.pdfbox.text.PDFTextStripper;
+import org.jodconverter.local.LocalConverter;
+import org.jodconverter.local.office.LocalOfficeManager;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;

@@ -9,6 +9,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -62,7 +63,7 @@ class DatabaseTlsTest {
         // The driver itself (a pool reports only its timeout): the handshake fails on the server certificate.
         String url = env.regionalDatabase().url().forSchema("fileconv_in");
         assertThat(url).contains("sslMode=VERIFY_CA&trustCertificateKeyStoreUrl=file:");
-        assertThatThrownBy(() -> java.sql.DriverManager.getConnection(url, "root", "").close())
+        assertThatThrownBy(() -> DriverManager.getConnection(url, "root", "").close())
                 .hasStackTraceContaining("SSLHandshakeException")
                 .hasStackTraceContaining("does not chain with any of the trust anchors");
     }

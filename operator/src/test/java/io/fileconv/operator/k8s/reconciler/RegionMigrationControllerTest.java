@@ -5,25 +5,28 @@ import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fileconv.core.Databases;
+import io.fileconv.core.FileRepository;
 import io.fileconv.core.Region;
 import io.fileconv.core.UserDirectory;
+import io.fileconv.core.metrics.FileconvMetrics;
+import io.fileconv.core.metrics.MigrationMetrics;
 import io.fileconv.core.migration.MigrationPhase;
 import io.fileconv.core.migration.RegionMove;
+import io.fileconv.core.testing.RegionDatabases;
+import io.fileconv.core.testing.TestInfra;
 import io.fileconv.operator.k8s.FileconvOperator;
 import io.fileconv.operator.k8s.OperatorEnvironment;
 import io.fileconv.operator.k8s.crd.RegionMigration;
 import io.fileconv.operator.k8s.crd.RegionMigrationSpec;
 import io.fileconv.operator.k8s.crd.RegionMigrationStatus;
-import io.fileconv.core.metrics.FileconvMetrics;
-import io.fileconv.core.metrics.MigrationMetrics;
-import io.fileconv.core.testing.RegionDatabases;
-import io.fileconv.core.testing.TestInfra;
 import io.fileconv.testkit.MockCluster;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.EnumMap;
@@ -58,7 +61,7 @@ class RegionMigrationControllerTest {
             PrometheusMeterRegistry registry = FileconvMetrics.create("test");
             RegionMove.Settings fast = new RegionMove.Settings(Duration.ofSeconds(2), Duration.ofMinutes(1),
                     Duration.ofMillis(200));
-            Map<Region, io.fileconv.core.FileRepository> repositories = new EnumMap<>(Region.class);
+            Map<Region, FileRepository> repositories = new EnumMap<>(Region.class);
             TestInfra.REGIONS.forEach(r -> repositories.put(r, infra.files(r)));
             try (FileconvOperator operator = new FileconvOperator(kube,
                     new OperatorEnvironment(Map.of("FILECONV_CONVERTER_IMAGE", "unused:1",
@@ -129,8 +132,8 @@ class RegionMigrationControllerTest {
     }
 
     private static void setStatus(TestInfra infra, String id, String status) throws Exception {
-        try (java.sql.Connection c = infra.files(Region.IN).dataSource().getConnection();
-             java.sql.PreparedStatement ps = c.prepareStatement("UPDATE files SET status=? WHERE id=?")) {
+        try (Connection c = infra.files(Region.IN).dataSource().getConnection();
+             PreparedStatement ps = c.prepareStatement("UPDATE files SET status=? WHERE id=?")) {
             ps.setString(1, status);
             ps.setString(2, id);
             ps.executeUpdate();
