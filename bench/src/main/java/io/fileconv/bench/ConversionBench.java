@@ -1,10 +1,10 @@
 package io.fileconv.bench;
 
-import io.fileconv.core.FreePorts;
 import io.fileconv.converter.DocumentConverter;
 import io.fileconv.converter.OfficePool;
 import io.fileconv.converter.OfficePoolConfig;
 import io.fileconv.core.ConversionFailure;
+import io.fileconv.embedded.FreePorts;
 
 import java.nio.file.Files;
 import java.nio.file.Path;

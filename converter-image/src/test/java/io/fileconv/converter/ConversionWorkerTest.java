@@ -1,9 +1,9 @@
 package io.fileconv.converter;
 
 import io.fileconv.core.FailureClass;
-import io.fileconv.core.FreePorts;
 import io.fileconv.core.work.WorkItem;
 import io.fileconv.core.work.WorkOutcome;
+import io.fileconv.embedded.FreePorts;
 import io.fileconv.testkit.SampleDocuments;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

@@ -2,7 +2,8 @@ package io.fileconv.converter;
 
 import io.fileconv.core.ConversionFailure;
 import io.fileconv.core.FailureClass;
-import io.fileconv.core.FreePorts;
+import io.fileconv.embedded.FreePorts;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;

@@ -3,7 +3,7 @@ package io.fileconv.converter;
 import com.sun.net.httpserver.HttpServer;
 import com.sun.star.document.MacroExecMode;
 import io.fileconv.core.ConversionFailure;
-import io.fileconv.core.FreePorts;
+import io.fileconv.embedded.FreePorts;
 import org.apache.pdfbox.Loader;
 import org.apache.pdfbox.pdmodel.PDDocument;
 import org.apache.pdfbox.pdmodel.PDPage;

@@ -3,6 +3,7 @@ package io.fileconv.converter;
 import io.fileconv.core.ConversionFailure;
 import io.fileconv.core.FailureClass;
 import io.fileconv.core.options.PdfOptions;
+import io.fileconv.embedded.FreePorts;
 import io.fileconv.testkit.EncryptedDocuments;
 import io.fileconv.testkit.SampleDocuments;
 import org.junit.jupiter.api.BeforeAll;

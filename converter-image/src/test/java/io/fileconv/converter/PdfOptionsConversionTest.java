@@ -2,6 +2,7 @@ package io.fileconv.converter;
 
 import io.fileconv.core.options.PdfA;
 import io.fileconv.core.options.PdfOptions;
+import io.fileconv.embedded.FreePorts;
 import io.fileconv.testkit.SampleDocuments;
 import org.apache.pdfbox.Loader;
 import org.apache.pdfbox.pdmodel.PDDocument;

@@ -2,8 +2,8 @@ package io.fileconv.converter;
 
 import io.fileconv.core.Env;
 import io.fileconv.core.FailureClass;
-import io.fileconv.core.FreePorts;
 import io.fileconv.core.options.PdfOptions;
+import io.fileconv.embedded.FreePorts;
 import io.fileconv.testkit.SampleDocuments;
 import org.apache.pdfbox.Loader;
 import org.apache.pdfbox.pdmodel.PDDocument;

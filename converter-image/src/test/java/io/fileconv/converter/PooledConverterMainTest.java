@@ -2,8 +2,8 @@ package io.fileconv.converter;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fileconv.core.Env;
-import io.fileconv.core.FreePorts;
 import io.fileconv.core.work.WorkItem;
+import io.fileconv.embedded.FreePorts;
 import io.fileconv.testkit.SampleDocuments;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

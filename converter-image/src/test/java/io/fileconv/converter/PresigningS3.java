@@ -1,66 +1,49 @@
 package io.fileconv.converter;
 
-import io.fileconv.core.FreePorts;
 import io.fileconv.core.ObjectStore;
 import io.fileconv.core.ObjectStoreConfig;
-import org.gaul.s3proxy.AuthenticationType;
-import org.gaul.s3proxy.S3Proxy;
-import org.jclouds.ContextBuilder;
-import org.jclouds.blobstore.BlobStoreContext;
+import io.fileconv.embedded.EmbeddedS3;
+import io.fileconv.embedded.FreePorts;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Configuration;
 import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 
 import java.io.IOException;
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Properties;
 
 /**
- * A real S3 API for the worker tests (S3Proxy over jclouds' filesystem backend, signature v4, as the embedded stack
- * runs it) and a presigner with the keys the worker never sees: what the operator does for each work item.
+ * A real S3 API for the worker tests (the embedded stack's {@link EmbeddedS3}: S3Proxy over jclouds' filesystem
+ * backend, signature v4) and a presigner with the keys the worker never sees: what the operator does for each work item.
  */
 final class PresigningS3 implements AutoCloseable {
     static final String BUCKET = "fileconv-test";
-    static final String ACCESS_KEY = "test-access";
-    static final String SECRET_KEY = "test-secret-key";
+    static final String ACCESS_KEY = EmbeddedS3.ACCESS_KEY;
+    static final String SECRET_KEY = EmbeddedS3.SECRET_KEY;
 
-    private final S3Proxy proxy;
-    private final BlobStoreContext context;
+    private final EmbeddedS3 s3;
     private final ObjectStore store;
     private final S3Presigner presigner;
     private final URI endpoint;
 
-    private PresigningS3(S3Proxy proxy, BlobStoreContext context, ObjectStore store, S3Presigner presigner,
-                         URI endpoint) {
+    private PresigningS3(EmbeddedS3 s3, ObjectStore store, S3Presigner presigner, URI endpoint) {
         this.endpoint = endpoint;
-        this.proxy = proxy;
-        this.context = context;
+        this.s3 = s3;
         this.store = store;
         this.presigner = presigner;
     }
 
     static PresigningS3 start(Path dir) throws Exception {
-        Files.createDirectories(dir);
-        Properties props = new Properties();
-        props.setProperty("jclouds.filesystem.basedir", dir.toAbsolutePath().toString());
-        BlobStoreContext ctx = ContextBuilder.newBuilder("filesystem").overrides(props).build(BlobStoreContext.class);
-        URI endpoint = URI.create("http://127.0.0.1:" + FreePorts.take());
-        S3Proxy proxy = S3Proxy.builder().blobStore(ctx.getBlobStore()).endpoint(endpoint)
-                .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, ACCESS_KEY, SECRET_KEY).build();
-        proxy.start();
-        while (!proxy.getState().equals("STARTED")) {
-            Thread.sleep(20);
-        }
+        EmbeddedS3 s3 = EmbeddedS3.start(dir, FreePorts.take());
+        URI endpoint = s3.endpoint();
         ObjectStoreConfig cfg = new ObjectStoreConfig(endpoint, "us-east-1", ACCESS_KEY, SECRET_KEY, true);
         ObjectStore store = new ObjectStore(cfg);
         store.ensureBucket(BUCKET);
         S3Presigner presigner = S3Presigner.builder().region(Region.US_EAST_1).endpointOverride(endpoint)
                 .credentialsProvider(cfg.credentialsProvider())
                 .serviceConfiguration(S3Configuration.builder().pathStyleAccessEnabled(true).build()).build();
-        return new PresigningS3(proxy, ctx, store, presigner, endpoint);
+        return new PresigningS3(s3, store, presigner, endpoint);
     }
 
     /** The S3 API's address (what a per-file converter Job gets as FILECONV_S3_ENDPOINT). */
@@ -100,7 +83,6 @@ final class PresigningS3 implements AutoCloseable {
     public void close() throws Exception {
         presigner.close();
         store.close();
-        proxy.stop();
-        context.close();
+        s3.close();
     }
 }

@@ -1,6 +1,7 @@
 package io.fileconv.converter;
 
 import io.fileconv.core.SupportedTypes;
+import io.fileconv.embedded.FreePorts;
 import io.fileconv.testkit.VariantDocuments;
 import org.apache.pdfbox.Loader;
 import org.apache.pdfbox.pdmodel.PDDocument;

@@ -4,7 +4,7 @@ import io.fileconv.converter.ConversionWorker;
 import io.fileconv.converter.DocumentConverter;
 import io.fileconv.converter.OfficePool;
 import io.fileconv.converter.OfficePoolConfig;
-import io.fileconv.core.FreePorts;
+import io.fileconv.embedded.FreePorts;
 import io.fileconv.core.Region;
 import io.fileconv.pipeline.work.PooledWork;
 import org.slf4j.Logger;

@@ -1,14 +1,15 @@
 package io.fileconv.local;
 
-import io.fileconv.core.FreePorts;
 import com.zaxxer.hikari.HikariDataSource;
 import io.fileconv.core.Databases;
 import io.fileconv.core.ObjectStore;
 import io.fileconv.core.ObjectStoreConfig;
 import io.fileconv.core.Region;
+import io.fileconv.embedded.EmbeddedKafka;
+import io.fileconv.embedded.EmbeddedMariaDb;
+import io.fileconv.embedded.EmbeddedS3;
+import io.fileconv.embedded.FreePorts;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -16,7 +17,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Properties;
 
 /**
  * The infrastructure half of the embedded stack — what a cluster gets from its platform: MariaDB with the schemas
@@ -76,7 +76,7 @@ public final class EmbeddedInfra implements AutoCloseable {
         }
         startKafka();
         kafka.createTopics(REGIONS.stream().map(Region::filesTopic).toList(), 3);
-        producer = producer(kafka.bootstrap());
+        producer = EmbeddedKafka.producer(kafka.bootstrap());
         for (Region r : REGIONS) {
             cdc.add(CdcStream.start(r, "127.0.0.1", dbPort, dataDir.resolve("cdc"), producer));
         }
@@ -84,7 +84,7 @@ public final class EmbeddedInfra implements AutoCloseable {
     }
 
     private void startMariaDb() throws Exception {
-        mariaDb = EmbeddedMariaDb.start(dataDir.resolve("mariadb"), mariaDbBinaries(), dbPort);
+        mariaDb = EmbeddedMariaDb.start(dataDir.resolve("mariadb"), EmbeddedMariaDb.defaultBinaries(), dbPort);
     }
 
     private void startKafka() throws Exception {
@@ -145,28 +145,6 @@ public final class EmbeddedInfra implements AutoCloseable {
 
     public Path dataDir() {
         return dataDir;
-    }
-
-    /** MariaDB binaries are unpacked once per machine, not once per data directory. */
-    static Path mariaDbBinaries() {
-        String override = System.getenv("FILECONV_MARIADB_BASEDIR");
-        if (override != null && !override.isBlank()) {
-            return Path.of(override);
-        }
-        return Path.of(System.getProperty("user.home"), ".cache", "fileconv", "mariadb-11.4.5");
-    }
-
-    static KafkaProducer<String, String> producer(String bootstrap) {
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        p.put(ProducerConfig.ACKS_CONFIG, "all");
-        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-        p.put(ProducerConfig.LINGER_MS_CONFIG, "0");
-        p.put(ProducerConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, "1000");
-        p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "600000");
-        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-        return new KafkaProducer<>(p);
     }
 
     @Override

@@ -1,7 +1,7 @@
 package io.fileconv.local;
 
 import io.fileconv.testkit.ApiClient;
-import io.fileconv.core.FreePorts;
+import io.fileconv.embedded.FreePorts;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fileconv.core.ConsumerOffsetStore;
 import io.fileconv.core.Databases;

@@ -1,7 +1,5 @@
 package io.fileconv.local;
 
-import io.fileconv.testkit.ApiClient;
-import io.fileconv.testkit.SampleDocuments;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.marcnuri.helm.Helm;
 import com.zaxxer.hikari.HikariDataSource;
@@ -27,16 +25,19 @@ import io.fileconv.core.Ids;
 import io.fileconv.core.ObjectStore;
 import io.fileconv.core.Region;
 import io.fileconv.core.S3Keys;
+import io.fileconv.core.migration.MigrationPhase;
+import io.fileconv.embedded.EmbeddedKafka;
 import io.fileconv.operator.k8s.KubernetesLauncher;
 import io.fileconv.operator.k8s.Labels;
 import io.fileconv.operator.k8s.OperatorSettings;
 import io.fileconv.operator.k8s.crd.FileConversion;
 import io.fileconv.operator.k8s.crd.FileConversionPhase;
 import io.fileconv.operator.k8s.crd.RegionMigration;
-import io.fileconv.operator.k8s.reconciler.MigrationTargetSecrets;
 import io.fileconv.operator.k8s.crd.RegionMigrationSpec;
 import io.fileconv.operator.k8s.crd.RegionMigrationStatus;
-import io.fileconv.core.migration.MigrationPhase;
+import io.fileconv.operator.k8s.reconciler.MigrationTargetSecrets;
+import io.fileconv.testkit.ApiClient;
+import io.fileconv.testkit.SampleDocuments;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -199,7 +200,7 @@ class K3sClusterIT {
     /** Upload -> Debezium -> Kafka -> dispatcher (in the cluster) -> FileConversion -> Job -> PDF in S3 -> API. */
     private static void convertOneUpload(Env env, MariaDBContainer mariadb, KafkaContainer kafka, Path work,
                                          KubernetesClient kube, K3sContainer k3s) throws Exception {
-        try (KafkaProducer<String, String> producer = EmbeddedInfra.producer(kafka.getBootstrapServers());
+        try (KafkaProducer<String, String> producer = EmbeddedKafka.producer(kafka.getBootstrapServers());
              CdcStream cdc = CdcStream.start(REGION, mariadb.getHost(), mariadb.getMappedPort(3306),
                      work.resolve("cdc"), producer);
              ApiNode api = ApiNode.start(env, work.resolve("api"), 0, 20L << 20, () -> true);

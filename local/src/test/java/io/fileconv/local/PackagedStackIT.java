@@ -1,7 +1,7 @@
 package io.fileconv.local;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.fileconv.core.FreePorts;
+import io.fileconv.embedded.FreePorts;
 import io.fileconv.testkit.ApiClient;
 import io.fileconv.testkit.SampleDocuments;
 import org.junit.jupiter.api.Test;

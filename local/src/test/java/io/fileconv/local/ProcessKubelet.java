@@ -151,7 +151,7 @@ final class ProcessKubelet implements AutoCloseable {
                 .map(u -> u.getValue() + v.substring(u.getKey().length())).orElse(v));
         env.put("HOSTNAME", name + "-pod"); // the kubelet sets the pod's name
         // Each pod has its own network namespace; processes on one machine share one, so each gets its own port.
-        env.put("FILECONV_OFFICE_PORT", Integer.toString(io.fileconv.core.FreePorts.take()));
+        env.put("FILECONV_OFFICE_PORT", Integer.toString(io.fileconv.embedded.FreePorts.take()));
         ProcessBuilder pb = image.process(env, container.getArgs() == null ? List.of() : container.getArgs())
                 .redirectErrorStream(true).redirectOutput(podDir.resolve("container.log").toFile());
         // Each pod has its own /tmp (its container's file system); processes on one machine share one, and a

@@ -3,7 +3,10 @@ package io.fileconv.local;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fileconv.core.Env;
-import io.fileconv.core.FreePorts;
+import io.fileconv.embedded.EmbeddedKafka;
+import io.fileconv.embedded.EmbeddedMariaDb;
+import io.fileconv.embedded.EmbeddedS3;
+import io.fileconv.embedded.FreePorts;
 import io.fileconv.core.ObjectStore;
 import io.fileconv.core.ObjectStoreConfig;
 import io.fileconv.core.Region;
@@ -65,7 +68,7 @@ class SchemaGateTest {
     static void start() throws Exception {
         EmbeddedStack.deleteTree(DIR);
         List<Integer> ports = FreePorts.take(4);
-        mariaDb = EmbeddedMariaDb.start(DIR.resolve("mariadb"), EmbeddedInfra.mariaDbBinaries(), ports.get(0));
+        mariaDb = EmbeddedMariaDb.start(DIR.resolve("mariadb"), EmbeddedMariaDb.defaultBinaries(), ports.get(0));
         kafka = EmbeddedKafka.start(DIR.resolve("kafka"), ports.get(1), ports.get(2));
         kafka.createTopics(List.of(Region.IN.filesTopic()), 1);
         s3 = EmbeddedS3.start(DIR.resolve("s3"), ports.get(3));

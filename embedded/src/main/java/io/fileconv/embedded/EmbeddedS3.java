@@ -1,4 +1,4 @@
-package io.fileconv.local;
+package io.fileconv.embedded;
 
 import org.gaul.s3proxy.AuthenticationType;
 import org.gaul.s3proxy.S3Proxy;
@@ -11,9 +11,9 @@ import java.nio.file.Path;
 import java.util.Properties;
 
 /** An S3 API server (S3Proxy over jclouds' filesystem backend) on loopback, with signature-v4 authentication. */
-final class EmbeddedS3 implements AutoCloseable {
-    static final String ACCESS_KEY = "fileconv-local";
-    static final String SECRET_KEY = "fileconv-local-secret";
+public final class EmbeddedS3 implements AutoCloseable {
+    public static final String ACCESS_KEY = "fileconv-local";
+    public static final String SECRET_KEY = "fileconv-local-secret";
 
     private final S3Proxy proxy;
     private final BlobStoreContext context;
@@ -25,7 +25,7 @@ final class EmbeddedS3 implements AutoCloseable {
         this.endpoint = endpoint;
     }
 
-    static EmbeddedS3 start(Path dir, int port) throws Exception {
+    public static EmbeddedS3 start(Path dir, int port) throws Exception {
         Files.createDirectories(dir);
         Properties props = new Properties();
         props.setProperty("jclouds.filesystem.basedir", dir.toAbsolutePath().toString());
@@ -40,7 +40,7 @@ final class EmbeddedS3 implements AutoCloseable {
         return new EmbeddedS3(proxy, ctx, endpoint);
     }
 
-    URI endpoint() {
+    public URI endpoint() {
         return endpoint;
     }
 

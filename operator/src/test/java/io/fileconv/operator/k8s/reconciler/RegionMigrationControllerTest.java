@@ -1,14 +1,19 @@
-package io.fileconv.local;
+package io.fileconv.operator.k8s.reconciler;
 
 import com.zaxxer.hikari.HikariDataSource;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fileconv.core.Databases;
+import io.fileconv.core.FileRepository;
 import io.fileconv.core.Region;
 import io.fileconv.core.UserDirectory;
+import io.fileconv.core.metrics.FileconvMetrics;
+import io.fileconv.core.metrics.MigrationMetrics;
 import io.fileconv.core.migration.MigrationPhase;
 import io.fileconv.core.migration.RegionMove;
+import io.fileconv.core.testing.TestInfraExtension;
+import io.fileconv.core.testing.TestInfra;
 import io.fileconv.operator.k8s.FileconvOperator;
 import io.fileconv.operator.k8s.OperatorEnvironment;
 import io.fileconv.operator.k8s.crd.RegionMigration;
@@ -20,12 +25,12 @@ import io.fileconv.core.metrics.FileconvMetrics;
 import io.fileconv.core.metrics.MigrationMetrics;
 import io.fileconv.testkit.MockCluster;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.fileconv.testkit.ApiClient;
-import io.fileconv.testkit.SampleDocuments;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.EnumMap;
@@ -37,45 +42,39 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The RegionMigration controller in the operator, on fabric8's mock API server, moving a real user of the embedded
- * stack: a RegionMigration created by an administrator runs to Completed with its counts, and the times of the freeze
+ * The RegionMigration controller in the operator, on fabric8's mock API server, moving a user's converted files
+ * between regions on a real MariaDB and S3 API: a RegionMigration created by an administrator runs to Completed with its counts, and the times of the freeze
  * and the switch as conditions; one for a user nobody knows ends Failed with the reason.
  */
-@ExtendWith(SharedStack.class)
+@ExtendWith(TestInfraExtension.class)
 class RegionMigrationControllerTest {
     private static final String NS = "fileconv";
 
     @Test
-    void aRegionMigrationRunsToCompletedAndAnImpossibleOneFails(EmbeddedStack stack) throws Exception {
+    void aRegionMigrationRunsToCompletedAndAnImpossibleOneFails(TestInfra infra) throws Exception {
         System.setProperty(FileconvOperator.EXIT_ON_INFORMER_ERROR, "false"); // many operators share test JVMs
         String user = "rmig-" + UUID.randomUUID();
-        ApiClient api = new ApiClient(stack.baseUrl());
-        String token = api.token(user, "in");
-        List<String> ids = List.of(api.uploadOk(token, "a.txt", SampleDocuments.txt().bytes()),
-                api.uploadOk(token, "b.csv", SampleDocuments.csv().bytes()));
-        for (String id : ids) {
-            assertThat(api.awaitTerminal(token, id, Duration.ofMinutes(2)).get("status").asText())
-                    .isEqualTo("converted");
-        }
+        List<String> ids = List.of(infra.convertedFile(Region.IN, user, "a.txt"),
+                infra.convertedFile(Region.IN, user, "b.csv"));
 
         KubernetesMockServer server = MockCluster.start();
         try (KubernetesClient kube = server.createClient();
-             HikariDataSource users = Databases.pool(stack.jdbcBase(), "fileconv_directory", "root", "", 2)) {
+             HikariDataSource users = Databases.pool(infra.jdbcBase(), "fileconv_directory", "root", "", 2)) {
             MockCluster.installCrds(kube, Path.of(".."));
             UserDirectory directory = new UserDirectory(users);
             PrometheusMeterRegistry registry = FileconvMetrics.create("test");
             RegionMove.Settings fast = new RegionMove.Settings(Duration.ofSeconds(2), Duration.ofMinutes(1),
                     Duration.ofMillis(200));
-            Map<Region, io.fileconv.core.FileRepository> repositories = new EnumMap<>(Region.class);
-            EmbeddedStack.REGIONS.forEach(r -> repositories.put(r, stack.files(r)));
+            Map<Region, FileRepository> repositories = new EnumMap<>(Region.class);
+            TestInfra.REGIONS.forEach(r -> repositories.put(r, infra.files(r)));
             try (FileconvOperator operator = new FileconvOperator(kube,
                     new OperatorEnvironment(Map.of("FILECONV_CONVERTER_IMAGE", "unused:1",
                             "FILECONV_CONVERTER_MODE", "perFile", "FILECONV_LEADER_ELECTION", "false")).settings(NS),
                     new FileRepositoryStatusSink(repositories),
                     new RegionMigrationReconciler((migrationId, userId, from, to) -> new RegionMove(userId,
-                            migrationId, new RegionMove.Side(from, stack.files(from), from.defaultBucket()),
-                            new RegionMove.Side(to, stack.files(to), to.defaultBucket()),
-                            directory, stack.objectStore(), fast, Clock.systemUTC()), new MigrationMetrics(registry),
+                            migrationId, new RegionMove.Side(from, infra.files(from), from.defaultBucket()),
+                            new RegionMove.Side(to, infra.files(to), to.defaultBucket()),
+                            directory, infra.objectStore(), fast, Clock.systemUTC()), new MigrationMetrics(registry),
                             Clock.systemUTC()),
                     () -> { })) {
                 operator.start();
@@ -99,8 +98,8 @@ class RegionMigrationControllerTest {
                 assertThat(frozen.getLastTransitionTime()).isEqualTo(switched.getLastTransitionTime());
                 assertThat(directory.find(user).orElseThrow().homeRegion()).isEqualTo(Region.UK);
                 for (String id : ids) {
-                    assertThat(stack.files(Region.IN).find(id)).isEmpty();
-                    assertThat(stack.files(Region.UK).find(id)).isPresent();
+                    assertThat(infra.files(Region.IN).find(id)).isEmpty();
+                    assertThat(infra.files(Region.UK).find(id)).isPresent();
                 }
 
                 assertThat(registry.scrape()).contains(
@@ -113,10 +112,8 @@ class RegionMigrationControllerTest {
 
                 // A move deleted before its switch unfreezes the user (a file stuck in QUEUED keeps it draining).
                 String stuck = "stuck-" + UUID.randomUUID();
-                String stuckToken = api.token(stuck, "in");
-                String stuckFile = api.uploadOk(stuckToken, "s.txt", SampleDocuments.txt().bytes());
-                api.awaitTerminal(stuckToken, stuckFile, Duration.ofMinutes(2));
-                setStatus(stack, stuckFile, "QUEUED");
+                String stuckFile = infra.convertedFile(Region.IN, stuck, "s.txt");
+                setStatus(infra, stuckFile, "QUEUED");
                 try {
                     create(kube, "move-stuck", stuck, "in", "uk");
                     await().atMost(Duration.ofSeconds(30)).until(() -> status(kube, "move-stuck"),
@@ -130,7 +127,7 @@ class RegionMigrationControllerTest {
                     });
                     assertThat(directory.find(stuck).orElseThrow().homeRegion()).isEqualTo(Region.IN);
                 } finally {
-                    setStatus(stack, stuckFile, "CONVERTED");
+                    setStatus(infra, stuckFile, "CONVERTED");
                 }
             }
         } finally {
@@ -138,9 +135,9 @@ class RegionMigrationControllerTest {
         }
     }
 
-    private static void setStatus(EmbeddedStack stack, String id, String status) throws Exception {
-        try (java.sql.Connection c = stack.files(Region.IN).dataSource().getConnection();
-             java.sql.PreparedStatement ps = c.prepareStatement("UPDATE files SET status=? WHERE id=?")) {
+    private static void setStatus(TestInfra infra, String id, String status) throws Exception {
+        try (Connection c = infra.files(Region.IN).dataSource().getConnection();
+             PreparedStatement ps = c.prepareStatement("UPDATE files SET status=? WHERE id=?")) {
             ps.setString(1, status);
             ps.setString(2, id);
             ps.executeUpdate();

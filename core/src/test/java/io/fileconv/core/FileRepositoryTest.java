@@ -1,14 +1,8 @@
-package io.fileconv.local;
+package io.fileconv.core;
 
 import com.zaxxer.hikari.HikariDataSource;
-import io.fileconv.core.ConsumerOffsetStore;
-import io.fileconv.core.Databases;
-import io.fileconv.core.FailureClass;
-import io.fileconv.core.FileRecord;
-import io.fileconv.core.FileRepository;
-import io.fileconv.core.FileStatus;
-import io.fileconv.core.Ids;
-import io.fileconv.core.Region;
+import io.fileconv.core.testing.TestInfraExtension;
+import io.fileconv.core.testing.TestInfra;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -23,21 +17,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The state machine's conditional UPDATEs on a real MariaDB: allowed transitions apply once, refused and replayed
- * ones change nothing. Uses its own schema on the shared server so that no change event reaches the pipeline.
+ * ones change nothing. Uses its own schema on the shared server, apart from the regions' schemas other tests use.
  */
-@ExtendWith(SharedStack.class)
+@ExtendWith(TestInfraExtension.class)
 class FileRepositoryTest {
     static HikariDataSource ds;
     static FileRepository repo;
     static ConsumerOffsetStore offsets;
 
     @BeforeAll
-    static void schema(EmbeddedStack stack) throws Exception {
-        try (Connection c = DriverManager.getConnection(stack.jdbcBase(), "root", "")) {
+    static void schema(TestInfra infra) throws Exception {
+        try (Connection c = DriverManager.getConnection(infra.jdbcBase(), "root", "")) {
             c.createStatement().execute("DROP DATABASE IF EXISTS fileconv_repotest");
             c.createStatement().execute("CREATE DATABASE fileconv_repotest");
         }
-        ds = Databases.pool(stack.jdbcBase(), "fileconv_repotest", "root", "", 4);
+        ds = Databases.pool(infra.jdbcBase(), "fileconv_repotest", "root", "", 4);
         Databases.migrateRegion(ds);
         repo = new FileRepository(Region.IN, ds);
         offsets = new ConsumerOffsetStore(ds);

@@ -1,4 +1,4 @@
-package io.fileconv.local;
+package io.fileconv.operator.k8s.reconciler;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -14,11 +14,9 @@ import io.fileconv.core.UserDirectory;
 import io.fileconv.core.migration.MigrationPhase;
 import io.fileconv.core.migration.MigrationState;
 import io.fileconv.core.migration.RegionMove;
-import io.fileconv.operator.k8s.reconciler.MigrationTargetSecrets;
-import io.fileconv.operator.k8s.reconciler.MoveSides;
-import io.fileconv.testkit.ApiClient;
+import io.fileconv.core.testing.TestInfraExtension;
+import io.fileconv.core.testing.TestInfra;
 import io.fileconv.testkit.MockCluster;
-import io.fileconv.testkit.SampleDocuments;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import java.nio.charset.StandardCharsets;
@@ -31,38 +29,35 @@ import java.util.UUID;
 /**
  * A move into another cell's region: the operator of the India cell serves only India and reaches the UK only through
  * the migration target the platform team gives for the move, the Secret fileconv-migration-uk (here on fabric8's mock
- * API server, pointing at the embedded MariaDB, which holds every region's schema; in a cluster the UK cell's
+ * API server, pointing at the test MariaDB, which holds every region's schema; in a cluster the UK cell's
  * database). The user's rows and objects end up in the UK region and nothing is left in India; without the Secret the
  * move cannot start.
  */
-@ExtendWith(SharedStack.class)
+@ExtendWith(TestInfraExtension.class)
 class MigrationTargetTest {
     private static final String NS = "fileconv";
 
     @Test
-    void aCellMovesAUserIntoARegionItOnlyKnowsThroughTheMovesSecret(EmbeddedStack stack) throws Exception {
+    void aCellMovesAUserIntoARegionItOnlyKnowsThroughTheMovesSecret(TestInfra infra) throws Exception {
         String user = "target-" + UUID.randomUUID();
-        ApiClient api = new ApiClient(stack.baseUrl());
-        String token = api.token(user, "in");
-        String id = api.uploadOk(token, "a.txt", SampleDocuments.txt().bytes());
-        assertThat(api.awaitTerminal(token, id, Duration.ofMinutes(2)).get("status").asText()).isEqualTo("converted");
+        String id = infra.convertedFile(Region.IN, user, "a.txt");
 
         KubernetesMockServer server = MockCluster.start();
         try (KubernetesClient kube = server.createClient();
-             MoveSides sides = new MoveSides(Map.of(Region.IN, stack.files(Region.IN)), Region::defaultBucket,
+             MoveSides sides = new MoveSides(Map.of(Region.IN, infra.files(Region.IN)), Region::defaultBucket,
                      new MigrationTargetSecrets(kube, NS)::find, null);
-             HikariDataSource users = Databases.pool(stack.jdbcBase(), Databases.DIRECTORY, "root", "", 2)) {
+             HikariDataSource users = Databases.pool(infra.jdbcBase(), Databases.DIRECTORY, "root", "", 2)) {
             assertThatThrownBy(() -> sides.to(Region.UK)).as("no target given for a move")
                     .hasMessageContaining("fileconv-migration-uk");
             assertThatThrownBy(() -> sides.from(Region.UK)).as("only the source cell moves a user out")
                     .hasMessageContaining("not served");
             kube.secrets().inNamespace(NS).resource(new SecretBuilder().withNewMetadata()
                     .withName(MigrationTargetSecrets.secretName(Region.UK)).endMetadata()
-                    .addToData("url", b64(stack.jdbcBase())).addToData("username", b64("root"))
+                    .addToData("url", b64(infra.jdbcBase())).addToData("username", b64("root"))
                     .addToData("password", b64("")).addToData("bucket", b64(Region.UK.defaultBucket())).build()).create();
 
             RegionMove move = new RegionMove(user, "target-test-" + user, sides.from(Region.IN), sides.to(Region.UK),
-                    new UserDirectory(users), stack.objectStore(), new RegionMove.Settings(Duration.ofSeconds(1),
+                    new UserDirectory(users), infra.objectStore(), new RegionMove.Settings(Duration.ofSeconds(1),
                     Duration.ofMinutes(1), Duration.ofMillis(200)), Clock.systemUTC());
             MigrationState end = move.runToEnd(MigrationState.start(), s -> { });
             assertThat(end.phase()).as(end.message()).isEqualTo(MigrationPhase.Completed);
@@ -70,9 +65,9 @@ class MigrationTargetTest {
         } finally {
             MockCluster.stop(server);
         }
-        assertThat(stack.files(Region.UK).find(id)).isPresent();
-        assertThat(stack.files(Region.IN).find(id)).isEmpty();
-        assertThat(stack.objectStore().exists(Region.UK.defaultBucket(), S3Keys.output(user, id))).isTrue();
+        assertThat(infra.files(Region.UK).find(id)).isPresent();
+        assertThat(infra.files(Region.IN).find(id)).isEmpty();
+        assertThat(infra.objectStore().exists(Region.UK.defaultBucket(), S3Keys.output(user, id))).isTrue();
     }
 
     private static String b64(String s) {

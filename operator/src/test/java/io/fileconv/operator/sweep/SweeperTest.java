@@ -1,4 +1,4 @@
-package io.fileconv.local;
+package io.fileconv.operator.sweep;
 
 import com.zaxxer.hikari.HikariDataSource;
 import io.fabric8.kubernetes.api.model.authorization.v1.ResourceRuleBuilder;
@@ -18,6 +18,8 @@ import io.fileconv.core.Ids;
 import io.fileconv.core.Region;
 import io.fileconv.core.metrics.FileconvMetrics;
 import io.fileconv.core.metrics.RecoveryMetrics;
+import io.fileconv.core.testing.TestInfraExtension;
+import io.fileconv.core.testing.TestInfra;
 import io.fileconv.operator.k8s.FileconvOperator;
 import io.fileconv.operator.k8s.KubernetesLauncher;
 import io.fileconv.operator.k8s.OperatorEnvironment;
@@ -45,12 +47,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The leader's sweeper on the embedded MariaDB (a schema of its own, so no dispatcher sees these rows) and fabric8's
+ * The leader's sweeper on a real MariaDB (a schema of its own, so no dispatcher sees these rows) and fabric8's
  * mock API server with the project's CRDs: rows left QUEUED or CONVERTING past the grace period without their
  * FileConversion are relaunched or failed retryably; rows with a live resource, and recent rows, are left alone;
  * a replica that does not hold the Lease sweeps nothing until it takes it.
  */
-@ExtendWith(SharedStack.class)
+@ExtendWith(TestInfraExtension.class)
 class SweeperTest {
     private static final String NS = "fileconv";
     private static final Region REGION = Region.IN;
@@ -62,13 +64,13 @@ class SweeperTest {
     static KubernetesClient kube;
 
     @BeforeAll
-    static void setUp(EmbeddedStack stack) throws Exception {
+    static void setUp(TestInfra infra) throws Exception {
         System.setProperty(FileconvOperator.EXIT_ON_INFORMER_ERROR, "false"); // many operators share test JVMs
-        try (Connection c = DriverManager.getConnection(stack.jdbcBase(), "root", "")) {
+        try (Connection c = DriverManager.getConnection(infra.jdbcBase(), "root", "")) {
             c.createStatement().execute("DROP DATABASE IF EXISTS fileconv_sweeptest");
             c.createStatement().execute("CREATE DATABASE fileconv_sweeptest");
         }
-        ds = Databases.pool(stack.jdbcBase(), "fileconv_sweeptest", "root", "", 4);
+        ds = Databases.pool(infra.jdbcBase(), "fileconv_sweeptest", "root", "", 4);
         Databases.migrateRegion(ds);
         files = new FileRepository(REGION, ds);
         server = MockCluster.start();

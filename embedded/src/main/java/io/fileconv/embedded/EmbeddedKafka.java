@@ -1,29 +1,34 @@
-package io.fileconv.local;
+package io.fileconv.embedded;
 
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.common.utils.Time;
 import org.apache.kafka.metadata.storage.Formatter;
 import org.apache.kafka.server.common.MetadataVersion;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.PrintStream;
 import java.io.OutputStream;
+import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 
 /** One Kafka broker in KRaft mode (combined broker + controller) on loopback, storage formatted on first start. */
-final class EmbeddedKafka implements AutoCloseable {
+public final class EmbeddedKafka implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedKafka.class);
 
     private final KafkaRaftServer server;
@@ -34,7 +39,7 @@ final class EmbeddedKafka implements AutoCloseable {
         this.bootstrap = bootstrap;
     }
 
-    static EmbeddedKafka start(Path dir, int port, int controllerPort) throws Exception {
+    public static EmbeddedKafka start(Path dir, int port, int controllerPort) throws Exception {
         return start(dir, port, controllerPort, new Properties());
     }
 
@@ -42,7 +47,7 @@ final class EmbeddedKafka implements AutoCloseable {
      * @param overrides broker settings on top of the defaults below (tests add a SASL listener and an authorizer);
      *                  {@link #bootstrap()} stays the PLAINTEXT listener on {@code port}
      */
-    static EmbeddedKafka start(Path dir, int port, int controllerPort, Properties overrides) throws Exception {
+    public static EmbeddedKafka start(Path dir, int port, int controllerPort, Properties overrides) throws Exception {
         Files.createDirectories(dir);
         String logDir = dir.toAbsolutePath().toString();
         Properties p = new Properties();
@@ -84,15 +89,15 @@ final class EmbeddedKafka implements AutoCloseable {
         return new EmbeddedKafka(server, "127.0.0.1:" + port);
     }
 
-    String bootstrap() {
+    public String bootstrap() {
         return bootstrap;
     }
 
-    void createTopics(Collection<String> topics, int partitions) throws Exception {
+    public void createTopics(Collection<String> topics, int partitions) throws Exception {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
             for (String t : topics) {
                 try {
-                    admin.createTopics(java.util.List.of(new NewTopic(t, partitions, (short) 1))).all().get();
+                    admin.createTopics(List.of(new NewTopic(t, partitions, (short) 1))).all().get();
                 } catch (ExecutionException e) {
                     if (!(e.getCause() instanceof TopicExistsException)) {
                         throw e;
@@ -103,10 +108,27 @@ final class EmbeddedKafka implements AutoCloseable {
     }
 
     /** One record, acknowledged by the broker (tests that write change events by hand). */
-    void produce(String topic, String key, String value) throws Exception {
-        try (org.apache.kafka.clients.producer.KafkaProducer<String, String> p = EmbeddedInfra.producer(bootstrap)) {
-            p.send(new org.apache.kafka.clients.producer.ProducerRecord<>(topic, key, value)).get();
+    public void produce(String topic, String key, String value) throws Exception {
+        try (KafkaProducer<String, String> p = producer(bootstrap)) {
+            p.send(new ProducerRecord<>(topic, key, value)).get();
         }
+    }
+
+    /**
+     * A producer whose sends are acknowledged by every in-sync replica, idempotent, unbatched, and patient with a
+     * broker that is away (the embedded CDC streams and the fault tests restart it).
+     */
+    public static KafkaProducer<String, String> producer(String bootstrap) {
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+        p.put(ProducerConfig.LINGER_MS_CONFIG, "0");
+        p.put(ProducerConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, "1000");
+        p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "600000");
+        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        return new KafkaProducer<>(p);
     }
 
     @Override

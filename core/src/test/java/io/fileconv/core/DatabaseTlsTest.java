@@ -1,14 +1,15 @@
-package io.fileconv.local;
+package io.fileconv.core;
 
 import com.zaxxer.hikari.HikariDataSource;
-import io.fileconv.core.Databases;
-import io.fileconv.core.Env;
+import io.fileconv.core.testing.TestInfraExtension;
+import io.fileconv.core.testing.TestInfra;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -17,11 +18,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * Options in FILECONV_DB_URL reach the driver: the same pool code connects to the embedded MariaDB 11.4 (which
+ * Options in FILECONV_DB_URL reach the driver: the same pool code connects to a MariaDB 11.4 (which
  * generates a self-signed certificate at start) in plain TCP with sslMode=DISABLED and over TLS with sslMode=REQUIRED,
  * and with VERIFY_CA checks the server against FILECONV_DB_CA_FILE.
  */
-@ExtendWith(SharedStack.class)
+@ExtendWith(TestInfraExtension.class)
 class DatabaseTlsTest {
 
     private static String cipher(String url) throws Exception {
@@ -38,8 +39,8 @@ class DatabaseTlsTest {
     }
 
     @Test
-    void sslModeInTheUrlDecidesWhetherTheConnectionIsEncrypted(EmbeddedStack stack) throws Exception {
-        String plain = stack.jdbcBase();
+    void sslModeInTheUrlDecidesWhetherTheConnectionIsEncrypted(TestInfra infra) throws Exception {
+        String plain = infra.jdbcBase();
         assertThat(plain).endsWith("/?sslMode=DISABLED");
         assertThat(cipher(plain)).as("sslMode=DISABLED").isEmpty();
         assertThat(cipher(plain.replace("sslMode=DISABLED", "sslMode=REQUIRED"))).as("sslMode=REQUIRED")
@@ -48,7 +49,7 @@ class DatabaseTlsTest {
 
     /** FILECONV_DB_CA_FILE is what the driver verifies against: a CA that did not sign the server is refused. */
     @Test
-    void aServerCertificateNotSignedByTheConfiguredCaIsRefused(EmbeddedStack stack, @TempDir Path dir)
+    void aServerCertificateNotSignedByTheConfiguredCaIsRefused(TestInfra infra, @TempDir Path dir)
             throws Exception {
         Path ks = dir.resolve("other.p12");
         Path pem = dir.resolve("other-ca.crt");
@@ -57,12 +58,12 @@ class DatabaseTlsTest {
                 "-keystore", ks.toString(), "-storetype", "PKCS12", "-storepass", "changeit", "-validity", "2");
         run(keytool, "-exportcert", "-rfc", "-alias", "ca", "-keystore", ks.toString(), "-storepass", "changeit",
                 "-file", pem.toString());
-        Env env = new Env(Map.of("FILECONV_DB_URL", stack.jdbcBase().replace("sslMode=DISABLED", "sslMode=VERIFY_CA"),
+        Env env = new Env(Map.of("FILECONV_DB_URL", infra.jdbcBase().replace("sslMode=DISABLED", "sslMode=VERIFY_CA"),
                 "FILECONV_DB_USER", "root", "FILECONV_DB_CA_FILE", pem.toString()));
         // The driver itself (a pool reports only its timeout): the handshake fails on the server certificate.
         String url = env.regionalDatabase().url().forSchema("fileconv_in");
         assertThat(url).contains("sslMode=VERIFY_CA&trustCertificateKeyStoreUrl=file:");
-        assertThatThrownBy(() -> java.sql.DriverManager.getConnection(url, "root", "").close())
+        assertThatThrownBy(() -> DriverManager.getConnection(url, "root", "").close())
                 .hasStackTraceContaining("SSLHandshakeException")
                 .hasStackTraceContaining("does not chain with any of the trust anchors");
     }

@@ -40,10 +40,11 @@ import static org.awaitility.Awaitility.await;
  * from India to the UK. Uploads are refused while frozen and reads keep working; a rival move is refused; a file
  * requeued during the move is waited for; a row changed between copy and verification is copied again; a late
  * upload after the switch is added to the target; the move is restarted without its state after the switch and
- * converges; afterwards everything is served from the UK and nothing of the user is left in India.
+ * converges; afterwards everything is served from the UK and nothing of the user is left in India. Moves that change
+ * nothing are core's RegionMoveTest; the retry job's rule for moving users is the operator's RetryMainTest.
  */
 @ExtendWith(SharedStack.class)
-class RegionMoveTest {
+class RegionMoveEndToEndTest {
     private static final Region FROM = Region.IN;
     private static final Region TO = Region.UK;
     private static final RegionMove.Settings FAST = new RegionMove.Settings(Duration.ofSeconds(3),
@@ -162,31 +163,6 @@ class RegionMoveTest {
     }
 
     @Test
-    void movesOfUnknownOrAlreadyMovedUsersChangeNothing(EmbeddedStack stack) throws Exception {
-        String user = "stays-" + UUID.randomUUID();
-        ApiClient api = new ApiClient(stack.baseUrl());
-        api.get(api.token(user, TO.code()), "/api/v1/files"); // registers the user in the UK
-        try (HikariDataSource users = Databases.pool(stack.jdbcBase(), Databases.DIRECTORY, "root", "", 2)) {
-            MigrationState end = move(stack, "nobody-" + UUID.randomUUID(), users)
-                    .runToEnd(MigrationState.start(), s -> { });
-            assertThat(end.phase()).isEqualTo(MigrationPhase.Failed);
-            assertThat(end.message()).contains("not in the directory");
-            RegionMove alreadyThere = new RegionMove(user, "already-there", side(stack, FROM), side(stack, TO),
-                    new UserDirectory(users), stack.objectStore(), FAST, Clock.systemUTC());
-            assertThat(new UserDirectory(users).find(user).orElseThrow().homeRegion()).isEqualTo(TO);
-            // The user lives in the target already: only a clean-up of the source, which has nothing of theirs.
-            assertThat(alreadyThere.runToEnd(MigrationState.start(), s -> { }).phase())
-                    .isEqualTo(MigrationPhase.Completed);
-            RegionMove backwards = new RegionMove(user, "backwards", side(stack, Region.US), side(stack, FROM),
-                    new UserDirectory(users), stack.objectStore(), FAST, Clock.systemUTC());
-            MigrationState refused = backwards.runToEnd(MigrationState.start(), s -> { });
-            assertThat(refused.phase()).isEqualTo(MigrationPhase.Failed);
-            assertThat(refused.message()).contains("lives in uk, not in us");
-            assertThat(new UserDirectory(users).find(user).orElseThrow().migrating()).isFalse();
-        }
-    }
-
-    @Test
     void anUploadThatPassedTheCachedCheckBeforeTheFreezeWritesNoRow(EmbeddedStack stack) throws Exception {
         String user = "racer-" + UUID.randomUUID();
         ApiClient api = new ApiClient(stack.baseUrl());
@@ -206,35 +182,6 @@ class RegionMoveTest {
                 directory.unfreeze(user, FROM, "race-test");
             }
         }
-    }
-
-    @Test
-    void theRetryJobLeavesUsersWhoAreMovingOrLiveElsewhereAlone(EmbeddedStack stack) throws Exception {
-        ApiClient api = new ApiClient(stack.baseUrl());
-        String home = "home-" + UUID.randomUUID();
-        String frozen = "frozen-" + UUID.randomUUID();
-        String away = "away-" + UUID.randomUUID();
-        api.get(api.token(home, FROM.code()), "/api/v1/files");
-        api.get(api.token(frozen, FROM.code()), "/api/v1/files");
-        api.get(api.token(away, TO.code()), "/api/v1/files");
-        try (HikariDataSource users = Databases.pool(stack.jdbcBase(), Databases.DIRECTORY, "root", "", 2)) {
-            UserDirectory directory = new UserDirectory(users);
-            assertThat(directory.freeze(frozen, FROM, "retry-test")).isTrue();
-            try {
-                var eligible = io.fileconv.pipeline.retry.RetryCommand.livesHere(directory, FROM);
-                assertThat(eligible.test(candidate(home))).isTrue();
-                assertThat(eligible.test(candidate(frozen))).isFalse();
-                assertThat(eligible.test(candidate(away))).isFalse();
-                assertThat(eligible.test(candidate("unknown-" + UUID.randomUUID()))).as("as before the directory")
-                        .isTrue();
-            } finally {
-                directory.unfreeze(frozen, FROM, "retry-test");
-            }
-        }
-    }
-
-    private static io.fileconv.pipeline.retry.RetryCandidate candidate(String user) {
-        return new io.fileconv.pipeline.retry.RetryCandidate("f-" + user, 1, user);
     }
 
     private static void rename(EmbeddedStack stack, Region region, String id, String name) throws Exception {

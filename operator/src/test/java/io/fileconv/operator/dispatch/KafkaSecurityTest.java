@@ -1,4 +1,4 @@
-package io.fileconv.local;
+package io.fileconv.operator.dispatch;
 
 import com.zaxxer.hikari.HikariDataSource;
 import io.fileconv.core.ConsumerOffsetStore;
@@ -8,15 +8,17 @@ import io.fileconv.core.Databases;
 import io.fileconv.core.Env;
 import io.fileconv.core.FileRepository;
 import io.fileconv.core.FileStatus;
-import io.fileconv.core.FreePorts;
 import io.fileconv.core.Ids;
 import io.fileconv.core.KafkaClientSettings;
 import io.fileconv.core.Region;
 import io.fileconv.core.S3Keys;
 import io.fileconv.core.metrics.FileconvMetrics;
 import io.fileconv.pipeline.dispatch.Dispatcher;
-import io.fileconv.operator.dispatch.DispatcherCompanion;
 import io.fileconv.pipeline.dispatch.RegionContext;
+import io.fileconv.core.testing.TestInfraExtension;
+import io.fileconv.core.testing.TestInfra;
+import io.fileconv.embedded.EmbeddedKafka;
+import io.fileconv.embedded.FreePorts;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ScramCredentialInfo;
@@ -52,10 +54,10 @@ import static org.awaitility.Awaitility.await;
  * The dispatcher against a KRaft broker with a SASL_PLAINTEXT SCRAM-SHA-512 listener and the StandardAuthorizer,
  * holding exactly the ACLs docs/CONFIGURATION.md lists for the dispatcher (READ on the region's files topic and on
  * its group): it consumes with the right password, reports a clear error with a wrong one or without the group ACL,
- * and launches the object derived from the row's ids even when the event names other keys. Its own broker (the
- * shared one stays PLAINTEXT) and its own schema on the shared MariaDB (no change event reaches the pipeline).
+ * and launches the object derived from the row's ids even when the event names other keys. Its own broker and its
+ * own schema on the shared test MariaDB (TestInfraExtension).
  */
-@ExtendWith(SharedStack.class)
+@ExtendWith(TestInfraExtension.class)
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
 class KafkaSecurityTest {
     private static final String USER = "fileconv-operator";
@@ -70,8 +72,8 @@ class KafkaSecurityTest {
     private static FileRepository files;
 
     @BeforeAll
-    static void start(EmbeddedStack stack) throws Exception {
-        EmbeddedStack.deleteTree(DIR);
+    static void start(TestInfra infra) throws Exception {
+        TestInfra.deleteTree(DIR);
         List<Integer> ports = FreePorts.take(3);
         saslPort = ports.get(2);
         Properties sasl = new Properties();
@@ -101,11 +103,11 @@ class KafkaSecurityTest {
                             new AccessControlEntry(principal, "*", AclOperation.READ, AclPermissionType.ALLOW))))
                     .all().get();
         }
-        try (Connection c = DriverManager.getConnection(stack.jdbcBase(), "root", "")) {
+        try (Connection c = DriverManager.getConnection(infra.jdbcBase(), "root", "")) {
             c.createStatement().execute("DROP DATABASE IF EXISTS fileconv_kafkasec");
             c.createStatement().execute("CREATE DATABASE fileconv_kafkasec");
         }
-        ds = Databases.pool(stack.jdbcBase(), "fileconv_kafkasec", "root", "", 4);
+        ds = Databases.pool(infra.jdbcBase(), "fileconv_kafkasec", "root", "", 4);
         Databases.migrateRegion(ds);
         files = new FileRepository(Region.IN, ds);
     }
