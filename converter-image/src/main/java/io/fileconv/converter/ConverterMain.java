@@ -64,7 +64,9 @@ public final class ConverterMain {
         // maxTasksPerProcess: a long-lived process grows (~1.6 MB per document); a restart every 200 keeps it bounded.
         try (OfficePool pool = OfficePool.start(new OfficePoolConfig(java.util.List.of(port), 200, timeout,
                 work.resolve("office")))) {
-            int code = new ConversionWorker(source, new DocumentConverter(pool), work.resolve("scratch"), settings).run();
+            DocumentConverter converter = new DocumentConverter(pool);
+            OfficeWarmUp.run(converter, work.resolve("scratch"));
+            int code = new ConversionWorker(source, converter, work.resolve("scratch"), settings).run();
             LOG.info("{\"event\":\"worker-exit\",\"code\":{}}", code);
             return code;
         } catch (Exception e) {

@@ -3,6 +3,7 @@ package io.fileconv.local;
 import io.fileconv.converter.ConversionWorker;
 import io.fileconv.converter.DocumentConverter;
 import io.fileconv.converter.OfficePool;
+import io.fileconv.converter.OfficeWarmUp;
 import io.fileconv.converter.OfficePoolConfig;
 import io.fileconv.embedded.FreePorts;
 import io.fileconv.core.Region;
@@ -71,11 +72,12 @@ final class EmbeddedConverters implements AutoCloseable {
         for (int i = 0; i < count; i++) {
             String name = "converter-" + i;
             InProcessWorkSource source = new InProcessWorkSource(work, regions, name, log);
-            ConversionWorker worker = new ConversionWorker(source, new DocumentConverter(pools.get(i)),
-                    workDir.resolve("scratch"), settings);
+            DocumentConverter converter = new DocumentConverter(pools.get(i));
+            ConversionWorker worker = new ConversionWorker(source, converter, workDir.resolve("scratch"), settings);
             sources.add(source);
             workers.add(worker);
             threads.add(new Thread(() -> {
+                OfficeWarmUp.run(converter, workDir.resolve("scratch").resolve(name));
                 int code = worker.run();
                 if (code != ConversionWorker.EXIT_IDLE) {
                     LOG.error("converter {} ended with code {}", name, code);
