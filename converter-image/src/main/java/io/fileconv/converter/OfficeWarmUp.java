@@ -15,11 +15,11 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Converts three tiny documents of our own (text, spreadsheet, web page) before a worker takes real work. A fresh
- * office process spends seconds on its first document and about a second on the first of each other kind (loading
- * the module, the import filter and the PDF export): measured in bench/pool, the first two conversions of a warm
- * pool's pods took 7.9 s and 6.1 s and the next few 1-2 s, against ~250 ms after. Done before the first claim, that
- * cost falls on the pod's start instead of on the first users' files. The hosts call it before their worker's loop
+ * Converts three tiny documents of our own (text, spreadsheet, web page) and renders one thumbnail before a worker
+ * takes real work. A fresh worker spends seconds on its first document and about a second on the first of each other
+ * kind (the office's module, import filter and PDF export; PDFBox's first render): measured in bench/pool, the first
+ * two files of a warm pool's pods took 7.9 s and 6.1 s from lease to PDF and the next few 1-2 s, against ~250 ms
+ * after. Done before the first claim, that cost falls on the pod's start instead of on the first users' files. The hosts call it before their worker's loop
  * (ConverterMain in a pod, the embedded stack's converter threads).
  */
 public final class OfficeWarmUp {
@@ -49,8 +49,14 @@ public final class OfficeWarmUp {
                 Path out = dir.resolve(doc.getKey() + ".pdf");
                 try {
                     converter.convert(in, out, new Cancellation(), LIMIT);
+                    if (converted.isEmpty()) {
+                        // PDFBox's first page render (class loading, the font cache) is seconds too.
+                        Path png = dir.resolve("warm-up.png");
+                        ThumbnailRenderer.render(out, png);
+                        Files.deleteIfExists(png);
+                    }
                     converted.add(doc.getKey());
-                } catch (ConversionFailure e) {
+                } catch (ConversionFailure | IOException | RuntimeException | LinkageError e) {
                     LOG.warn("office warm-up with {} failed ({}): the first documents may be slower",
                             doc.getKey(), e.getMessage());
                 } finally {
