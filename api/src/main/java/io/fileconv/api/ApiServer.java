@@ -220,6 +220,9 @@ public final class ApiServer implements AutoCloseable {
         try {
             body = ctx.bodyAsClass(Map.class);
         } catch (Exception e) {
+            // Seen now and then on the first request after start with a well-formed body: the cause says why.
+            LOG.warn("dev token request body unreadable ({} bytes): {}",
+                    ctx.contentLength(), e.toString(), e);
             throw Problem.badRequest("bad-json", "send {\"user\":\"alice\",\"region\":\"in\"}");
         }
         String user = String.valueOf(body.get("user"));
