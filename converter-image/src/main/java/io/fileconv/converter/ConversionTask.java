@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
+import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 
 /**
@@ -38,7 +39,7 @@ public final class ConversionTask {
     }
 
     /** @param cancelled true once the attempt was cancelled: no retry on a restarted office process */
-    public long run(ConversionRequest req, java.util.function.BooleanSupplier cancelled) throws ConversionFailure {
+    public long run(ConversionRequest req, BooleanSupplier cancelled) throws ConversionFailure {
         SupportedTypes.Type type = SupportedTypes.byMediaType(req.detectedType())
                 .orElseThrow(() -> new ConversionFailure(FailureClass.UNSUPPORTED,
                         "type " + req.detectedType() + " is not convertible"));

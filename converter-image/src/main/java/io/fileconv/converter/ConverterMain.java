@@ -11,9 +11,11 @@ import io.fileconv.core.options.PdfOptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.net.InetAddress;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * Entry point of the converter Job, in one of two modes.
@@ -52,7 +54,7 @@ public final class ConverterMain {
         try {
             String pod = env.get("HOSTNAME", null);
             source = new HttpWorkSource(URI.create(env.require("FILECONV_WORK_URL")), env.require("FILECONV_WORK_TOKEN"),
-                    pod != null ? pod : java.net.InetAddress.getLocalHost().getHostName());
+                    pod != null ? pod : InetAddress.getLocalHost().getHostName());
             settings = ConversionWorker.Settings.idleAfter(Duration.ofSeconds(env.getLong("FILECONV_IDLE_SECONDS", 60)));
             timeout = Duration.ofSeconds(env.getLong("FILECONV_TIMEOUT_SECONDS", 120));
             port = env.getInt("FILECONV_OFFICE_PORT", 2002);
@@ -62,7 +64,7 @@ public final class ConverterMain {
         }
         Path work = Path.of(env.get("FILECONV_WORK_DIR", System.getProperty("java.io.tmpdir"))).resolve("fileconv");
         // maxTasksPerProcess: a long-lived process grows (~1.6 MB per document); a restart every 200 keeps it bounded.
-        try (OfficePool pool = OfficePool.start(new OfficePoolConfig(java.util.List.of(port), 200, timeout,
+        try (OfficePool pool = OfficePool.start(new OfficePoolConfig(List.of(port), 200, timeout,
                 work.resolve("office")))) {
             DocumentConverter converter = new DocumentConverter(pool);
             OfficeWarmUp.run(converter, work.resolve("scratch"));
@@ -93,7 +95,7 @@ public final class ConverterMain {
         // Every line of the Job carries fileId, userHash, region, attempt and requestId (JSON logs, logback.xml).
         try (LogContext ignored = LogContext.forRequest(req);
              ObjectStore store = new ObjectStore(env.objectStore());
-             OfficePool pool = OfficePool.start(new OfficePoolConfig(java.util.List.of(env.getInt("FILECONV_OFFICE_PORT", 2002)), 1,
+             OfficePool pool = OfficePool.start(new OfficePoolConfig(List.of(env.getInt("FILECONV_OFFICE_PORT", 2002)), 1,
                      timeout, work.resolve("office")))) {
             long ms = new ConversionTask(store, new DocumentConverter(pool), work.resolve("scratch")).run(req);
             LOG.info("{\"event\":\"converted\",\"file\":\"{}\",\"attempt\":{},\"ms\":{}}", req.fileId(), req.attempt(), ms);

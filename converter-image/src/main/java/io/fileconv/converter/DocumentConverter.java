@@ -13,16 +13,18 @@ import org.jodconverter.local.filter.UnmodifiableFilterChain;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.function.BooleanSupplier;
 import java.util.concurrent.TimeoutException;
+import java.util.function.BooleanSupplier;
 
 /**
  * Converts one local file to PDF on the warm pool, mapping every way it can fail to a {@link FailureClass}. A
@@ -139,7 +141,7 @@ public final class DocumentConverter {
             if (encrypted && password == null) {
                 throw new ConversionFailure(FailureClass.PASSWORD_PROTECTED, PasswordReasons.MISSING);
             }
-            if (input.getFileName().toString().toLowerCase(java.util.Locale.ROOT).endsWith(".svg")) {
+            if (input.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".svg")) {
                 SvgGuard.neutralise(input);
             }
         } catch (IOException e) {
@@ -232,7 +234,7 @@ public final class DocumentConverter {
             try (InputStream in = Files.newInputStream(output)) {
                 in.readNBytes(head, 0, 5);
             }
-            if (!new String(head, java.nio.charset.StandardCharsets.US_ASCII).equals("%PDF-")) {
+            if (!new String(head, StandardCharsets.US_ASCII).equals("%PDF-")) {
                 throw new ConversionFailure(FailureClass.INTERNAL, "the output is not a PDF");
             }
         } catch (IOException e) {

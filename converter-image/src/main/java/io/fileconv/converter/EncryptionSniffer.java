@@ -5,7 +5,9 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.zip.ZipEntry;
+import java.util.zip.ZipException;
 import java.util.zip.ZipFile;
 
 /**
@@ -31,7 +33,7 @@ final class EncryptionSniffer {
         if (head[0] == 'P' && head[1] == 'K') {
             return odfManifestDeclaresEncryption(file);
         }
-        if (java.util.Arrays.equals(head, OLE_MAGIC) && Files.size(file) <= MAX_SCAN) {
+        if (Arrays.equals(head, OLE_MAGIC) && Files.size(file) <= MAX_SCAN) {
             return contains(Files.readAllBytes(file), ENCRYPTED_PACKAGE);
         }
         return false;
@@ -47,7 +49,7 @@ final class EncryptionSniffer {
                 String xml = new String(in.readNBytes(4 * 1024 * 1024), StandardCharsets.UTF_8);
                 return xml.contains("encryption-data");
             }
-        } catch (java.util.zip.ZipException e) {
+        } catch (ZipException e) {
             return false;
         }
     }

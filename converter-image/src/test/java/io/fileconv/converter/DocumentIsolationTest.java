@@ -2,6 +2,8 @@ package io.fileconv.converter;
 
 import com.sun.net.httpserver.HttpServer;
 import com.sun.star.document.MacroExecMode;
+import com.sun.star.script.provider.XScriptProviderSupplier;
+import com.sun.star.uno.UnoRuntime;
 import io.fileconv.core.ConversionFailure;
 import io.fileconv.embedded.FreePorts;
 import org.apache.pdfbox.Loader;
@@ -18,6 +20,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.awt.image.BufferedImage;
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -156,8 +160,8 @@ class DocumentIsolationTest {
                     .loadProperties(Map.of("Hidden", true, "MacroExecutionMode", MacroExecMode.ALWAYS_EXECUTE_NO_WARN))
                     .filterChain((ctx, doc, chain) -> {
                         try {
-                            com.sun.star.uno.UnoRuntime.queryInterface(
-                                            com.sun.star.script.provider.XScriptProviderSupplier.class, doc)
+                            UnoRuntime.queryInterface(
+                                            XScriptProviderSupplier.class, doc)
                                     .getScriptProvider()
                                     .getScript("vnd.sun.star.script:Standard.Module1.AutoOpen?language=Basic&location=document")
                                     .invoke(new Object[0], new short[1][], new Object[1][]);
@@ -223,8 +227,8 @@ class DocumentIsolationTest {
         return n;
     }
 
-    private static boolean isCanary(PDImageXObject img) throws java.io.IOException {
-        java.awt.image.BufferedImage b = img.getImage();
+    private static boolean isCanary(PDImageXObject img) throws IOException {
+        BufferedImage b = img.getImage();
         int w = b.getWidth();
         int h = b.getHeight();
         int[][] points = {{w / 2, h / 2}, {0, 0}, {w - 1, h - 1}, {w - 1, 0}, {0, h - 1}};

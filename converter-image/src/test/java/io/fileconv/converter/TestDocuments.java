@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
+import javax.imageio.ImageIO;
 
 /** Hand-built documents that try to reach outside themselves, for the isolation tests. */
 final class TestDocuments {
@@ -26,7 +27,7 @@ final class TestDocuments {
             }
         }
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        javax.imageio.ImageIO.write(img, "png", out);
+        ImageIO.write(img, "png", out);
         return out.toByteArray();
     }
 

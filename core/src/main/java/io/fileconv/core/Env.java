@@ -1,7 +1,11 @@
 package io.fileconv.core;
 
 import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -15,7 +19,7 @@ public final class Env {
 
     /** The variables as given, for readers of a deployable's own settings (e.g. the operator's). */
     public Map<String, String> vars() {
-        return java.util.Collections.unmodifiableMap(vars);
+        return Collections.unmodifiableMap(vars);
     }
 
     /** These variables with {@code more} over them. */
@@ -23,7 +27,7 @@ public final class Env {
         if (more.isEmpty()) {
             return this;
         }
-        Map<String, String> all = new java.util.HashMap<>(vars);
+        Map<String, String> all = new HashMap<>(vars);
         all.putAll(more);
         return new Env(all);
     }
@@ -64,10 +68,10 @@ public final class Env {
     }
 
     /** A duration given in whole seconds. */
-    public java.time.Duration getSeconds(String name, long def) {
+    public Duration getSeconds(String name, long def) {
         String v = get(name, Long.toString(def));
         try {
-            return java.time.Duration.ofSeconds(Long.parseLong(v));
+            return Duration.ofSeconds(Long.parseLong(v));
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException(name + " must be a number of seconds, got '" + v + "'", e);
         }
@@ -127,7 +131,7 @@ public final class Env {
             throw new IllegalStateException(setting + " and trustCertificateKeyStoreUrl in the database URL both name"
                     + " the server's CA: keep one");
         }
-        java.nio.file.Path store = PemTrustStore.toPkcs12(setting, java.nio.file.Path.of(caFile));
+        Path store = PemTrustStore.toPkcs12(setting, Path.of(caFile));
         return url.withOptions((url.hasOption("sslMode") ? "" : "sslMode=VERIFY_IDENTITY&")
                 + "trustCertificateKeyStoreUrl=" + store.toUri() + "&trustCertificateKeyStoreType=PKCS12"
                 + "&trustCertificateKeyStorePassword=" + PemTrustStore.PASSWORD);

@@ -1,6 +1,7 @@
 package io.fileconv.core;
 
 import java.util.Arrays;
+import java.util.Locale;
 
 /**
  * Why a conversion failed. The converter process exits with {@link #exitCode()}, so a Kubernetes Job's exit
@@ -40,7 +41,7 @@ public enum FailureClass {
 
     /** Short stable lower-case name for API clients: {@code password} for PASSWORD_PROTECTED, else the name. */
     public String code() {
-        return this == PASSWORD_PROTECTED ? "password" : name().toLowerCase(java.util.Locale.ROOT);
+        return this == PASSWORD_PROTECTED ? "password" : name().toLowerCase(Locale.ROOT);
     }
 
     /** Exit codes the converter does not produce itself (OOM kill, signal) are treated as an office crash. */

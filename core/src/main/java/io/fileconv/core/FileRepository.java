@@ -4,7 +4,6 @@ import io.fileconv.core.options.PdfOptions;
 import io.fileconv.core.secrets.PasswordSealer;
 import io.fileconv.core.webhook.WebhookOutbox;
 
-import javax.sql.DataSource;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -14,12 +13,14 @@ import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
+import javax.sql.DataSource;
 
 /**
  * Data access for one region's files table. All status changes go through {@link #transition}, whose WHERE
@@ -247,7 +248,7 @@ public class FileRepository {
      * in-flight limit of the API, read from MySQL so every API replica sees the same number.
      */
     public int countInFlight(String userId, int atMost) throws SQLException {
-        String open = java.util.Arrays.stream(FileStatus.values()).filter(s -> !s.isTerminal())
+        String open = Arrays.stream(FileStatus.values()).filter(s -> !s.isTerminal())
                 .map(s -> "'" + s.name() + "'").collect(Collectors.joining(","));
         try (Connection c = dataSource.getConnection();
              PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM (SELECT 1 FROM files WHERE user_id=?"

@@ -10,6 +10,8 @@ import java.security.KeyStore;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
 import java.util.Collection;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * MySQL Connector/J reads its trusted CAs from a Java key store only ({@code trustCertificateKeyStoreType} JKS or
@@ -24,7 +26,7 @@ public final class PemTrustStore {
     private PemTrustStore() {
     }
 
-    private static final java.util.Map<Path, Path> CONVERTED = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final Map<Path, Path> CONVERTED = new ConcurrentHashMap<>();
 
     /**
      * @param setting the variable that named the file, for the error message

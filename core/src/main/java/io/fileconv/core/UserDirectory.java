@@ -1,11 +1,13 @@
 package io.fileconv.core;
 
-import javax.sql.DataSource;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import javax.sql.DataSource;
 
 /**
  * The global user directory: each user's home region and whether a region migration has them frozen. The API reads
@@ -60,7 +62,7 @@ public final class UserDirectory {
     private record Cached(Entry entry, long at) {
     }
 
-    private final java.util.Map<String, Cached> cache = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, Cached> cache = new ConcurrentHashMap<>();
 
     private Entry insertIfAbsent(String userId, Region region) throws SQLException {
         try (Connection c = dataSource.getConnection();

@@ -2,7 +2,9 @@ package io.fileconv.core;
 
 import org.junit.jupiter.api.Test;
 
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Map;
 import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -90,7 +92,7 @@ class SmallTypesTest {
         // Newer iWork editions are the same type to the user and to LibreOffice.
         assertThat(SupportedTypes.byMediaType("application/vnd.apple.keynote.13").orElseThrow().mediaType())
                 .isEqualTo("application/vnd.apple.keynote");
-        java.util.Map<String, String> owner = new java.util.HashMap<>();
+        Map<String, String> owner = new HashMap<>();
         for (SupportedTypes.Type t : SupportedTypes.all()) {
             for (String ext : t.extensions()) {
                 assertThat(owner.put(ext, t.mediaType())).as("types claiming ." + ext).isNull();

@@ -1,5 +1,6 @@
 package io.fileconv.operator;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.fileconv.core.ReadinessProbe;
@@ -10,6 +11,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -18,7 +20,7 @@ import java.util.function.BooleanSupplier;
  * finished); a standby replica is ready too, since it dispatches and waits for the Lease.
  */
 final class HealthServer implements AutoCloseable {
-    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+    private static final ObjectMapper JSON = new ObjectMapper();
     private final HttpServer server;
 
     HealthServer(int port, BooleanSupplier ready) throws IOException {
@@ -34,7 +36,7 @@ final class HealthServer implements AutoCloseable {
         server.createContext("/readyz", ex -> {
             String reason = readiness.notReadyReason();
             respond(ex, reason == null ? 200 : 503, reason == null ? "{\"status\":\"ready\"}"
-                    : JSON.writeValueAsString(java.util.Map.of("status", "not ready", "reason", reason)));
+                    : JSON.writeValueAsString(Map.of("status", "not ready", "reason", reason)));
         });
         server.start();
     }

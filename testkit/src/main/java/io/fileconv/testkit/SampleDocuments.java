@@ -8,6 +8,7 @@ import org.apache.poi.xwpf.usermodel.XWPFDocument;
 import java.awt.Color;
 import java.awt.Font;
 import java.awt.Graphics2D;
+import java.awt.Rectangle;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -18,6 +19,7 @@ import java.util.TreeMap;
 import java.util.zip.CRC32;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
+import javax.imageio.ImageIO;
 
 /**
  * The project's own sample documents, one per supported family, each carrying a sentence to find in the PDF (null
@@ -82,7 +84,7 @@ public final class SampleDocuments {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (XMLSlideShow ppt = new XMLSlideShow()) {
             XSLFTextBox box = ppt.createSlide().createTextBox();
-            box.setAnchor(new java.awt.Rectangle(50, 50, 500, 100));
+            box.setAnchor(new Rectangle(50, 50, 500, 100));
             box.setText(s);
             ppt.write(out);
         }
@@ -170,7 +172,7 @@ public final class SampleDocuments {
         g.drawString("fileconv", 90, 110);
         g.dispose();
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        javax.imageio.ImageIO.write(img, "jpg", out);
+        ImageIO.write(img, "jpg", out);
         return new Doc("photo.jpg", out.toByteArray(), null);
     }
 }

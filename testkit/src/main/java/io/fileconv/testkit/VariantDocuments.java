@@ -3,6 +3,7 @@ package io.fileconv.testkit;
 import org.apache.poi.hslf.usermodel.HSLFSlideShow;
 import org.apache.poi.hslf.usermodel.HSLFTextBox;
 
+import java.awt.Rectangle;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -122,7 +123,7 @@ public final class VariantDocuments {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (HSLFSlideShow ppt = new HSLFSlideShow()) {
             HSLFTextBox box = ppt.createSlide().createTextBox();
-            box.setAnchor(new java.awt.Rectangle(50, 50, 500, 100));
+            box.setAnchor(new Rectangle(50, 50, 500, 100));
             box.setText(s);
             ppt.write(out);
         }

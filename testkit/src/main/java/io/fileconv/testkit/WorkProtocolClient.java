@@ -12,6 +12,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.stream.Collectors;
 
@@ -48,7 +49,7 @@ public final class WorkProtocolClient {
     /** @param failureClass null when converted */
     public int outcome(String token, String pod, String leaseId, boolean converted, String failureClass,
                        String reason, long conversionMs) throws Exception {
-        Map<String, Object> body = new java.util.LinkedHashMap<>();
+        Map<String, Object> body = new LinkedHashMap<>();
         body.put("converted", converted);
         body.put("failureClass", failureClass);
         body.put("reason", reason);

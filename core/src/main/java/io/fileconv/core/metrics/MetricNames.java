@@ -1,9 +1,13 @@
 package io.fileconv.core.metrics;
 
+import io.fileconv.core.FailureClass;
+
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * The single list of fileconv's own meters: the code registers them from here, and the manifests tests check that
@@ -40,7 +44,7 @@ public final class MetricNames {
     }
 
     private static List<Duration> ms(long... values) {
-        return java.util.Arrays.stream(values).mapToObj(Duration::ofMillis).toList();
+        return Arrays.stream(values).mapToObj(Duration::ofMillis).toList();
     }
 
     public static final Meter HTTP_REQUESTS = new Meter("fileconv.http.requests", Kind.TIMER,
@@ -145,11 +149,11 @@ public final class MetricNames {
 
     /** Every fileconv_* series name the code can export. */
     public static Set<String> exportedSeries() {
-        return ALL.stream().flatMap(m -> m.series().stream()).collect(java.util.stream.Collectors.toUnmodifiableSet());
+        return ALL.stream().flatMap(m -> m.series().stream()).collect(Collectors.toUnmodifiableSet());
     }
 
     /** Label value of a failure class: bounded by the enum. */
-    public static String outcome(io.fileconv.core.FailureClass failureClass) {
+    public static String outcome(FailureClass failureClass) {
         return failureClass.name().toLowerCase(Locale.ROOT);
     }
 }

@@ -1,12 +1,14 @@
 package io.fileconv.core.metrics;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import software.amazon.awssdk.core.exception.SdkServiceException;
 import software.amazon.awssdk.core.interceptor.Context;
 import software.amazon.awssdk.core.interceptor.ExecutionAttribute;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
-import software.amazon.awssdk.core.exception.SdkServiceException;
+
+import java.util.concurrent.TimeUnit;
 
 /**
  * Latency and outcome of every S3 call, as an SDK interceptor: one timer per operation (a bounded set: PutObject,
@@ -45,6 +47,6 @@ public final class S3RequestMetrics implements ExecutionInterceptor {
         }
         String op = attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME);
         PipelineMetrics.timer(registry, MetricNames.S3_REQUESTS, "operation", op == null ? "unknown" : op,
-                "outcome", outcome).record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
+                "outcome", outcome).record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
     }
 }

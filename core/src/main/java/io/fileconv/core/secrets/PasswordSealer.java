@@ -4,15 +4,16 @@ import io.fileconv.core.Env;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import javax.crypto.Cipher;
-import javax.crypto.spec.GCMParameterSpec;
-import javax.crypto.spec.SecretKeySpec;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.Optional;
+import javax.crypto.Cipher;
+import javax.crypto.spec.GCMParameterSpec;
+import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Seals an upload's document password (AES-256-GCM, the file id as associated data so a sealed value cannot be
@@ -81,7 +82,7 @@ public final class PasswordSealer {
             return Optional.empty();
         }
         try {
-            byte[] iv = java.util.Arrays.copyOf(sealed, IV_BYTES);
+            byte[] iv = Arrays.copyOf(sealed, IV_BYTES);
             Cipher c = cipher(Cipher.DECRYPT_MODE, iv, fileId);
             byte[] plain = c.doFinal(sealed, IV_BYTES, sealed.length - IV_BYTES);
             return Optional.of(new String(plain, StandardCharsets.UTF_8));

@@ -5,6 +5,10 @@ import io.fileconv.core.FileRecord;
 import io.fileconv.core.FileStatus;
 import io.fileconv.core.Region;
 import io.fileconv.core.deletion.DeletionReason;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.junit.jupiter.api.Test;
 
@@ -12,6 +16,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -38,7 +43,7 @@ class MetricNamesTest {
         new ConsumerLag(registry).update(Map.of(new ConsumerLag.Partition("t", 0), 5L));
         new S3RequestMetricsProbe(registry).record("PutObject", "success");
         new MigrationMetrics(registry).finished(Region.IN, Region.UK, "Completed");
-        WorkMetrics work = new WorkMetrics(registry, java.util.List.of(Region.IN), r -> 3, r -> 12.5, r -> 1);
+        WorkMetrics work = new WorkMetrics(registry, List.of(Region.IN), r -> 3, r -> 12.5, r -> 1);
         work.jobsAlive(Region.IN, 2);
         work.leaseExpired(Region.IN);
         work.thumbnail(Region.IN, true);
@@ -46,17 +51,17 @@ class MetricNamesTest {
         recovery.eventSkipped(Region.IN, "unparsable");
         recovery.repaired(Region.IN, RecoveryMetrics.RELAUNCHED);
         new DeletionMetrics(registry).deleted(Region.IN, DeletionReason.API);
-        WebhookMetrics webhooks = new WebhookMetrics(registry).withRegions(java.util.List.of(Region.IN));
+        WebhookMetrics webhooks = new WebhookMetrics(registry).withRegions(List.of(Region.IN));
         webhooks.tried(Region.IN, "delivered");
         webhooks.backlog(Region.IN, 2, now.minusSeconds(30), now);
-        io.micrometer.core.instrument.Timer.builder(MetricNames.HTTP_REQUESTS.name())
+        Timer.builder(MetricNames.HTTP_REQUESTS.name())
                 .tags("route", "/x", "method", "GET", "status", "200", "status_class", "2xx")
                 .serviceLevelObjectives(MetricNames.HTTP_REQUESTS.bucketArray()).register(registry).record(Duration.ofMillis(7));
         // Recorded by the API's UserUploadLimiter (api module; UserUploadLimiterTest checks its series there).
-        io.micrometer.core.instrument.Counter.builder(MetricNames.UPLOAD_ADMISSIONS.name()).tag("outcome", "admitted")
+        Counter.builder(MetricNames.UPLOAD_ADMISSIONS.name()).tag("outcome", "admitted")
                 .register(registry).increment();
         // Registered by the API's StatusEvents (StatusEventsTest reads the endpoint it counts).
-        io.micrometer.core.instrument.Gauge.builder(MetricNames.STATUS_STREAMS.name(), () -> 0).register(registry);
+        Gauge.builder(MetricNames.STATUS_STREAMS.name(), () -> 0).register(registry);
 
         Set<String> fileconv = new TreeSet<>();
         Matcher m = SERIES.matcher(registry.scrape());
@@ -72,8 +77,8 @@ class MetricNamesTest {
     void recoveryCountersAreRegisteredAtZeroAndCountByRegionAndLabel() {
         PrometheusMeterRegistry registry = FileconvMetrics.create("test");
         RecoveryMetrics recovery = new RecoveryMetrics(registry)
-                .withSkipReasons(java.util.List.of(Region.IN, Region.UK), java.util.List.of("unparsable", "unknown_status"))
-                .withRepairs(java.util.List.of(Region.UK));
+                .withSkipReasons(List.of(Region.IN, Region.UK), List.of("unparsable", "unknown_status"))
+                .withRepairs(List.of(Region.UK));
         recovery.eventSkipped(Region.UK, "unknown_status");
         recovery.repaired(Region.UK, RecoveryMetrics.FAILED);
         String text = registry.scrape();
@@ -117,7 +122,7 @@ class MetricNamesTest {
     }
 
     /** Drives the interceptor's recording path without an S3 endpoint. */
-    private record S3RequestMetricsProbe(io.micrometer.core.instrument.MeterRegistry registry) {
+    private record S3RequestMetricsProbe(MeterRegistry registry) {
         void record(String op, String outcome) {
             PipelineMetrics.timer(registry, MetricNames.S3_REQUESTS, "operation", op, "outcome", outcome)
                     .record(Duration.ofMillis(3));

@@ -5,6 +5,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.util.Map;
 import java.util.Set;
 
@@ -24,7 +25,7 @@ class WebhookAddressPolicyTest {
             "127.0.0.1:9999"), host -> {
         String[] ips = DNS.get(host);
         if (ips == null) {
-            throw new java.net.UnknownHostException(host);
+            throw new UnknownHostException(host);
         }
         InetAddress[] out = new InetAddress[ips.length];
         for (int i = 0; i < ips.length; i++) {

@@ -20,10 +20,15 @@ import io.fileconv.pipeline.work.FileLookup;
 import io.fileconv.pipeline.work.PooledWork;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfigurationBuilder;
+import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Clock;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * The JOSDK operator with the FileConversion and RegionMigration controllers, configured for plain (non server-side-apply) patches
@@ -42,7 +47,7 @@ public class FileconvOperator implements AutoCloseable {
     private final WorkEndpoint endpoint;
     private final WorkLeader workLeader;
     private final boolean electsLeader;
-    private final java.util.List<LeaderTask> leaderTasks = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<LeaderTask> leaderTasks = new CopyOnWriteArrayList<>();
     private volatile boolean leading;
 
     public FileconvOperator(KubernetesClient client, OperatorSettings settings, ConversionStatusSink sink,
@@ -74,7 +79,7 @@ public class FileconvOperator implements AutoCloseable {
             if (!Boolean.parseBoolean(System.getProperty(EXIT_ON_INFORMER_ERROR, "true"))) {
                 // JOSDK's default ends the JVM when an informer dies (right for a pod: Kubernetes restarts it). Tests
                 // running many operators in one JVM against the mock server turn that into a logged stop instead.
-                o.withInformerStoppedHandler((informer, ex) -> org.slf4j.LoggerFactory.getLogger(FileconvOperator.class)
+                o.withInformerStoppedHandler((informer, ex) -> LoggerFactory.getLogger(FileconvOperator.class)
                         .error("informer stopped; the operator no longer reconciles", ex));
             }
             if (settings.leaderElection() != null) {
@@ -110,8 +115,8 @@ public class FileconvOperator implements AutoCloseable {
                     pool, reconciler::exists);
             try {
                 endpoint = new WorkEndpoint(settings.pool().workPort(), pooled.work(), pooled.tokens());
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException("work endpoint on port " + settings.pool().workPort(), e);
+            } catch (IOException e) {
+                throw new UncheckedIOException("work endpoint on port " + settings.pool().workPort(), e);
             }
         }
         this.conversions = reconciler;

@@ -19,6 +19,7 @@ import java.util.Base64;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -88,7 +89,7 @@ public final class JobTokens {
     }
 
     /** Forgets the tokens of Jobs that are gone. */
-    public void retainJobs(java.util.Set<String> jobNames) {
+    public void retainJobs(Set<String> jobNames) {
         byHash.values().removeIf(k -> !jobNames.contains(k.job().jobName()));
     }
 

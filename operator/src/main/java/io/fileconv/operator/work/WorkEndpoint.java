@@ -1,5 +1,6 @@
 package io.fileconv.operator.work;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
@@ -96,7 +97,7 @@ public final class WorkEndpoint implements AutoCloseable {
             boolean live = m.group(2).equals("heartbeat") ? work.heartbeat(job.get(), m.group(1))
                     : work.report(job.get(), m.group(1), JSON.readValue(body(ex), WorkOutcome.class));
             respond(ex, live ? 204 : 410, null);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        } catch (JsonProcessingException e) {
             respond(ex, 400, null);
         } catch (Exception e) {
             LOG.warn("work endpoint: {} {} failed: {}", ex.getRequestMethod(), ex.getRequestURI().getPath(),

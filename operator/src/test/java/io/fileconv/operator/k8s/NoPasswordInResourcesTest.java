@@ -13,6 +13,7 @@ import java.lang.reflect.Type;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -28,8 +29,8 @@ class NoPasswordInResourcesTest {
         for (Class<?> root : List.of(FileConversion.class, ConversionRequest.class, FileRecord.class,
                 WorkRequest.class)) {
             assertThat(fieldPaths(root, new HashSet<>())).as(root.getSimpleName()).isNotEmpty()
-                    .noneMatch(p -> p.toLowerCase(java.util.Locale.ROOT).contains("password")
-                            || p.toLowerCase(java.util.Locale.ROOT).contains("secret"));
+                    .noneMatch(p -> p.toLowerCase(Locale.ROOT).contains("password")
+                            || p.toLowerCase(Locale.ROOT).contains("secret"));
         }
     }
 

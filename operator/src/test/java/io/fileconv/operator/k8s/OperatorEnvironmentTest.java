@@ -37,13 +37,13 @@ class OperatorEnvironmentTest {
     @Test
     void sweeperDefaultsOverridesAndOff() {
         var defaults = new OperatorEnvironment(Map.of()).sweeper();
-        assertThat(defaults.interval()).isEqualTo(java.time.Duration.ofSeconds(60));
-        assertThat(defaults.grace()).isEqualTo(java.time.Duration.ofSeconds(300));
+        assertThat(defaults.interval()).isEqualTo(Duration.ofSeconds(60));
+        assertThat(defaults.grace()).isEqualTo(Duration.ofSeconds(300));
         assertThat(defaults.enabled()).isTrue();
         var set = new OperatorEnvironment(Map.of("FILECONV_SWEEP_SECONDS", "15", "FILECONV_SWEEP_GRACE_SECONDS", "90"))
                 .sweeper();
-        assertThat(set.interval()).isEqualTo(java.time.Duration.ofSeconds(15));
-        assertThat(set.grace()).isEqualTo(java.time.Duration.ofSeconds(90));
+        assertThat(set.interval()).isEqualTo(Duration.ofSeconds(15));
+        assertThat(set.grace()).isEqualTo(Duration.ofSeconds(90));
         assertThat(new OperatorEnvironment(Map.of("FILECONV_SWEEP_SECONDS", "0")).sweeper().enabled()).isFalse();
         assertThatThrownBy(() -> new OperatorEnvironment(Map.of("FILECONV_SWEEP_SECONDS", "soon")).sweeper())
                 .hasMessageContaining("FILECONV_SWEEP_SECONDS");
@@ -57,9 +57,9 @@ class OperatorEnvironmentTest {
         var set = new OperatorEnvironment(Map.of("FILECONV_RETENTION_DAYS", "30",
                 "FILECONV_RETENTION_SWEEP_SECONDS", "600")).retention();
         assertThat(set.enabled()).isTrue();
-        assertThat(set.retention()).isEqualTo(java.time.Duration.ofDays(30));
-        assertThat(set.interval()).isEqualTo(java.time.Duration.ofSeconds(600));
-        assertThat(defaults.interval()).isEqualTo(java.time.Duration.ofHours(1));
+        assertThat(set.retention()).isEqualTo(Duration.ofDays(30));
+        assertThat(set.interval()).isEqualTo(Duration.ofSeconds(600));
+        assertThat(defaults.interval()).isEqualTo(Duration.ofHours(1));
         assertThatThrownBy(() -> new OperatorEnvironment(Map.of("FILECONV_RETENTION_DAYS", "-1")).retention())
                 .hasMessageContaining("FILECONV_RETENTION_DAYS");
     }

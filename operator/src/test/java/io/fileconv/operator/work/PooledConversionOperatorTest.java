@@ -47,6 +47,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -188,7 +189,7 @@ class PooledConversionOperatorTest {
         Map<String, Secret> secrets = client.secrets().inNamespace(NAMESPACE).withLabel("fileconv.io/pool", "true")
                 .list().getItems().stream().collect(Collectors.toMap(s -> s.getMetadata().getName(), s -> s));
         assertThat(secrets).hasSize(3);
-        Set<String> tokens = new java.util.HashSet<>(WorkProtocolClient.tokensByJob(client, NAMESPACE).values());
+        Set<String> tokens = new HashSet<>(WorkProtocolClient.tokensByJob(client, NAMESPACE).values());
         assertThat(tokens).as("one distinct token per Job").hasSize(3);
         for (Job job : poolJobs()) {
             assertThat(job.getMetadata().getLabels()).containsEntry("app.kubernetes.io/name", "fileconv-converter")

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fileconv.core.FileStatus;
 
 import java.io.IOException;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -19,7 +21,7 @@ import java.util.Optional;
 public record FileChange(String fileId, FileStatus status, FileStatus beforeStatus, int attempts, long sourceTsMs) {
 
     /** The columns of {@code files} the dispatcher reads from a change event. */
-    public static final java.util.List<String> COLUMNS = java.util.List.of("id", "status", "attempts");
+    public static final List<String> COLUMNS = List.of("id", "status", "attempts");
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -64,7 +66,7 @@ public record FileChange(String fileId, FileStatus status, FileStatus beforeStat
             return FileStatus.valueOf(value.asText());
         } catch (IllegalArgumentException e) {
             // The value itself stays out of the message: it is event content, which is never logged.
-            throw new UnusableEvent(UnusableEvent.UNKNOWN_STATUS, "status is not one of " + java.util.Arrays.toString(
+            throw new UnusableEvent(UnusableEvent.UNKNOWN_STATUS, "status is not one of " + Arrays.toString(
                     FileStatus.values()));
         }
     }
@@ -77,7 +79,7 @@ public record FileChange(String fileId, FileStatus status, FileStatus beforeStat
         public static final String UNPARSABLE = "unparsable";
         public static final String MISSING_FIELD = "missing_field";
         public static final String UNKNOWN_STATUS = "unknown_status";
-        public static final java.util.List<String> REASONS = java.util.List.of(UNPARSABLE, MISSING_FIELD,
+        public static final List<String> REASONS = List.of(UNPARSABLE, MISSING_FIELD,
                 UNKNOWN_STATUS);
 
         private final String reason;

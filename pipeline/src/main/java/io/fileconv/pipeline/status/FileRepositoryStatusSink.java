@@ -3,6 +3,7 @@ package io.fileconv.pipeline.status;
 import io.fileconv.core.FailureClass;
 import io.fileconv.core.FileRecord;
 import io.fileconv.core.FileRepository;
+import io.fileconv.core.FileStatus;
 import io.fileconv.core.Region;
 import io.fileconv.core.metrics.FileconvMetrics;
 import io.fileconv.core.metrics.MetricNames;
@@ -75,7 +76,7 @@ public class FileRepositoryStatusSink implements ConversionStatusSink {
     @Override
     public boolean awaitsDispatch(ConversionAttempt a) throws Exception {
         return repository(a).find(a.fileId())
-                .map(f -> f.status() == io.fileconv.core.FileStatus.UPLOADED && f.attempts() == a.attempt())
+                .map(f -> f.status() == FileStatus.UPLOADED && f.attempts() == a.attempt())
                 .orElse(false);
     }
 

@@ -14,6 +14,7 @@ import io.fileconv.pipeline.PeriodicPass;
 import org.eclipse.jetty.client.ContentResponse;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.client.StringRequestContent;
+import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpMethod;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.slf4j.Logger;
@@ -107,7 +108,7 @@ public final class WebhookDeliverer implements LeaderTask {
         client.setFollowRedirects(false);
         client.setSocketAddressResolver(new CheckedAddressResolver(policy));
         client.setConnectTimeout(timeout.toMillis());
-        client.setUserAgentField(new org.eclipse.jetty.http.HttpField("User-Agent", "fileconv-webhooks"));
+        client.setUserAgentField(new HttpField("User-Agent", "fileconv-webhooks"));
         try {
             client.start();
         } catch (Exception e) {

@@ -12,6 +12,7 @@ import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -40,7 +41,7 @@ public final class WorkQueue {
     /** Cancelled keys: a take racing the cancel drops the item instead of leasing it. */
     private final Set<String> cancelled = new HashSet<>();
     /** Leases revoked by a cancel (the latest ones): a PDF their pod still writes is discarded. */
-    private final Map<String, WorkRequest> revoked = new java.util.LinkedHashMap<>(16, 0.75f, false) {
+    private final Map<String, WorkRequest> revoked = new LinkedHashMap<>(16, 0.75f, false) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<String, WorkRequest> eldest) {
             return size() > 10_000;

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -56,7 +57,7 @@ class RetryPassTest {
     @Test
     void filesOfUsersWhoAreMovingOrLiveElsewhereAreLeftAlone() throws Exception {
         TreeMap<String, Integer> rows = new TreeMap<>(Map.of("a", 1, "b", 1, "c", 1));
-        Set<String> requeued = new java.util.TreeSet<>();
+        Set<String> requeued = new TreeSet<>();
         RetryPass.Result r = new RetryPass(2).run(table(rows), c -> !c.userId().equals("user-b"), (id, attempt) -> {
             requeued.add(id);
             return true;

@@ -1,14 +1,21 @@
 package io.fileconv.pipeline.status;
 
 import io.fileconv.core.FailureClass;
+import io.fileconv.core.FileRecord;
 import io.fileconv.core.FileRepository;
+import io.fileconv.core.FileStatus;
 import io.fileconv.core.Region;
+import io.fileconv.core.metrics.FileconvMetrics;
+import io.fileconv.core.metrics.PipelineMetrics;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -59,21 +66,21 @@ class FileRepositoryStatusSinkTest {
 
     @Test
     void metricsAreRecordedOnlyForTransitionsThatApplied() throws Exception {
-        java.time.Instant created = java.time.Instant.now().minusSeconds(30);
+        Instant created = Instant.now().minusSeconds(30);
         RecordingRepository us = new RecordingRepository(Region.US) {
             @Override
-            public java.util.Optional<io.fileconv.core.FileRecord> find(String id) {
-                return java.util.Optional.of(new io.fileconv.core.FileRecord(id, "u", Region.US, "a.docx",
+            public Optional<FileRecord> find(String id) {
+                return Optional.of(new FileRecord(id, "u", Region.US, "a.docx",
                         "application/vnd.openxmlformats-officedocument.wordprocessingml.document", 1, "s", "i", "o",
-                        io.fileconv.core.FileStatus.CONVERTED, null, null, 2, "r", created, created, created,
+                        FileStatus.CONVERTED, null, null, 2, "r", created, created, created,
                         created.plusSeconds(5), created.plusSeconds(9)));
             }
         };
         RecordingRepository uk = new RecordingRepository(Region.UK);
-        io.micrometer.prometheusmetrics.PrometheusMeterRegistry registry =
-                io.fileconv.core.metrics.FileconvMetrics.create("t");
+        PrometheusMeterRegistry registry =
+                FileconvMetrics.create("t");
         FileRepositoryStatusSink sink = new FileRepositoryStatusSink(Map.of(Region.US, us, Region.UK, uk),
-                new io.fileconv.core.metrics.PipelineMetrics(registry));
+                new PipelineMetrics(registry));
 
         sink.converting(new ConversionAttempt(Region.US, "f1", 2));
         sink.converted(new ConversionAttempt(Region.US, "f1", 2), Duration.ofMillis(1500));

@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceColumnDefi
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionVersion;
 import io.fabric8.kubernetes.client.utils.Serialization;
+import io.fileconv.core.migration.MigrationPhase;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -64,7 +65,7 @@ class CrdDriftTest {
         CustomResourceDefinitionVersion v = crd.getSpec().getVersions().get(0);
         assertThat(v.getSubresources().getStatus()).isNotNull();
         assertThat(v.getSchema().getOpenAPIV3Schema().getProperties().get("status").getProperties().get("phase")
-                .getEnum()).hasSize(io.fileconv.core.migration.MigrationPhase.values().length);
+                .getEnum()).hasSize(MigrationPhase.values().length);
         assertThat(v.getAdditionalPrinterColumns()).extracting(CustomResourceColumnDefinition::getName)
                 .containsExactly("USER", "FROM", "TO", "PHASE", "AGE");
     }
