@@ -92,6 +92,11 @@ public final class TestApi implements AutoCloseable {
         return maxUploadBytes;
     }
 
+    /** Where the API keeps its issuer key and uploads in flight ({@link ApiSettings#development}). */
+    public Path dataDir() {
+        return dataDir;
+    }
+
     /** The development issuer's key (RSA JWK), owner-only. */
     public Path devKeyFile() {
         return ApiSettings.devKeyFile(dataDir);
