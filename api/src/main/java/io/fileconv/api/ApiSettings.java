@@ -3,7 +3,9 @@ package io.fileconv.api;
 import io.fileconv.core.Env;
 import io.fileconv.core.Region;
 
+import java.nio.file.Path;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 
@@ -38,6 +40,31 @@ public record ApiSettings(int port, long maxUploadBytes, String issuer, String a
                 env.get("FILECONV_JWT_JWKS_URL", null), env.getBool("FILECONV_DEV_ISSUER", false), urls,
                 env.get("FILECONV_BIND_HOST", null), JwtVerifier.parseTypes(env.get("FILECONV_JWT_TYPES", "at+jwt")),
                 HttpLimits.from(env));
+    }
+
+    /**
+     * {@code env} with what a development API fixes (port, size limit, the development issuer with its key under
+     * {@code dataDir} so tokens survive restarts, uploads in flight under {@code dataDir}) and its defaults
+     * (loopback). The embedded stack (local's ApiNode) and the API's tests start {@link ApiAssembly} with it.
+     */
+    public static Env development(Env env, Path dataDir, int port, long maxUploadBytes) {
+        Map<String, String> vars = new HashMap<>();
+        vars.put("FILECONV_PORT", Integer.toString(port));
+        vars.put("FILECONV_MAX_UPLOAD_BYTES", Long.toString(maxUploadBytes));
+        vars.put("FILECONV_DEV_ISSUER", "true");
+        vars.put("FILECONV_DEV_KEY_FILE", devKeyFile(dataDir).toString());
+        vars.put("FILECONV_MULTIPART_DIR", dataDir.resolve("multipart").toString());
+        // The development issuer mints a token for anyone who asks: loopback unless FILECONV_BIND_HOST says
+        // otherwise (e.g. 0.0.0.0 to let other machines in, and with them anyone who can reach the port).
+        vars.put("FILECONV_BIND_HOST", env.get("FILECONV_BIND_HOST", "127.0.0.1"));
+        vars.put("FILECONV_DEV_TOKEN_MINUTES", env.get("FILECONV_DEV_TOKEN_MINUTES", "480"));
+        vars.put("FILECONV_DB_POOL_SIZE", env.get("FILECONV_DB_POOL_SIZE", "8"));
+        return env.with(vars);
+    }
+
+    /** Where {@link #development} keeps the development issuer's key. */
+    public static Path devKeyFile(Path dataDir) {
+        return dataDir.resolve("keys").resolve("dev-issuer.jwk.json");
     }
 
     public ApiSettings withHost(String newHost) {

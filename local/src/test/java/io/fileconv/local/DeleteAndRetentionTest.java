@@ -29,7 +29,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 
-import static io.fileconv.local.ApiRulesTest.assertProblem;
+import static io.fileconv.local.ApiRulesEndToEndTest.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 

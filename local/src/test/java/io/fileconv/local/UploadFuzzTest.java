@@ -2,6 +2,7 @@ package io.fileconv.local;
 
 import io.fileconv.testkit.ApiClient;
 import io.fileconv.testkit.ImageBombs;
+import io.fileconv.testkit.RawHttp;
 import io.fileconv.testkit.SampleDocuments;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;

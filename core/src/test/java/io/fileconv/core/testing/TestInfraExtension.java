@@ -24,7 +24,8 @@ public final class TestInfraExtension implements BeforeAllCallback, ParameterRes
         infra(context);
     }
 
-    static TestInfra infra(ExtensionContext context) {
+    /** The run's infrastructure, for other modules' fixtures built on it (the API's ApiUnderTest). */
+    public static TestInfra infra(ExtensionContext context) {
         return context.getRoot().getStore(NS).getOrComputeIfAbsent("infra", k -> {
             try {
                 return TestInfra.start(Path.of("target", "test-infra"));

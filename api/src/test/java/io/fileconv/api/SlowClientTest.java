@@ -1,8 +1,10 @@
-package io.fileconv.local;
+package io.fileconv.api;
 
-import io.fileconv.core.Env;
 import io.fileconv.core.Region;
+import io.fileconv.core.testing.TestInfra;
+import io.fileconv.core.testing.TestInfraExtension;
 import io.fileconv.testkit.ApiClient;
+import io.fileconv.testkit.RawHttp;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -25,22 +27,19 @@ import static org.assertj.core.api.Assertions.assertThat;
  * least 4 KiB/s). The client sends faster than the idle timeout, so only the header deadline and the data-rate rule
  * can stop it; each test gives the server many times its limit and fails if the client is still being read.
  */
-@ExtendWith(SharedStack.class)
+@ExtendWith(TestInfraExtension.class)
 class SlowClientTest {
-    static EmbeddedStack stack;
-    static ApiNode node;
+    static TestInfra infra;
+    static TestApi node;
 
     @BeforeAll
-    static void start(EmbeddedStack s) throws Exception {
-        stack = s;
+    static void start(TestInfra i) throws Exception {
+        infra = i;
         Map<String, String> vars = new HashMap<>();
-        s.infra().endpoints().settings().forEach((k, v) -> vars.put((String) k, (String) v));
         vars.put("FILECONV_HTTP_HEADER_TIMEOUT_SECONDS", "1");
         vars.put("FILECONV_HTTP_IDLE_TIMEOUT_SECONDS", "5");
         vars.put("FILECONV_HTTP_MIN_REQUEST_BYTES_PER_SECOND", "4096");
-        Path dir = Path.of("target", "slow-client-api").toAbsolutePath();
-        EmbeddedStack.deleteTree(dir);
-        node = ApiNode.start(new Env(vars), dir, 0, 20L << 20, () -> true);
+        node = TestApi.start(i, Path.of("target", "slow-client-api"), 20L << 20, vars);
     }
 
     @AfterAll
@@ -93,7 +92,7 @@ class SlowClientTest {
         }
         assertThat(answer.status()).as(answer.body()).isEqualTo(408);
         assertThat(ApiClient.json(answer.body()).get("type").asText()).isEqualTo("https://fileconv.io/problems/too-slow");
-        assertThat(stack.files(Region.UK).listOwned(user, null, null, 10)).isEmpty();
+        assertThat(infra.files(Region.UK).listOwned(user, null, null, 10)).isEmpty();
     }
 
     @Test
@@ -128,6 +127,6 @@ class SlowClientTest {
         assertThat(answer.status()).as(answer.body()).isEqualTo(408);
         assertThat(answer.header("Content-Type")).startsWith("application/problem+json");
         assertThat(ApiClient.json(answer.body()).get("type").asText()).isEqualTo("https://fileconv.io/problems/too-slow");
-        assertThat(stack.files(Region.UK).listOwned(user, null, null, 10)).isEmpty();
+        assertThat(infra.files(Region.UK).listOwned(user, null, null, 10)).isEmpty();
     }
 }

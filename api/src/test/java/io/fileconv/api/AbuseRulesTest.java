@@ -1,4 +1,4 @@
-package io.fileconv.local;
+package io.fileconv.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.nimbusds.jose.JOSEObjectType;
@@ -11,6 +11,7 @@ import com.nimbusds.jwt.SignedJWT;
 import io.fileconv.core.Region;
 import io.fileconv.testkit.ApiClient;
 import io.fileconv.testkit.ImageBombs;
+import io.fileconv.testkit.RawHttp;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -23,6 +24,7 @@ import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
 import java.net.Socket;
 import java.net.http.HttpResponse;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -36,13 +38,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * Abuse rules of issue 16 on the shared embedded stack, over HTTP: token faults answered in our words (never
+ * Abuse rules of issue 16 on the API under test, over HTTP: token faults answered in our words (never
  * Nimbus'), an ID token refused as an access token, an image bomb refused at upload, and the development issuer
  * reachable on loopback only with its key owner-only.
  */
-@ExtendWith(SharedStack.class)
+@ExtendWith(ApiUnderTest.class)
 class AbuseRulesTest {
-    static EmbeddedStack stack;
+    static TestApi server;
     static ApiClient api;
     static RSAKey issuerKey;
 
@@ -53,14 +55,14 @@ class AbuseRulesTest {
             "https://evil.example", "not allowed");
 
     @BeforeAll
-    static void setUp(EmbeddedStack s) throws Exception {
-        stack = s;
+    static void setUp(TestApi s) throws Exception {
+        server = s;
         api = new ApiClient(s.baseUrl());
         issuerKey = RSAKey.parse(Files.readString(keyFile()));
     }
 
     static Path keyFile() {
-        return stack.options().dataDir().resolve("keys").resolve("dev-issuer.jwk.json");
+        return server.devKeyFile();
     }
 
     static String sign(JWTClaimsSet claims, String typ) throws Exception {
@@ -115,8 +117,8 @@ class AbuseRulesTest {
         assertThat(r.headers().firstValue("Content-Type").orElse("")).startsWith("application/problem+json");
         assertThat(ApiClient.json(r.body()).get("type").asText())
                 .isEqualTo("https://fileconv.io/problems/image-too-many-pixels");
-        assertThat(stack.files(Region.US).listOwned(user, null, null, 10)).isEmpty();
-        assertThat(stack.objectStore().client().listObjectsV2(b -> b.bucket(Region.US.defaultBucket())
+        assertThat(server.files(Region.US).listOwned(user, null, null, 10)).isEmpty();
+        assertThat(server.objectStore().client().listObjectsV2(b -> b.bucket(Region.US.defaultBucket())
                 .prefix(user + "/")).contents()).isEmpty();
         // The same small PNG with an honest header is accepted.
         assertThat(api.upload(token, "small.png", ImageBombs.pngClaiming(1, 1)).statusCode()).isEqualTo(201);
@@ -124,7 +126,7 @@ class AbuseRulesTest {
 
     @Test
     void theDevelopmentIssuerListensOnLoopbackOnly() throws Exception {
-        int port = RawHttp.port(stack.baseUrl());
+        int port = RawHttp.port(server.baseUrl());
         InetAddress external = null;
         for (NetworkInterface ni : NetworkInterface.networkInterfaces().toList()) {
             for (InetAddress a : ni.inetAddresses().toList()) {
@@ -147,7 +149,7 @@ class AbuseRulesTest {
 
     @Test
     void theIssuersKeyIsOwnerOnly() throws Exception {
-        Assumptions.assumeTrue(java.nio.file.FileSystems.getDefault().supportedFileAttributeViews().contains("posix"));
+        Assumptions.assumeTrue(FileSystems.getDefault().supportedFileAttributeViews().contains("posix"));
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(keyFile()))).isEqualTo("rw-------");
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(keyFile().getParent())))
                 .isEqualTo("rwx------");

@@ -1,4 +1,4 @@
-package io.fileconv.local;
+package io.fileconv.testkit;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -6,6 +6,7 @@ import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 
@@ -13,12 +14,12 @@ import java.util.Locale;
  * HTTP/1.1 over a plain socket, for requests no well-behaved client library would send: control bytes, broken
  * multipart bodies, bytes trickled slowly. Every request asks the server to close the connection after answering.
  */
-final class RawHttp {
+public final class RawHttp {
     private RawHttp() {
     }
 
-    record Response(int status, String head, String body) {
-        String header(String name) {
+    public record Response(int status, String head, String body) {
+        public String header(String name) {
             for (String line : head.split("\r\n")) {
                 int colon = line.indexOf(':');
                 if (colon > 0 && line.substring(0, colon).trim().equalsIgnoreCase(name)) {
@@ -29,12 +30,12 @@ final class RawHttp {
         }
     }
 
-    static int port(String baseUrl) {
-        return java.net.URI.create(baseUrl).getPort();
+    public static int port(String baseUrl) {
+        return URI.create(baseUrl).getPort();
     }
 
     /** A POST of {@code body} to the upload endpoint with the given Content-Type (may hold any bytes). */
-    static byte[] upload(String token, String contentType, byte[] body) {
+    public static byte[] upload(String token, String contentType, byte[] body) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         String head = "POST /api/v1/files HTTP/1.1\r\nHost: localhost\r\n"
                 + (token == null ? "" : "Authorization: Bearer " + token + "\r\n")
@@ -45,7 +46,7 @@ final class RawHttp {
         return out.toByteArray();
     }
 
-    static Response send(int port, byte[] request) throws IOException {
+    public static Response send(int port, byte[] request) throws IOException {
         try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
             s.setSoTimeout(60_000);
             s.getOutputStream().write(request);
@@ -55,7 +56,7 @@ final class RawHttp {
     }
 
     /** Reads one response until the server closes the connection (the requests ask it to). */
-    static Response read(InputStream in) throws IOException {
+    public static Response read(InputStream in) throws IOException {
         byte[] all;
         try {
             all = in.readAllBytes();

@@ -1,27 +1,21 @@
-package io.fileconv.local;
+package io.fileconv.api;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.fileconv.core.Databases;
+import io.fileconv.core.FileRepository;
+import io.fileconv.core.Region;
+import io.fileconv.core.UserDirectory;
 import io.fileconv.testkit.ApiClient;
 import io.fileconv.testkit.SampleDocuments;
-import com.fasterxml.jackson.databind.JsonNode;
-import io.fileconv.api.ApiServer;
-import io.fileconv.api.ApiSettings;
-import io.fileconv.api.ArchiveInspector;
-import io.fileconv.api.CallerResolver;
-import io.fileconv.api.FilesController;
-import io.fileconv.api.JwtVerifier;
-import io.fileconv.api.RegionStore;
-import io.fileconv.api.TypeDetector;
-import io.fileconv.core.UserDirectory;
-import io.fileconv.core.Databases;
-import io.fileconv.core.Region;
+import org.apache.poi.openxml4j.opc.OPCPackage;
 import org.apache.poi.poifs.crypt.EncryptionInfo;
 import org.apache.poi.poifs.crypt.EncryptionMode;
 import org.apache.poi.poifs.crypt.Encryptor;
 import org.apache.poi.poifs.filesystem.POIFSFileSystem;
-import org.apache.poi.openxml4j.opc.OPCPackage;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -33,24 +27,28 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashSet;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
 import java.util.zip.ZipOutputStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Validation, refusals, listing, cancel and region routing over HTTP on the embedded stack. */
-@ExtendWith(SharedStack.class)
+/**
+ * Validation, refusals and region routing over HTTP on the API under test. Listing and cancel, which need files
+ * converted, are local's ListAndCancelEndToEndTest.
+ */
+@ExtendWith(ApiUnderTest.class)
 class ApiBehaviourTest {
     static ApiClient api;
-    static EmbeddedStack stack;
+    static TestApi server;
 
     @BeforeAll
-    static void setUp(EmbeddedStack s) {
-        stack = s;
+    static void setUp(TestApi s) {
+        server = s;
         api = new ApiClient(s.baseUrl());
     }
 
@@ -67,7 +65,7 @@ class ApiBehaviourTest {
         JsonNode list = ApiClient.json(api.get(token, "/api/v1/files").body());
         assertThat(list.get("items")).isEmpty();
         for (Region r : Region.values()) {
-            assertThat(stack.objectStore().client().listObjectsV2(b -> b.bucket(r.defaultBucket()).prefix(user + "/"))
+            assertThat(server.objectStore().client().listObjectsV2(b -> b.bucket(r.defaultBucket()).prefix(user + "/"))
                     .contents()).isEmpty();
         }
     }
@@ -75,8 +73,8 @@ class ApiBehaviourTest {
     @Test
     void aFileOverTheLimitIsRefusedWith413AndLeavesNothing() throws Exception {
         String token = api.token("big-uploader", "in");
-        byte[] big = new byte[(int) stack.options().maxUploadBytes() + 1024];
-        java.util.Arrays.fill(big, (byte) 'a');
+        byte[] big = new byte[(int) server.maxUploadBytes() + 1024];
+        Arrays.fill(big, (byte) 'a');
         assertProblem(api.upload(token, "big.txt", big), 413, "too-large");
         assertNothingStoredFor("big-uploader", token);
     }
@@ -87,7 +85,7 @@ class ApiBehaviourTest {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (ZipOutputStream zip = new ZipOutputStream(out)) {
             byte[] docx = SampleDocuments.docx().bytes();
-            try (java.util.zip.ZipInputStream in = new java.util.zip.ZipInputStream(new ByteArrayInputStream(docx))) {
+            try (ZipInputStream in = new ZipInputStream(new ByteArrayInputStream(docx))) {
                 for (ZipEntry e; (e = in.getNextEntry()) != null; ) {
                     zip.putNextEntry(new ZipEntry(e.getName()));
                     in.transferTo(zip);
@@ -109,7 +107,7 @@ class ApiBehaviourTest {
 
     /** The API keeps an upload on disk only while it checks and stores it, refused or accepted. */
     private static void assertNoSpooledUploadLeft() throws Exception {
-        try (java.util.stream.Stream<Path> left = Files.list(stack.options().dataDir().resolve("multipart"))) {
+        try (Stream<Path> left = Files.list(server.dataDir().resolve("multipart"))) {
             assertThat(left.map(p -> p.getFileName().toString())).noneMatch(n -> n.startsWith("upload-"));
         }
     }
@@ -138,59 +136,20 @@ class ApiBehaviourTest {
     }
 
     @Test
-    void listIsNewestFirstWithCursorPagingAndStatusFilter() throws Exception {
-        String token = api.token("lister-http", "us");
-        List<String> ids = new java.util.ArrayList<>();
-        for (int i = 0; i < 5; i++) {
-            ids.add(api.uploadOk(token, "n" + i + ".txt", ("note " + i).getBytes()));
-        }
-        for (String id : ids) {
-            api.awaitTerminal(token, id, Duration.ofSeconds(60));
-        }
-        JsonNode p1 = ApiClient.json(api.get(token, "/api/v1/files?limit=2").body());
-        assertThat(p1.get("items")).hasSize(2);
-        assertThat(p1.get("items").get(0).get("id").asText()).isEqualTo(ids.get(4));
-        Set<String> seen = new HashSet<>();
-        String cursor = null;
-        do {
-            JsonNode page = ApiClient.json(api.get(token, "/api/v1/files?limit=2"
-                    + (cursor == null ? "" : "&cursor=" + cursor)).body());
-            page.get("items").forEach(i -> seen.add(i.get("id").asText()));
-            cursor = page.get("nextCursor").isNull() ? null : page.get("nextCursor").asText();
-        } while (cursor != null);
-        assertThat(seen).containsExactlyInAnyOrderElementsOf(ids);
-        JsonNode converted = ApiClient.json(api.get(token, "/api/v1/files?status=converted&limit=100").body());
-        assertThat(converted.get("items")).hasSize(5);
-        assertThat(ApiClient.json(api.get(token, "/api/v1/files?status=failed").body()).get("items")).isEmpty();
-        assertProblem(api.get(token, "/api/v1/files?status=bogus"), 400, "bad-status");
-        assertProblem(api.get(token, "/api/v1/files?cursor=../../x"), 400, "bad-cursor");
-    }
-
-    @Test
-    void cancellingAFinishedFileIsAConflictAndAnotherUsersIsNotFound() throws Exception {
-        String token = api.token("canceller", "uk");
-        String id = api.uploadOk(token, "c.txt", "cancel me".getBytes());
-        api.awaitTerminal(token, id, Duration.ofSeconds(60));
-        assertProblem(api.post(token, "/api/v1/files/" + id + "/cancel"), 409, "not-cancellable");
-        assertProblem(api.post(api.token("stranger", "uk"), "/api/v1/files/" + id + "/cancel"), 404, "not-found");
-        assertProblem(api.get(token, "/api/v1/files/not-an-id"), 404, "not-found");
-    }
-
-    @Test
-    void anInstanceThatDoesNotServeTheUsersRegionRedirectsThere(@org.junit.jupiter.api.io.TempDir Path tmp)
+    void anInstanceThatDoesNotServeTheUsersRegionRedirectsThere(@TempDir Path tmp)
             throws Exception {
         // A second API instance serving only "in", like a regional deployment, sharing the directory.
-        var directoryDs = Databases.pool(stack.jdbcBase(), "fileconv_directory", "root", "", 2);
-        var inDs = Databases.pool(stack.jdbcBase(), Region.IN.database(), "root", "", 2);
-        var issuer = new io.fileconv.api.DevTokenIssuer(tmp.resolve("k.json"), "fileconv-dev", "fileconv",
+        var directoryDs = Databases.pool(server.infra().jdbcBase(), "fileconv_directory", "root", "", 2);
+        var inDs = Databases.pool(server.infra().jdbcBase(), Region.IN.database(), "root", "", 2);
+        var issuer = new DevTokenIssuer(tmp.resolve("k.json"), "fileconv-dev", "fileconv",
                 Duration.ofMinutes(5));
         UserDirectory directory = new UserDirectory(directoryDs);
-        var stores = Map.of(Region.IN, new RegionStore(Region.IN, new io.fileconv.core.FileRepository(Region.IN, inDs),
+        var stores = Map.of(Region.IN, new RegionStore(Region.IN, new FileRepository(Region.IN, inDs),
                 Region.IN.defaultBucket()));
         CallerResolver callers = new CallerResolver(new JwtVerifier(issuer.keySource(), "fileconv-dev", "fileconv"),
-                directory, stores, Map.of(Region.US, stack.baseUrl()));
+                directory, stores, Map.of(Region.US, server.baseUrl()));
         ApiSettings settings = new ApiSettings(0, 1 << 20, "fileconv-dev", "fileconv", null, true, Map.of());
-        try (ApiServer india = new ApiServer(settings, new FilesController(callers, stack.objectStore(), new TypeDetector(),
+        try (ApiServer india = new ApiServer(settings, new FilesController(callers, server.objectStore(), new TypeDetector(),
                 new ArchiveInspector(ArchiveInspector.Limits.defaults()), 1 << 20), issuer, directory, List.of(Region.IN),
                 () -> true, Files.createDirectories(tmp.resolve("mp"))).start()) {
             directory.registerIfAbsent("traveller", Region.US);
@@ -200,7 +159,7 @@ class ApiBehaviourTest {
                     URI.create("http://localhost:" + india.port() + "/api/v1/files?limit=5"))
                     .header("Authorization", "Bearer " + token).GET().build(), HttpResponse.BodyHandlers.ofString());
             assertThat(r.statusCode()).isEqualTo(307);
-            assertThat(r.headers().firstValue("Location")).hasValue(stack.baseUrl() + "/api/v1/files?limit=5");
+            assertThat(r.headers().firstValue("Location")).hasValue(server.baseUrl() + "/api/v1/files?limit=5");
         } finally {
             directoryDs.close();
             inDs.close();

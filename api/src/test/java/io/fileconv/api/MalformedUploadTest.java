@@ -1,8 +1,9 @@
-package io.fileconv.local;
+package io.fileconv.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fileconv.core.Region;
 import io.fileconv.testkit.ApiClient;
+import io.fileconv.testkit.RawHttp;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -18,16 +19,16 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Malformed multipart uploads sent as raw bytes over HTTP: each answers 400 with a problem of its own type and our
  * own words (no parser text), and writes nothing. Before, control bytes in a part header answered 500.
  */
-@ExtendWith(SharedStack.class)
+@ExtendWith(ApiUnderTest.class)
 class MalformedUploadTest {
     static final String USER = "malformed-client";
     static final String DOC = "a plain text document\n";
-    static EmbeddedStack stack;
+    static TestApi server;
     static String token;
 
     @BeforeAll
-    static void setUp(EmbeddedStack s) throws Exception {
-        stack = s;
+    static void setUp(TestApi s) throws Exception {
+        server = s;
         token = new ApiClient(s.baseUrl()).token(USER, "in");
     }
 
@@ -74,7 +75,7 @@ class MalformedUploadTest {
     void malformedMultipartIs400WithAClearProblemAndWritesNothing(String name, String params, String body,
                                                                   String slug) throws Exception {
         long rowsBefore = rows();
-        RawHttp.Response r = RawHttp.send(RawHttp.port(stack.baseUrl()), RawHttp.upload(token,
+        RawHttp.Response r = RawHttp.send(RawHttp.port(server.baseUrl()), RawHttp.upload(token,
                 "multipart/form-data; " + params, body.getBytes(StandardCharsets.ISO_8859_1)));
         assertThat(r.status()).as("%s: %s", name, r.body()).isEqualTo(400);
         assertThat(r.header("Content-Type")).startsWith("application/problem+json");
@@ -83,11 +84,11 @@ class MalformedUploadTest {
         assertThat(problem.get("detail").asText()).doesNotContainIgnoringCase("jetty")
                 .doesNotContainIgnoringCase("exception").doesNotContainIgnoringCase("servlet");
         assertThat(rows()).isEqualTo(rowsBefore);
-        assertThat(stack.objectStore().client().listObjectsV2(b -> b.bucket(Region.IN.defaultBucket())
+        assertThat(server.objectStore().client().listObjectsV2(b -> b.bucket(Region.IN.defaultBucket())
                 .prefix(USER + "/")).contents()).isEmpty();
     }
 
     static long rows() throws Exception {
-        return stack.files(Region.IN).listOwned(USER, null, null, 100).size();
+        return server.files(Region.IN).listOwned(USER, null, null, 100).size();
     }
 }
