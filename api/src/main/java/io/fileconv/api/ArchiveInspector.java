@@ -1,5 +1,8 @@
 package io.fileconv.api;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
@@ -14,7 +17,7 @@ import java.util.zip.ZipFile;
  * soffice to ~850 MB is refused here in milliseconds.
  */
 public final class ArchiveInspector {
-    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ArchiveInspector.class);
+    private static final Logger LOG = LoggerFactory.getLogger(ArchiveInspector.class);
 
     public record Limits(int maxEntries, long maxTotalUncompressed, long maxRatio) {
         public static Limits defaults() {

@@ -18,6 +18,7 @@ import com.nimbusds.jwt.SignedJWT;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.text.ParseException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
@@ -55,7 +56,7 @@ public final class DevTokenIssuer {
                 return RSAKey.parse(Files.readString(keyFile));
             }
             return k;
-        } catch (java.text.ParseException | JOSEException e) {
+        } catch (ParseException | JOSEException e) {
             throw new IOException("development issuer key unusable: " + keyFile, e);
         }
     }

@@ -7,6 +7,7 @@ import io.fileconv.core.options.OptionNotes;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /** The JSON shape of a file in API responses. */
@@ -32,7 +33,7 @@ final class FileView {
         }
         if (f.failureClass() != null && f.status() == FileStatus.FAILED) {
             // "class" stays the enum name for existing clients; "code" is the short stable name (issue 15: password).
-            m.put("failure", Map.of("class", f.failureClass().name().toLowerCase(java.util.Locale.ROOT),
+            m.put("failure", Map.of("class", f.failureClass().name().toLowerCase(Locale.ROOT),
                     "code", f.failureClass().code(),
                     "reason", f.failureReason() == null ? "" : f.failureReason(),
                     "retryable", f.failureClass().retryable()));

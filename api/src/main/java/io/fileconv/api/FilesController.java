@@ -24,15 +24,18 @@ import org.slf4j.LoggerFactory;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
 
 /** The files endpoints: upload, status, list, cancel, download, delete. */
 public final class FilesController {
     private static final Logger LOG = LoggerFactory.getLogger(FilesController.class);
     private static final int MAX_PAGE = 100;
-    private static final java.util.regex.Pattern IDEMPOTENCY_KEY = java.util.regex.Pattern.compile("^[\\x21-\\x7e]{1,128}$");
+    private static final Pattern IDEMPOTENCY_KEY = Pattern.compile("^[\\x21-\\x7e]{1,128}$");
 
     private final CallerResolver callers;
     private final ObjectStore store;
@@ -184,7 +187,7 @@ public final class FilesController {
             store.putFile(bucket, key, upload.path(), type.mediaType());
         }
         String requestId = ctx.attribute("requestId");
-        java.util.Optional<String> earlier;
+        Optional<String> earlier;
         try {
             callers.confirmStillHome(caller);
             earlier = caller.home().files().insertUploaded(id, caller.userId(), name, type.mediaType(), size, sha256,
@@ -258,7 +261,7 @@ public final class FilesController {
                 : listCache.page(caller.home().region(), caller.userId(), status, cursor, limit, query);
         boolean more = page.size() > limit;
         List<FileRecord> items = more ? page.subList(0, limit) : page;
-        Map<String, Object> body = new java.util.LinkedHashMap<>();
+        Map<String, Object> body = new LinkedHashMap<>();
         body.put("items", items.stream().map(FileView::of).toList());
         body.put("nextCursor", more ? items.get(items.size() - 1).id() : null);
         ctx.json(body);

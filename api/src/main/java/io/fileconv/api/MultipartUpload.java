@@ -12,6 +12,7 @@ import org.slf4j.LoggerFactory;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Reads the one document of an upload request. Jetty's multipart parser reports a malformed body (control bytes in
@@ -106,7 +107,7 @@ final class MultipartUpload {
             return new Problem(413, "too-large", "File too large",
                     "the file is larger than the limit of " + maxUploadBytes + " bytes").with("limitBytes", maxUploadBytes);
         }
-        if (httpCode(e) == 408 || causedBy(e, java.util.concurrent.TimeoutException.class)) {
+        if (httpCode(e) == 408 || causedBy(e, TimeoutException.class)) {
             LOG.info("upload refused: body too slow: {}", e.toString());
             return new Problem(408, "too-slow", "Request too slow",
                     "the request body arrived slower than the server's minimum data rate");

@@ -2,6 +2,7 @@ package io.fileconv.api;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * An RFC 9457 problem detail. Every refusal of the API is one of these, with a stable {@code type} per cause
@@ -59,9 +60,9 @@ public class Problem extends RuntimeException {
     }
 
     /** Retry-After for the response, when the problem carries one. */
-    java.util.Optional<Integer> retryAfterSeconds() {
-        return extensions.get("retryAfterSeconds") instanceof Integer i ? java.util.Optional.of(i)
-                : java.util.Optional.empty();
+    Optional<Integer> retryAfterSeconds() {
+        return extensions.get("retryAfterSeconds") instanceof Integer i ? Optional.of(i)
+                : Optional.empty();
     }
 
     public static Problem unauthorized(String detail) {

@@ -9,6 +9,7 @@ import org.apache.tika.mime.MediaType;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -18,7 +19,7 @@ import java.util.Set;
 public final class TypeDetector {
     static final String OOXML_PROTECTED = "application/x-tika-ooxml-protected";
     static final String FLAT_ODF = "application/vnd.oasis.opendocument.tika.flat.document";
-    private static final java.util.Map<String, String> FLAT_ODF_BY_EXTENSION = java.util.Map.of(
+    private static final Map<String, String> FLAT_ODF_BY_EXTENSION = Map.of(
             "fodt", "application/vnd.oasis.opendocument.flat.text",
             "fods", "application/vnd.oasis.opendocument.flat.spreadsheet",
             "fodp", "application/vnd.oasis.opendocument.flat.presentation",
@@ -26,7 +27,7 @@ public final class TypeDetector {
     /** iWork packages whose kind Tika could not tell (IWA without a telling part name, or an '09 package). */
     private static final Set<String> IWORK_UNKNOWN = Set.of("application/vnd.apple.unknown.13",
             "application/vnd.apple.iwork");
-    private static final java.util.Map<String, String> IWORK_BY_EXTENSION = java.util.Map.of(
+    private static final Map<String, String> IWORK_BY_EXTENSION = Map.of(
             "pages", "application/vnd.apple.pages",
             "numbers", "application/vnd.apple.numbers",
             "key", "application/vnd.apple.keynote");

@@ -16,6 +16,7 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Date;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -58,7 +59,7 @@ class JwksRotationTest {
         assertThat(verifier.verify("Bearer " + token(oldKey)).getSubject()).isEqualTo("alice");
         assertThat(fetches.get()).as("keys are cached").isEqualTo(afterFirst);
 
-        published.set(new JWKSet(java.util.List.of(oldKey.toPublicJWK(), newKey.toPublicJWK())));
+        published.set(new JWKSet(List.of(oldKey.toPublicJWK(), newKey.toPublicJWK())));
         assertThat(verifier.verify("Bearer " + token(newKey)).getSubject()).isEqualTo("alice");
         assertThat(fetches.get()).as("unknown kid triggers a refresh").isGreaterThan(afterFirst);
 

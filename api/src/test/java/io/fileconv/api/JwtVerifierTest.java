@@ -1,5 +1,6 @@
 package io.fileconv.api;
 
+import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.PlainHeader;
@@ -11,14 +12,19 @@ import com.nimbusds.jose.proc.SecurityContext;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.PlainJWT;
 import com.nimbusds.jwt.SignedJWT;
+import org.assertj.core.api.Assertions;
+import org.assertj.core.api.ThrowableAssert;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -137,7 +143,7 @@ class JwtVerifierTest {
                 sign(claims("fileconv-dev", "fileconv", now, now.plusSeconds(300)),
                         new RSAKeyGenerator(2048).keyID(key.getKeyID()).generate()),                        // forged
         };
-        java.util.Set<String> details = new java.util.HashSet<>();
+        Set<String> details = new HashSet<>();
         for (String t : tokens) {
             Problem p = catchProblem(() -> verifier.verify("Bearer " + t));
             String detail = p.getMessage();
@@ -151,8 +157,8 @@ class JwtVerifierTest {
         assertThat(details).as("distinct reasons, still ours").hasSizeGreaterThanOrEqualTo(3);
     }
 
-    private static Problem catchProblem(org.assertj.core.api.ThrowableAssert.ThrowingCallable call) {
-        Throwable t = org.assertj.core.api.Assertions.catchThrowable(call);
+    private static Problem catchProblem(ThrowableAssert.ThrowingCallable call) {
+        Throwable t = Assertions.catchThrowable(call);
         assertThat(t).isInstanceOf(Problem.class);
         return (Problem) t;
     }
@@ -160,7 +166,7 @@ class JwtVerifierTest {
     private static String signTyped(JWTClaimsSet claims, RSAKey key, String typ) throws Exception {
         JWSHeader.Builder h = new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(key.getKeyID());
         if (typ != null) {
-            h.type(new com.nimbusds.jose.JOSEObjectType(typ));
+            h.type(new JOSEObjectType(typ));
         }
         SignedJWT jwt = new SignedJWT(h.build(), claims);
         jwt.sign(new RSASSASigner(key));
@@ -168,7 +174,7 @@ class JwtVerifierTest {
     }
 
     private static RSAKey issuerKeyFromDisk() throws Exception {
-        return RSAKey.parse(java.nio.file.Files.readString(dir.resolve("k.json")));
+        return RSAKey.parse(Files.readString(dir.resolve("k.json")));
     }
 
     private static JWTClaimsSet claims(String iss, String aud, Instant iat, Instant exp) {

@@ -11,6 +11,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Random;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -77,7 +78,7 @@ class TypeDetectorTest {
         assertThat(detector.detect(new ByteArrayInputStream(png))).isEqualTo("image/png");
     }
 
-    static java.util.List<VariantDocuments.Variant> variants() throws Exception {
+    static List<VariantDocuments.Variant> variants() throws Exception {
         return VariantDocuments.all();
     }
 

@@ -11,7 +11,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
@@ -82,16 +84,16 @@ final class CdcStream implements AutoCloseable {
 
     private static String instanceId(Path stateDir) throws IOException {
         Path file = stateDir.resolve("instance-id");
-        if (!java.nio.file.Files.exists(file)) {
-            java.nio.file.Files.createDirectories(stateDir);
-            java.nio.file.Files.writeString(file, Long.toHexString(new java.security.SecureRandom().nextLong() >>> 32));
+        if (!Files.exists(file)) {
+            Files.createDirectories(stateDir);
+            Files.writeString(file, Long.toHexString(new SecureRandom().nextLong() >>> 32));
         }
-        return java.nio.file.Files.readString(file).trim();
+        return Files.readString(file).trim();
     }
 
     static CdcStream start(Region region, String dbHost, int dbPort, Path stateDir,
                            KafkaProducer<String, String> producer) throws IOException {
-        java.nio.file.Files.createDirectories(stateDir);
+        Files.createDirectories(stateDir);
         String topic = region.filesTopic();
         DebeziumEngine<ChangeEvent<String, String>> engine = DebeziumEngine.create(Json.class)
                 .using(connectorConfig(region, dbHost, dbPort, stateDir))

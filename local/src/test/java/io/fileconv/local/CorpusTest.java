@@ -1,7 +1,7 @@
 package io.fileconv.local;
 
-import io.fileconv.testkit.ApiClient;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.fileconv.testkit.ApiClient;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -10,6 +10,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 import java.io.IOException;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -65,7 +66,7 @@ class CorpusTest {
         } else {
             assertThat(status).as(done.toString()).isEqualTo("converted");
             byte[] pdf = api.pdf(token, id).body();
-            assertThat(new String(pdf, 0, 5, java.nio.charset.StandardCharsets.US_ASCII)).isEqualTo("%PDF-");
+            assertThat(new String(pdf, 0, 5, StandardCharsets.US_ASCII)).isEqualTo("%PDF-");
         }
         assertThat(Duration.between(start, Instant.now())).isLessThan(limit.plusSeconds(60));
     }

@@ -1,5 +1,6 @@
 package io.fileconv.local;
 
+import io.fileconv.core.ConversionRequest;
 import io.fileconv.core.Databases;
 import io.fileconv.core.FileRepository;
 import io.fileconv.core.FileStatus;
@@ -25,6 +26,7 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -87,7 +89,7 @@ class DeleteAndRetentionTest {
     }
 
     static String userOf(String token) throws Exception {
-        return ApiClient.json(new String(java.util.Base64.getUrlDecoder().decode(token.split("\\.")[1]),
+        return ApiClient.json(new String(Base64.getUrlDecoder().decode(token.split("\\.")[1]),
                 StandardCharsets.UTF_8)).get("sub").asText();
     }
 
@@ -134,7 +136,7 @@ class DeleteAndRetentionTest {
         // The cancel reached the worker (its lease revoked; it kills that office process at its next heartbeat),
         // and whatever it may still PUT is discarded when it reports: the folder stays empty.
         await().atMost(Duration.ofSeconds(30)).until(() -> !stack.launcher().holds(
-                new io.fileconv.core.ConversionRequest(id, user, Region.IN, BUCKET, S3Keys.input(user, id),
+                new ConversionRequest(id, user, Region.IN, BUCKET, S3Keys.input(user, id),
                         S3Keys.output(user, id), 1, "text/csv", null)));
         await().during(Duration.ofSeconds(8)).atMost(Duration.ofSeconds(20))
                 .until(() -> objectsUnder(S3Keys.fileFolder(user, id)).isEmpty());

@@ -1,9 +1,9 @@
 package io.fileconv.local;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.fileconv.testkit.ApiClient;
 import io.fileconv.testkit.SampleDocuments;
 import io.fileconv.testkit.VariantDocuments;
-import com.fasterxml.jackson.databind.JsonNode;
 import org.apache.pdfbox.Loader;
 import org.apache.pdfbox.pdmodel.PDDocument;
 import org.apache.pdfbox.text.PDFTextStripper;
@@ -16,6 +16,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
+import java.util.Random;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -80,7 +81,7 @@ class EndToEndTest {
     @Test
     void contentThatIsNotWhatItsNameSaysIsRefusedAndLeavesNothing(EmbeddedStack stack) throws Exception {
         byte[] junk = new byte[50_000];
-        new java.util.Random(1).nextBytes(junk);
+        new Random(1).nextBytes(junk);
         HttpResponse<String> r = api.upload(token, "random.docx", junk);
         assertThat(r.statusCode()).isEqualTo(415);
         assertThat(r.headers().firstValue("Content-Type").orElse("")).startsWith("application/problem+json");

@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
@@ -274,7 +275,7 @@ class K3sClusterIT {
     private static void moveTheUser(KubernetesClient kube, K3sContainer k3s, ApiClient client, String token,
                                     String id, HikariDataSource sourcePool) throws Exception {
         // The UK as another cell: the platform team gives its database and bucket for this move only.
-        kube.secrets().inNamespace(NS).resource(new io.fabric8.kubernetes.api.model.SecretBuilder().withNewMetadata()
+        kube.secrets().inNamespace(NS).resource(new SecretBuilder().withNewMetadata()
                 .withName(MigrationTargetSecrets.secretName(TARGET)).endMetadata()
                 .addToStringData("url", "jdbc:mysql://mariadb:3306/").addToStringData("username", "root")
                 .addToStringData("password", "").addToStringData("bucket", TARGET.defaultBucket()).build()).create();

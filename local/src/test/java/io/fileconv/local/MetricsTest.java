@@ -1,8 +1,9 @@
 package io.fileconv.local;
 
+import io.fileconv.core.Region;
+import io.fileconv.core.metrics.MetricNames;
 import io.fileconv.testkit.ApiClient;
 import io.fileconv.testkit.SampleDocuments;
-import io.fileconv.core.metrics.MetricNames;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -51,7 +52,7 @@ class MetricsTest {
      */
     private static long inFlightFiles() throws Exception {
         long n = 0;
-        for (io.fileconv.core.Region r : EmbeddedStack.REGIONS) {
+        for (Region r : EmbeddedStack.REGIONS) {
             try (var c = shared.files(r).dataSource().getConnection(); var st = c.createStatement();
                  var rs = st.executeQuery("SELECT COUNT(*) FROM files WHERE status IN ('UPLOADED','QUEUED','CONVERTING')"
                          + " AND updated_at > UTC_TIMESTAMP(3) - INTERVAL 3 MINUTE")) {

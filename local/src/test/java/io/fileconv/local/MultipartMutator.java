@@ -2,6 +2,7 @@ package io.fileconv.local;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 
@@ -48,7 +49,7 @@ final class MultipartMutator {
             case 3 -> {
                 byte[] b = body(boundary, headers, s.bytes(), true);
                 int at = random.nextInt(b.length);
-                yield new Upload("truncated at " + at, ct, java.util.Arrays.copyOf(b, at));
+                yield new Upload("truncated at " + at, ct, Arrays.copyOf(b, at));
             }
             case 4 -> new Upload("file part twice", ct, concat(part(boundary, headers, s.bytes()),
                     part(boundary, headers, s.bytes()), close(boundary)));

@@ -1,7 +1,6 @@
 package io.fileconv.local;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fileconv.core.FailureClass;
 import io.fileconv.core.FileRecord;
@@ -13,11 +12,12 @@ import io.fileconv.testkit.SampleDocuments;
 import org.apache.pdfbox.Loader;
 import org.apache.pdfbox.pdmodel.PDDocument;
 import org.apache.pdfbox.text.PDFTextStripper;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Timeout;
 
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -125,7 +125,7 @@ class PackagedOperatorIT {
             List<Path> regular = files.filter(Files::isRegularFile).toList();
             assertThat(regular).as("files of the converter pods").isNotEmpty();
             for (Path f : regular) {
-                String content = new String(Files.readAllBytes(f), java.nio.charset.StandardCharsets.ISO_8859_1);
+                String content = new String(Files.readAllBytes(f), StandardCharsets.ISO_8859_1);
                 assertThat(content).as("%s", f).doesNotContain(endpoints.s3SecretKey())
                         .doesNotContain(endpoints.s3AccessKey());
             }

@@ -7,17 +7,21 @@ import io.fileconv.core.Region;
 import io.fileconv.testkit.ApiClient;
 import io.fileconv.testkit.SampleDocuments;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.IntSupplier;
 
 /**
  * The warm-converter benchmark (bench/pool runs it; not a test): the same burst — {@code users} users uploading
@@ -53,7 +57,7 @@ public final class PoolBenchmark {
         int perFilePerUser = Integer.parseInt(args[3]);
         int office = Integer.parseInt(args[4]);
         List<String> cases = List.of((args.length > 5 ? args[5] : "embedded,warm,cold,perFile").split(","));
-        java.util.Map<String, Result> results = new java.util.LinkedHashMap<>();
+        Map<String, Result> results = new LinkedHashMap<>();
         if (cases.contains("embedded")) {
             results.put("embedded", embedded(work.resolve("embedded"), users, perUser, office));
         }
@@ -118,7 +122,7 @@ public final class PoolBenchmark {
     }
 
     private static Result burst(String path, ApiClient client, FileRepository files, int users, int perUser,
-                                java.util.function.IntSupplier mostPods) throws Exception {
+                                IntSupplier mostPods) throws Exception {
         List<SampleDocuments.Doc> docs = List.of(SampleDocuments.txt(), SampleDocuments.docx(), SampleDocuments.csv(),
                 SampleDocuments.html());
         List<String> tokens = new ArrayList<>();
@@ -195,7 +199,7 @@ public final class PoolBenchmark {
                 try (var dirs = Files.list(pods)) {
                     for (Path d : dirs.toList()) {
                         Path log = d.resolve("container.log");
-                        if (Files.exists(log) && Files.readString(log, java.nio.charset.StandardCharsets.ISO_8859_1)
+                        if (Files.exists(log) && Files.readString(log, StandardCharsets.ISO_8859_1)
                                 .contains("office pool ready")) {
                             ready++;
                         }

@@ -4,6 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.zaxxer.hikari.HikariDataSource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fileconv.converter.ConversionWorker;
+import io.fileconv.converter.DocumentConverter;
+import io.fileconv.converter.HttpWorkSource;
+import io.fileconv.converter.OfficePool;
+import io.fileconv.converter.OfficePoolConfig;
 import io.fileconv.core.ConversionRequest;
 import io.fileconv.core.Databases;
 import io.fileconv.core.FileRecord;
@@ -15,6 +20,9 @@ import io.fileconv.core.ObjectStoreConfig;
 import io.fileconv.core.Region;
 import io.fileconv.core.S3Keys;
 import io.fileconv.core.work.PresignedLinks;
+import io.fileconv.embedded.EmbeddedMariaDb;
+import io.fileconv.embedded.EmbeddedS3;
+import io.fileconv.embedded.FreePorts;
 import io.fileconv.operator.k8s.FileconvOperator;
 import io.fileconv.operator.k8s.KubernetesLauncher;
 import io.fileconv.operator.k8s.OperatorEnvironment;
@@ -27,17 +35,14 @@ import io.fileconv.pipeline.work.FileLookup;
 import io.fileconv.pipeline.work.PooledWork;
 import io.fileconv.pipeline.work.WorkQueue;
 import io.fileconv.testkit.MockCluster;
+import io.fileconv.testkit.SampleDocuments;
 import io.fileconv.testkit.WorkProtocolClient;
-import com.zaxxer.hikari.HikariDataSource;
-import io.fileconv.core.Databases;
-import io.fileconv.embedded.EmbeddedMariaDb;
-import io.fileconv.embedded.EmbeddedS3;
-import io.fileconv.embedded.FreePorts;
-import io.fileconv.core.ObjectStore;
-import io.fileconv.core.ObjectStoreConfig;
+import org.apache.pdfbox.Loader;
+import org.apache.pdfbox.text.PDFTextStripper;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.core.sync.RequestBody;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -117,7 +122,7 @@ class PooledConversionTest {
         String fileId = Ids.newId();
         byte[] input = "A document for a pooled converter.\n".getBytes(StandardCharsets.UTF_8);
         store.client().putObject(r -> r.bucket(REGION.defaultBucket()).key(S3Keys.input(user, fileId)),
-                software.amazon.awssdk.core.sync.RequestBody.fromBytes(input));
+                RequestBody.fromBytes(input));
         FileRepository files = new FileRepository(REGION, pool);
         insertQueued(files, fileId, user, input.length);
 
@@ -186,9 +191,9 @@ class PooledConversionTest {
     void theConverterImagesWorkerConvertsThroughTheOperatorsEndpoint() throws Exception {
         String user = "pooled-" + Ids.newId().substring(0, 8);
         String fileId = Ids.newId();
-        byte[] docx = io.fileconv.testkit.SampleDocuments.docx().bytes();
+        byte[] docx = SampleDocuments.docx().bytes();
         store.client().putObject(r -> r.bucket(REGION.defaultBucket()).key(S3Keys.input(user, fileId)),
-                software.amazon.awssdk.core.sync.RequestBody.fromBytes(docx));
+                RequestBody.fromBytes(docx));
         FileRepository files = new FileRepository(REGION, pool);
         insertQueued(files, fileId, user, docx.length, "application/vnd.openxmlformats-officedocument.wordprocessingml.document");
 
@@ -204,8 +209,8 @@ class PooledConversionTest {
                     settings.job().conversionTimeout(), Clock.systemUTC());
             try (FileconvOperator operator = new FileconvOperator(kube, settings, sink, null,
                     new FileconvOperator.Pooled(work, new JobTokens(kube, WORKER_NS, Clock.systemUTC()), FileLookup.of(repositories), Set.of(REGION)), () -> { });
-                 io.fileconv.converter.OfficePool office = io.fileconv.converter.OfficePool.start(
-                         new io.fileconv.converter.OfficePoolConfig(FreePorts.take(1), 50, Duration.ofSeconds(120),
+                 OfficePool office = OfficePool.start(
+                         new OfficePoolConfig(FreePorts.take(1), 50, Duration.ofSeconds(120),
                                  DIR.resolve("office-" + fileId)))) {
                 operator.start();
                 ConversionRequest request = new ConversionRequest(fileId, user, REGION, REGION.defaultBucket(),
@@ -215,18 +220,18 @@ class PooledConversionTest {
                 await().atMost(Duration.ofSeconds(30)).until(() -> WorkProtocolClient.tokensByJob(kube, WORKER_NS).size() == 1);
                 Map.Entry<String, String> job = WorkProtocolClient.tokensByJob(kube, WORKER_NS).entrySet().iterator().next();
 
-                io.fileconv.converter.ConversionWorker worker = new io.fileconv.converter.ConversionWorker(
-                        new io.fileconv.converter.HttpWorkSource(URI.create("http://127.0.0.1:" + operator.workPort()),
-                                job.getValue(), "pod-worker"), new io.fileconv.converter.DocumentConverter(office),
+                ConversionWorker worker = new ConversionWorker(
+                        new HttpWorkSource(URI.create("http://127.0.0.1:" + operator.workPort()),
+                                job.getValue(), "pod-worker"), new DocumentConverter(office),
                         DIR.resolve("scratch-" + fileId),
-                        io.fileconv.converter.ConversionWorker.Settings.idleAfter(Duration.ofSeconds(3)));
+                        ConversionWorker.Settings.idleAfter(Duration.ofSeconds(3)));
                 assertThat(worker.run()).as("the worker converts, then exits idle").isZero();
 
                 assertThat(files.find(fileId).orElseThrow().status()).isEqualTo(FileStatus.CONVERTED);
                 try (var in = store.open(REGION.defaultBucket(), S3Keys.output(user, fileId));
-                     var pdf = org.apache.pdfbox.Loader.loadPDF(in.readAllBytes())) {
-                    assertThat(new org.apache.pdfbox.text.PDFTextStripper().getText(pdf))
-                            .contains(io.fileconv.testkit.SampleDocuments.docx().sentence());
+                     var pdf = Loader.loadPDF(in.readAllBytes())) {
+                    assertThat(new PDFTextStripper().getText(pdf))
+                            .contains(SampleDocuments.docx().sentence());
                 }
                 await().atMost(Duration.ofSeconds(20)).until(() -> {
                     FileConversion fc = kube.resources(FileConversion.class).inNamespace(WORKER_NS)

@@ -3,10 +3,10 @@ package io.fileconv.local;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fileconv.core.FileRecord;
 import io.fileconv.core.FileStatus;
-import io.fileconv.pipeline.dispatch.Dispatcher;
 import io.fileconv.operator.k8s.Labels;
 import io.fileconv.operator.k8s.crd.FileConversion;
 import io.fileconv.operator.k8s.crd.FileConversionPhase;
+import io.fileconv.pipeline.dispatch.Dispatcher;
 import io.fileconv.testkit.ApiClient;
 import io.fileconv.testkit.SampleDocuments;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -22,9 +22,11 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
@@ -145,7 +147,7 @@ class PooledFaultIT {
     /** Three users, {@value #PER_USER} files each: text, a Word document, and one CSV slow enough to be caught. */
     private static Burst burst(SimulatedCluster cluster) throws Exception {
         ApiClient client = cluster.client;
-        Map<String, String> tokenById = new java.util.LinkedHashMap<>();
+        Map<String, String> tokenById = new LinkedHashMap<>();
         String slow = null;
         List<String> tokens = new ArrayList<>();
         for (String user : List.of("ana", "bo", "chen")) {
@@ -202,7 +204,7 @@ class PooledFaultIT {
     }
 
     private static Map<String, Long> finishedAt(SimulatedCluster cluster, Burst burst) throws Exception {
-        Map<String, Long> out = new java.util.TreeMap<>();
+        Map<String, Long> out = new TreeMap<>();
         for (String id : burst.ids()) {
             out.put(id, cluster.files.find(id).orElseThrow().finishedAt().toEpochMilli());
         }

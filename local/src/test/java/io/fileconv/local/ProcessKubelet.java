@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fileconv.embedded.FreePorts;
 import io.fileconv.operator.k8s.Labels;
 import io.fileconv.testkit.JobReports;
 
@@ -20,7 +21,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Plays the kubelet and the Job controller for converter Jobs on a mock API server: each new Job's container runs
@@ -39,11 +42,11 @@ final class ProcessKubelet implements AutoCloseable {
     private final Set<String> seen = ConcurrentHashMap.newKeySet();
     private final Map<String, Integer> exitCodes = new ConcurrentHashMap<>();
     private final Thread loop;
-    private final java.util.concurrent.Semaphore room;
+    private final Semaphore room;
     private volatile boolean running = true;
     /** Pods running now, by Job name. */
     private final Map<String, Process> pods = new ConcurrentHashMap<>();
-    private final java.util.concurrent.atomic.AtomicInteger mostAlive = new java.util.concurrent.atomic.AtomicInteger();
+    private final AtomicInteger mostAlive = new AtomicInteger();
 
     ProcessKubelet(KubernetesClient kube, String namespace, ImageCommand image, Path workDir) {
         this(kube, namespace, image, workDir, Map.of(), Integer.MAX_VALUE);
@@ -61,7 +64,7 @@ final class ProcessKubelet implements AutoCloseable {
     /** @param capacity pods that may run at once (the nodes' room); more wait, as Pending pods would */
     ProcessKubelet(KubernetesClient kube, String namespace, ImageCommand image, Path workDir,
                    Map<String, String> serviceUrls, int capacity) {
-        this.room = new java.util.concurrent.Semaphore(capacity);
+        this.room = new Semaphore(capacity);
         this.serviceUrls = serviceUrls;
         this.kube = kube;
         this.namespace = namespace;
@@ -151,7 +154,7 @@ final class ProcessKubelet implements AutoCloseable {
                 .map(u -> u.getValue() + v.substring(u.getKey().length())).orElse(v));
         env.put("HOSTNAME", name + "-pod"); // the kubelet sets the pod's name
         // Each pod has its own network namespace; processes on one machine share one, so each gets its own port.
-        env.put("FILECONV_OFFICE_PORT", Integer.toString(io.fileconv.embedded.FreePorts.take()));
+        env.put("FILECONV_OFFICE_PORT", Integer.toString(FreePorts.take()));
         ProcessBuilder pb = image.process(env, container.getArgs() == null ? List.of() : container.getArgs())
                 .redirectErrorStream(true).redirectOutput(podDir.resolve("container.log").toFile());
         // Each pod has its own /tmp (its container's file system); processes on one machine share one, and a

@@ -1,11 +1,11 @@
 package io.fileconv.local;
 
-import io.fileconv.pipeline.retry.RetryCandidate;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.zaxxer.hikari.HikariDataSource;
 import io.fileconv.core.Databases;
 import io.fileconv.core.FileRecord;
 import io.fileconv.core.FileStatus;
+import io.fileconv.core.Ids;
 import io.fileconv.core.ObjectStore;
 import io.fileconv.core.Region;
 import io.fileconv.core.S3Keys;
@@ -248,10 +248,10 @@ class RegionMoveEndToEndTest {
 
     /** A converted file of the user written to the source after the switch (row and both objects); its id. */
     private static String lateUpload(EmbeddedStack stack, Region region, String like) throws Exception {
-        String id = io.fileconv.core.Ids.newId();
+        String id = Ids.newId();
         FileRecord model = stack.files(region).find(like).orElseThrow();
-        String input = io.fileconv.core.S3Keys.input(model.userId(), id);
-        String output = io.fileconv.core.S3Keys.output(model.userId(), id);
+        String input = S3Keys.input(model.userId(), id);
+        String output = S3Keys.output(model.userId(), id);
         var s3 = stack.objectStore().client();
         String bucket = region.defaultBucket();
         s3.copyObject(r -> r.sourceBucket(bucket).sourceKey(model.inputKey()).destinationBucket(bucket)

@@ -5,11 +5,14 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.fileconv.core.Region;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Base64;
 import java.util.List;
 
 /**
@@ -113,7 +116,7 @@ record ReleaseValues(String imageTag, String dbUrl, String kafkaBootstrap, Strin
                       - ipBlock: {cidr: 10.0.0.0/8}
                       - ipBlock: {cidr: 172.16.0.0/12}
                       - ipBlock: {cidr: 192.168.0.0/16}
-                """.formatted(imageTag, io.fileconv.core.Region.IN.defaultBucket(), dbUrl, DB_SECRET, s3Endpoint,
+                """.formatted(imageTag, Region.IN.defaultBucket(), dbUrl, DB_SECRET, s3Endpoint,
                 S3_SECRET, kafkaBootstrap, s3Port, s3Cidr,
                 kafkaBootstrap.substring(kafkaBootstrap.lastIndexOf(':') + 1), converterMode, maxJobs, minJobs, idleSeconds);
     }
@@ -155,6 +158,6 @@ record ReleaseValues(String imageTag, String dbUrl, String kafkaBootstrap, Strin
     }
 
     private static String base64(String s) {
-        return java.util.Base64.getEncoder().encodeToString(s.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        return Base64.getEncoder().encodeToString(s.getBytes(StandardCharsets.UTF_8));
     }
 }

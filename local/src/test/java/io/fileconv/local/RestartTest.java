@@ -1,13 +1,14 @@
 package io.fileconv.local;
 
-import io.fileconv.testkit.ApiClient;
 import io.fileconv.core.FileRecord;
 import io.fileconv.core.FileStatus;
 import io.fileconv.core.Region;
+import io.fileconv.testkit.ApiClient;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -67,7 +68,7 @@ class RestartTest {
     private static FileStatus status(EmbeddedStack stack, String id) {
         try {
             return stack.files(Region.UK).find(id).map(FileRecord::status).orElse(null);
-        } catch (java.sql.SQLException e) {
+        } catch (SQLException e) {
             throw new IllegalStateException(e);
         }
     }

@@ -1,11 +1,12 @@
 package io.fileconv.local;
 
-import io.fileconv.testkit.ApiClient;
 import io.fileconv.core.FailureClass;
 import io.fileconv.core.FileRecord;
 import io.fileconv.core.FileStatus;
+import io.fileconv.core.ObjectStore;
 import io.fileconv.core.Region;
 import io.fileconv.pipeline.retry.RetryCommand;
+import io.fileconv.testkit.ApiClient;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -150,7 +151,7 @@ class RetryAndCancelTest {
             assertThat(row(w, queued).status()).isEqualTo(FileStatus.CANCELLED);
             assertThat(w.conversionLog().lines()).noneMatch(l -> l.contains(slow) || l.contains(queued));
             Thread.sleep(1000);
-            try (var store = new io.fileconv.core.ObjectStore(infra.objectStoreConfig())) {
+            try (var store = new ObjectStore(infra.objectStoreConfig())) {
                 assertThat(store.exists(Region.IN.defaultBucket(), row(w, slow).outputKey())).isFalse();
                 assertThat(store.exists(Region.IN.defaultBucket(), row(w, queued).outputKey())).isFalse();
             }

@@ -23,6 +23,7 @@ import io.fileconv.operator.k8s.crd.FileConversion;
 import io.fileconv.testkit.ApiClient;
 import io.fileconv.testkit.MockCluster;
 
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -160,7 +161,7 @@ final class SimulatedCluster implements AutoCloseable {
     }
 
     /** Starts the kubelet that runs converter Jobs' pods (at most {@code capacity} at once: the nodes' room). */
-    ProcessKubelet startKubelet(int capacity) throws java.io.IOException {
+    ProcessKubelet startKubelet(int capacity) throws IOException {
         Map<String, String> routes = pooled ? Map.of(operatorEnv.get("FILECONV_WORK_SERVICE_URL"),
                 "http://127.0.0.1:" + proxy.port()) : Map.of();
         kubelet = new ProcessKubelet(kube, NS, ImageCommand.of(repo, "converter-image"), dir.resolve("pods"), routes,
