@@ -7,6 +7,8 @@ import io.fileconv.core.deletion.FileEraser;
 import io.fileconv.core.metrics.DeletionMetrics;
 import io.fileconv.core.metrics.FileconvMetrics;
 import io.fileconv.testkit.ApiClient;
+import io.fileconv.testkit.EncryptedDocuments;
+import io.fileconv.testkit.SampleDocuments;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -164,6 +166,48 @@ class WebhooksIT {
         assertThat(body.get("data").get("originalName").asText()).isEqualTo("signed.txt");
         assertThat(r.body()).doesNotContain("whsec_").doesNotContain("password");
         await().atMost(Duration.ofSeconds(30)).until(() -> "DELIVERED".equals(delivery(r.id())[0]));
+    }
+
+    /** Every terminal state is announced, not only CONVERTED: a file that fails and one the user cancels. */
+    @Test
+    void aFailedAndACancelledFileAreAnnouncedToo() throws Exception {
+        String token = api.token("hook-terminal", "in");
+        // Encrypted and sent with a wrong password: the converter ends it FAILED (class password).
+        SampleDocuments.Doc locked = EncryptedDocuments.docx("hook-secret");
+        HttpResponse<String> up = api.upload(token, locked.name(), locked.bytes(),
+                Map.of("webhookUrl", receiver.url("/failed"), "password", "not-hook-secret"));
+        assertThat(up.statusCode()).as(up.body()).isEqualTo(201);
+        String failed = ApiClient.json(up.body()).get("id").asText();
+        assertThat(api.awaitTerminal(token, failed, Duration.ofSeconds(90)).get("status").asText()).isEqualTo("failed");
+
+        // The stack's one office process is busy with a long document, so the next upload is still waiting when the
+        // user cancels it.
+        SampleDocuments.Doc longDoc = SampleDocuments.pagedDocx(150);
+        String busy = api.uploadOk(api.token("hook-busy", "in"), longDoc.name(), longDoc.bytes());
+        String cancelled = upload(token, "cancel-me.txt", receiver.url("/cancelled"));
+        HttpResponse<String> cancel = api.post(token, "/api/v1/files/" + cancelled + "/cancel");
+        assertThat(cancel.statusCode()).as(cancel.body()).isBetween(200, 299);
+        assertThat(api.awaitTerminal(token, cancelled, Duration.ofSeconds(90)).get("status").asText())
+                .isEqualTo("cancelled");
+
+        await().atMost(Duration.ofSeconds(60)).until(() -> !receiver.at("/failed").isEmpty()
+                && !receiver.at("/cancelled").isEmpty());
+        Received f = receiver.at("/failed").get(0);
+        assertThat(f.id()).isEqualTo(failed + ".1.failed");
+        assertThat(f.signature()).isEqualTo(expectedSignature(secretOf(token), f));
+        JsonNode fb = ApiClient.json(f.body());
+        assertThat(fb.get("type").asText()).isEqualTo("file.failed");
+        assertThat(fb.get("data").get("status").asText()).isEqualTo("FAILED");
+        assertThat(fb.get("data").get("failureClass").asText()).isNotBlank();
+        assertThat(f.body()).doesNotContain("hook-secret");
+        assertThat(f.body()).doesNotContain("not-hook-secret");
+        Received c = receiver.at("/cancelled").get(0);
+        assertThat(c.id()).isEqualTo(cancelled + ".1.cancelled");
+        assertThat(c.signature()).isEqualTo(expectedSignature(secretOf(token), c));
+        JsonNode cb = ApiClient.json(c.body());
+        assertThat(cb.get("type").asText()).isEqualTo("file.cancelled");
+        assertThat(cb.get("data").get("status").asText()).isEqualTo("CANCELLED");
+        api.awaitTerminal(api.token("hook-busy", "in"), busy, Duration.ofMinutes(2));
     }
 
     @Test
