@@ -791,7 +791,9 @@ async function boot() {
   $("signin-form").hidden = !config.devIssuer;
   let returnError = null;
   try {
-    returnError = await setUpOidc(config.oidc);
+    const outcome = await setUpOidc(config.oidc);
+    if (outcome && outcome.embedded) return; // a renewal's hidden iframe: nothing to show
+    returnError = outcome && outcome.error;
   } catch (e) {
     returnError = `Sign-in with your organisation is not available: ${e.message}`;
   }

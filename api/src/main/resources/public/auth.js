@@ -69,7 +69,8 @@ export async function signInWithDevIssuer(user, region) {
  * provider has just redirected back here (?code=...&state=...). Endpoints come from the issuer's discovery
  * document; the code is exchanged with PKCE (S256) by the library; the access token is renewed before it expires
  * with the refresh token (or, when the provider gave none, a hidden-iframe prompt=none request).
- * Resolves with an error message to show when the return from the provider carried an error, else null.
+ * Resolves with {error} to show when the return from the provider carried an error, {embedded: true} when this
+ * page is only the hidden iframe of a renewal, else null.
  */
 export async function setUpOidc(provider) {
   if (!provider || typeof oidc === "undefined") return null;
@@ -88,6 +89,11 @@ export async function setUpOidc(provider) {
     stateStore: new oidc.WebStorageStateStore({ store: sessionStorage }),
   });
   manager.events.addUserLoaded((user) => keep(user, false)); // a renewal: the next request uses the new token
+  manager.events.addSilentRenewError((e) => {
+    // The session then ends when the token expires (below); the reason is kept for whoever looks.
+    console.warn("token renewal failed", e);
+    document.documentElement.dataset.renewError = String(e && e.message ? e.message : e);
+  });
   manager.events.addAccessTokenExpired(() => signOut("Your session has ended. Please sign in again."));
   manager.events.addUserSignedOut(() => signOut("You were signed out at your identity provider."));
 
@@ -95,12 +101,15 @@ export async function setUpOidc(provider) {
   if (params.has("state") && (params.has("code") || params.has("error"))) {
     const clean = () => history.replaceState(null, "", location.pathname);
     try {
-      const user = await manager.signinRedirectCallback();
+      // A full-page return from sign-in gives the user; in the hidden iframe of a prompt=none renewal (when the
+      // provider gave no refresh token) the library hands the result to the page above and gives nothing.
+      const user = await manager.signinCallback();
+      if (!user) return { embedded: true };
       clean();
       keep(user, true);
     } catch (e) {
       clean();
-      return `Sign-in did not complete: ${params.get("error_description") || params.get("error") || e.message}`;
+      return { error: `Sign-in did not complete: ${params.get("error_description") || params.get("error") || e.message}` };
     }
   } else if (currentSession()?.kind === "oidc") {
     // A reload: the library resumes renewing the stored user's token.

@@ -137,9 +137,17 @@ public final class JwtVerifier {
             throw Problem.unauthorized("send Authorization: Bearer <token>");
         }
         String token = authorizationHeader.substring(7).trim();
-        JwtVerifier other = otherIssuers.isEmpty() ? null : otherIssuers.get(unverifiedIssuer(token));
-        if (other != null) {
-            return other.verify(authorizationHeader);
+        if (!otherIssuers.isEmpty()) {
+            String iss = unverifiedIssuer(token);
+            JwtVerifier other = otherIssuers.get(iss);
+            if (other != null) {
+                return other.verify(authorizationHeader);
+            }
+            if (iss != null && !iss.equals(issuer)) {
+                LOG.info("token refused: issuer {} is not accepted", iss);
+                throw Problem.unauthorized("the token was not issued by an issuer this API accepts")
+                        .with("reason", "claims-refused");
+            }
         }
         JWTClaimsSet remembered = verified.getIfPresent(token);
         if (remembered != null) {
