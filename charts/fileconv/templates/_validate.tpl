@@ -14,6 +14,9 @@
 {{- if and .Values.auth.devIssuer .Values.ingress.enabled -}}
 {{- fail "auth.devIssuer cannot be combined with ingress.enabled: the development issuer gives a token to anyone who can reach the API; reach a development cell with kubectl port-forward" -}}
 {{- end -}}
+{{- if and .Values.auth.oidc.issuer (not .Values.auth.oidc.clientId) -}}
+{{- fail "auth.oidc.clientId is required with auth.oidc.issuer: the web page signs in as that client of the provider" -}}
+{{- end -}}
 {{- if and .Values.ingress.enabled (not .Values.ingress.tlsSecretTemplate) -}}
 {{- fail "ingress.tlsSecretTemplate is required when ingress.enabled: bearer tokens must not travel in clear text" -}}
 {{- end -}}

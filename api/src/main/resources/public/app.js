@@ -1,6 +1,8 @@
 // fileconv web UI: sign in, upload (validated against the server's own allow-list and size limit), a live list
 // of the user's files with cancel, download and delete, paging. Plain ES modules, no framework, no build step.
-import { currentSession, onSessionChange, signInWithDevIssuer, signOut } from "./auth.js";
+import {
+  currentSession, endSession, oidcEnabled, onSessionChange, setUpOidc, signInWithDevIssuer, signInWithOidc,
+} from "./auth.js";
 import {
   ApiError, cancelFile, deleteFile, downloadPdf, getConfig, getFile, listFiles, readStatusEvents, thumbnail,
   uploadFile,
@@ -122,14 +124,17 @@ function showSignIn(reason) {
   const msg = $("signin-message");
   msg.hidden = !reason;
   msg.textContent = reason || "";
-  $("signin-user").focus();
+  if (!$("signin-form").hidden) $("signin-user").focus();
+  else if (!$("signin-oidc-box").hidden) $("signin-oidc").focus();
 }
 
 function showWorkspace(session) {
   $("signin").hidden = true;
   $("account").hidden = false;
   $("account-user").textContent = session.user;
-  $("account-region").textContent = session.region;
+  $("account-region").textContent = session.region || "";
+  // An OIDC token names the home region only when the provider adds a home_region claim.
+  $("account-region-tag").hidden = !session.region;
   $("workspace").hidden = false;
   loadFirstPage();
   startLive();
@@ -158,6 +163,19 @@ async function onSignInSubmit(ev) {
     err.hidden = false;
   } finally {
     button.disabled = false;
+  }
+}
+
+async function onOidcSignIn() {
+  const err = $("signin-oidc-error");
+  err.hidden = true;
+  $("signin-oidc").disabled = true;
+  try {
+    await signInWithOidc(); // leaves the page for the provider's sign-in
+  } catch (e) {
+    err.textContent = `Could not reach the sign-in service: ${e.message}`;
+    err.hidden = false;
+    $("signin-oidc").disabled = false;
   }
 }
 
@@ -744,7 +762,8 @@ function stopLive() {
 async function boot() {
   setupDropzone();
   $("signin-form").addEventListener("submit", onSignInSubmit);
-  $("sign-out").addEventListener("click", () => signOut("You are signed out."));
+  $("sign-out").addEventListener("click", () => endSession("You are signed out."));
+  $("signin-oidc").addEventListener("click", onOidcSignIn);
   $("load-more").addEventListener("click", loadMore);
   $("status-filter").addEventListener("change", loadFirstPage);
   onSessionChange((session, reason) => (session ? showWorkspace(session) : showSignIn(reason)));
@@ -769,9 +788,21 @@ async function boot() {
   const select = $("signin-region");
   select.replaceChildren(...config.regions.map((r) => el("option", { value: r, text: r.toUpperCase() })));
 
+  $("signin-form").hidden = !config.devIssuer;
+  let returnError = null;
+  try {
+    const outcome = await setUpOidc(config.oidc);
+    if (outcome && outcome.embedded) return; // a renewal's hidden iframe: nothing to show
+    returnError = outcome && outcome.error;
+  } catch (e) {
+    returnError = `Sign-in with your organisation is not available: ${e.message}`;
+  }
+  $("signin-oidc-box").hidden = !oidcEnabled();
   const session = currentSession();
   if (session) showWorkspace(session);
-  else showSignIn(config.devIssuer ? null : "This server has no development sign-in; use your organisation's login.");
+  else if (returnError) showSignIn(returnError);
+  else if (!config.devIssuer && !oidcEnabled()) showSignIn("This server has no sign-in configured.");
+  else showSignIn(null);
   document.documentElement.dataset.ready = "true";
 }
 

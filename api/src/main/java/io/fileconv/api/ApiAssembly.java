@@ -97,14 +97,50 @@ public final class ApiAssembly implements AutoCloseable {
     }
 
     private static JwtVerifier verifier(ApiSettings settings, DevTokenIssuer devIssuer) throws Exception {
+        ApiSettings.Oidc oidc = settings.oidc();
+        if (oidc != null) {
+            guardIdTokens(settings, oidc);
+        }
+        JwtVerifier base;
         if (devIssuer != null) {
-            return new JwtVerifier(devIssuer.keySource(), settings.issuer(), settings.audience(), settings.jwtTypes());
-        }
-        if (settings.jwksUrl() != null) {
-            return JwtVerifier.fromJwksUrl(settings.jwksUrl(), settings.issuer(), settings.audience(),
+            base = new JwtVerifier(devIssuer.keySource(), settings.issuer(), settings.audience(), settings.jwtTypes());
+        } else if (settings.jwksUrl() != null && (oidc == null || !oidc.issuer().equals(settings.issuer()))) {
+            base = JwtVerifier.fromJwksUrl(settings.jwksUrl(), settings.issuer(), settings.audience(),
                     settings.jwtTypes());
+        } else if (oidc != null) {
+            // The provider alone; FILECONV_JWT_JWKS_URL, when given for the same issuer, replaces discovery.
+            LOG.info("accepting access tokens of the OIDC provider {} (audience {})", oidc.issuer(), settings.audience());
+            return oidcVerifier(settings, oidc);
+        } else {
+            throw new IllegalStateException("set FILECONV_OIDC_ISSUER or FILECONV_JWT_JWKS_URL (or FILECONV_DEV_ISSUER="
+                    + "true for development)");
         }
-        throw new IllegalStateException("set FILECONV_JWT_JWKS_URL (or FILECONV_DEV_ISSUER=true for development)");
+        if (oidc == null) {
+            return base;
+        }
+        LOG.info("accepting access tokens of {} and of the OIDC provider {} (audience {})", settings.issuer(),
+                oidc.issuer(), settings.audience());
+        return base.orIssuer(oidc.issuer(), oidcVerifier(settings, oidc));
+    }
+
+    private static JwtVerifier oidcVerifier(ApiSettings settings, ApiSettings.Oidc oidc) {
+        if (settings.jwksUrl() != null && oidc.issuer().equals(settings.issuer())) {
+            return JwtVerifier.fromJwksUrl(settings.jwksUrl(), oidc.issuer(), settings.audience(), settings.jwtTypes());
+        }
+        return JwtVerifier.fromOidcIssuer(oidc.issuer(), settings.audience(), settings.jwtTypes());
+    }
+
+    /**
+     * An ID token is a JWT of typ "JWT" whose aud is the client id: accepting typ JWT with the client id as the
+     * audience would take the page's ID token for an access token, so that setting is refused at start.
+     */
+    private static void guardIdTokens(ApiSettings settings, ApiSettings.Oidc oidc) {
+        if (settings.audience().equals(oidc.clientId()) && settings.jwtTypes().stream()
+                .anyMatch(t -> t.equalsIgnoreCase("JWT") || t.equalsIgnoreCase("application/jwt"))) {
+            throw new IllegalStateException("FILECONV_JWT_TYPES accepts JWT and FILECONV_JWT_AUDIENCE is the web page's"
+                    + " client id (FILECONV_OIDC_CLIENT_ID): ID tokens would pass as access tokens; have the provider"
+                    + " put an audience of its own for this API in access tokens and set FILECONV_JWT_AUDIENCE to it");
+        }
     }
 
     /** Open once every schema this API uses is at the version it ships (FILECONV_DB_MIGRATE). */

@@ -211,6 +211,11 @@ public final class ApiServer implements AutoCloseable {
         }
         m.put("types", types);
         m.put("devIssuer", dev);
+        if (s.oidc() != null) {
+            // What the page needs to sign in with the provider; it discovers the endpoints from the issuer itself.
+            m.put("oidc", Map.of("issuer", s.oidc().issuer(), "clientId", s.oidc().clientId(),
+                    "scopes", s.oidc().scopes()));
+        }
         m.put("regions", served.stream().map(Region::code).toList());
         return m;
     }

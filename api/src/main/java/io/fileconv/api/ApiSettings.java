@@ -3,6 +3,7 @@ package io.fileconv.api;
 import io.fileconv.core.Env;
 import io.fileconv.core.Region;
 
+import java.net.URI;
 import java.nio.file.Path;
 import java.util.EnumMap;
 import java.util.HashMap;
@@ -15,16 +16,44 @@ import java.util.Set;
  * @param host     interface to listen on; null = all (a pod), the embedded stack's loopback otherwise
  * @param jwtTypes accepted JWT {@code typ} headers (FILECONV_JWT_TYPES)
  * @param http     slow-client limits of the HTTP server
+ * @param oidc     the OpenID Connect provider the web page signs in with (FILECONV_OIDC_*), or null
  */
 public record ApiSettings(int port, long maxUploadBytes, String issuer, String audience, String jwksUrl,
                          boolean devIssuer, Map<Region, String> regionUrls, String host, Set<String> jwtTypes,
-                         HttpLimits http) {
+                         HttpLimits http, Oidc oidc) {
+
+    /**
+     * An OpenID Connect provider: its tokens are accepted (JWKS from its discovery document) and the web page signs
+     * in with it as the public client {@code clientId} (authorization code + PKCE).
+     */
+    public record Oidc(String issuer, String clientId, String scopes) {
+        /** Asked for when FILECONV_OIDC_SCOPES is unset: offline_access so that providers hand out a refresh token. */
+        public static final String DEFAULT_SCOPES = "openid profile offline_access";
+
+        static Oidc from(Env env) {
+            String issuer = env.get("FILECONV_OIDC_ISSUER", null);
+            if (issuer == null || issuer.isBlank()) {
+                return null;
+            }
+            String clientId = env.get("FILECONV_OIDC_CLIENT_ID", null);
+            if (clientId == null || clientId.isBlank()) {
+                throw new IllegalStateException("FILECONV_OIDC_ISSUER is set but FILECONV_OIDC_CLIENT_ID is not: the web"
+                        + " page needs the client id registered for it at the provider");
+            }
+            URI uri = URI.create(issuer.trim());
+            if (uri.getScheme() == null || !(uri.getScheme().equals("https") || uri.getScheme().equals("http"))
+                    || uri.getHost() == null) {
+                throw new IllegalStateException("FILECONV_OIDC_ISSUER must be an http(s) URL: " + issuer);
+            }
+            return new Oidc(issuer.trim(), clientId.trim(), env.get("FILECONV_OIDC_SCOPES", DEFAULT_SCOPES).trim());
+        }
+    }
 
     /** All interfaces, RFC 9068 token type, default HTTP limits. */
     public ApiSettings(int port, long maxUploadBytes, String issuer, String audience, String jwksUrl,
                        boolean devIssuer, Map<Region, String> regionUrls) {
         this(port, maxUploadBytes, issuer, audience, jwksUrl, devIssuer, regionUrls, null, JwtVerifier.DEFAULT_TYPES,
-                HttpLimits.defaults());
+                HttpLimits.defaults(), null);
     }
 
     public static ApiSettings from(Env env) {
@@ -39,7 +68,7 @@ public record ApiSettings(int port, long maxUploadBytes, String issuer, String a
                 env.get("FILECONV_JWT_ISSUER", "fileconv-dev"), env.get("FILECONV_JWT_AUDIENCE", "fileconv"),
                 env.get("FILECONV_JWT_JWKS_URL", null), env.getBool("FILECONV_DEV_ISSUER", false), urls,
                 env.get("FILECONV_BIND_HOST", null), JwtVerifier.parseTypes(env.get("FILECONV_JWT_TYPES", "at+jwt")),
-                HttpLimits.from(env));
+                HttpLimits.from(env), Oidc.from(env));
     }
 
     /**
@@ -69,6 +98,6 @@ public record ApiSettings(int port, long maxUploadBytes, String issuer, String a
 
     public ApiSettings withHost(String newHost) {
         return new ApiSettings(port, maxUploadBytes, issuer, audience, jwksUrl, devIssuer, regionUrls, newHost,
-                jwtTypes, http);
+                jwtTypes, http, oidc);
     }
 }

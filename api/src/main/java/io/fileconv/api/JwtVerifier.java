@@ -24,7 +24,9 @@ import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
+import java.util.HashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -57,6 +59,11 @@ public final class JwtVerifier {
             .expireAfter(Expiry.<String, JWTClaimsSet>creating((token, claims) -> untilExpiry(claims)))
             .build();
     private final Set<String> acceptedTypes;
+    private final JWKSource<SecurityContext> keys;
+    private final String issuer;
+    private final String audience;
+    /** Verifiers of further issuers (an OIDC provider next to the development issuer), chosen by the token's iss. */
+    private final Map<String, JwtVerifier> otherIssuers;
 
     public JwtVerifier(JWKSource<SecurityContext> keys, String issuer, String audience) {
         this(keys, issuer, audience, DEFAULT_TYPES);
@@ -64,6 +71,15 @@ public final class JwtVerifier {
 
     /** @param acceptedTypes accepted {@code typ} header values (case-insensitive, "application/" prefix optional) */
     public JwtVerifier(JWKSource<SecurityContext> keys, String issuer, String audience, Set<String> acceptedTypes) {
+        this(keys, issuer, audience, acceptedTypes, Map.of());
+    }
+
+    private JwtVerifier(JWKSource<SecurityContext> keys, String issuer, String audience, Set<String> acceptedTypes,
+                        Map<String, JwtVerifier> otherIssuers) {
+        this.otherIssuers = otherIssuers;
+        this.keys = keys;
+        this.issuer = issuer;
+        this.audience = audience;
         this.acceptedTypes = acceptedTypes.stream().map(JwtVerifier::normalType).collect(Collectors.toSet());
         processor.setJWSKeySelector(new JWSVerificationKeySelector<>(Set.of(JWSAlgorithm.RS256, JWSAlgorithm.ES256), keys));
         // typ is checked before the processor runs (checkType), with our own reason.
@@ -81,6 +97,24 @@ public final class JwtVerifier {
         } catch (MalformedURLException e) {
             throw new IllegalStateException("bad FILECONV_JWT_JWKS_URL: " + jwksUrl, e);
         }
+    }
+
+    /**
+     * Also accepts the tokens {@code other} accepts, for those whose (unverified) {@code iss} names its issuer; each
+     * token is then checked by exactly one verifier, against that issuer's keys and claims.
+     */
+    public JwtVerifier orIssuer(String otherIssuer, JwtVerifier other) {
+        if (otherIssuer.equals(issuer)) {
+            throw new IllegalStateException("two token issuers named " + issuer);
+        }
+        Map<String, JwtVerifier> all = new HashMap<>(otherIssuers);
+        all.put(otherIssuer, other);
+        return new JwtVerifier(keys, issuer, audience, acceptedTypes, Map.copyOf(all));
+    }
+
+    /** An OpenID Connect provider's tokens: keys from its discovery document ({@link OidcDiscovery}). */
+    public static JwtVerifier fromOidcIssuer(String issuer, String audience, Set<String> acceptedTypes) {
+        return new JwtVerifier(new OidcDiscovery(issuer), issuer, audience, acceptedTypes);
     }
 
     public static JwtVerifier fromJwksUrl(String jwksUrl, String issuer, String audience) {
@@ -103,6 +137,18 @@ public final class JwtVerifier {
             throw Problem.unauthorized("send Authorization: Bearer <token>");
         }
         String token = authorizationHeader.substring(7).trim();
+        if (!otherIssuers.isEmpty()) {
+            String iss = unverifiedIssuer(token);
+            JwtVerifier other = otherIssuers.get(iss);
+            if (other != null) {
+                return other.verify(authorizationHeader);
+            }
+            if (iss != null && !iss.equals(issuer)) {
+                LOG.info("token refused: issuer {} is not accepted", iss);
+                throw Problem.unauthorized("the token was not issued by an issuer this API accepts")
+                        .with("reason", "claims-refused");
+            }
+        }
         JWTClaimsSet remembered = verified.getIfPresent(token);
         if (remembered != null) {
             return remembered;
@@ -121,6 +167,15 @@ public final class JwtVerifier {
         } catch (Exception e) {
             LOG.info("token refused: {}", e.toString());
             throw refused(e);
+        }
+    }
+
+    /** Only to choose the verifier: the one chosen checks signature and claims. Null when unreadable. */
+    private static String unverifiedIssuer(String token) {
+        try {
+            return SignedJWT.parse(token).getJWTClaimsSet().getIssuer();
+        } catch (java.text.ParseException e) {
+            return null;
         }
     }
 

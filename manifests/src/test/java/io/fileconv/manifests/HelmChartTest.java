@@ -596,7 +596,8 @@ class HelmChartTest {
                 Arguments.of("auth.jwksUrl", "http://issuer/jwks", "/auth/jwksUrl"),
                 Arguments.of("api.limits.maxInFlight", "-1", "/api/limits/maxInFlight"),
                 Arguments.of("api.http.headerTimeoutSeconds", "0", "/api/http/headerTimeoutSeconds"),
-                Arguments.of("auth.tokenTypes", "at+jwt;rm", "/auth/tokenTypes"));
+                Arguments.of("auth.tokenTypes", "at+jwt;rm", "/auth/tokenTypes"),
+                Arguments.of("auth.oidc.issuer", "http://idp.example.com/realms/x", "/auth/oidc/issuer"));
     }
 
     @ParameterizedTest(name = "{0}={1}")
@@ -646,6 +647,22 @@ class HelmChartTest {
                 .getSpec().getTemplate().getSpec().getContainers().get(0));
         assertThat(set).containsEntry("FILECONV_USER_UPLOADS_PER_MINUTE", "0")
                 .containsEntry("FILECONV_MAX_IMAGE_PIXELS", "120000000").containsEntry("FILECONV_JWT_TYPES", "at+jwt,JWT");
+    }
+
+    @Test
+    void oidcSignInReachesTheApiFromValues() {
+        Map<String, String> defaults = Chart.env(deployment(Chart.renderObjects(t -> t), "fileconv-api-in")
+                .getSpec().getTemplate().getSpec().getContainers().get(0));
+        assertThat(defaults).doesNotContainKeys("FILECONV_OIDC_ISSUER", "FILECONV_OIDC_CLIENT_ID", "FILECONV_OIDC_SCOPES");
+        Map<String, String> set = Chart.env(deployment(Chart.renderObjects(t -> t
+                .set("auth.oidc.issuer", "https://login.example.com/realms/fileconv")
+                .set("auth.oidc.clientId", "fileconv-web").set("auth.oidc.scopes", "openid profile offline_access")),
+                "fileconv-api-in").getSpec().getTemplate().getSpec().getContainers().get(0));
+        assertThat(set).containsEntry("FILECONV_OIDC_ISSUER", "https://login.example.com/realms/fileconv")
+                .containsEntry("FILECONV_OIDC_CLIENT_ID", "fileconv-web")
+                .containsEntry("FILECONV_OIDC_SCOPES", "openid profile offline_access");
+        assertThatThrownBy(() -> Chart.render(t -> t.set("auth.oidc.issuer", "https://login.example.com/realms/x")))
+                .hasMessageContaining("auth.oidc.clientId is required with auth.oidc.issuer");
     }
 
     private static Deployment deployment(List<HasMetadata> objects, String name) {
