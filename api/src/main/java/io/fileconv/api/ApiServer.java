@@ -232,7 +232,7 @@ public final class ApiServer implements AutoCloseable {
         }
         String user = String.valueOf(body.get("user"));
         if (!UserIds.isValid(user)) {
-            throw Problem.badRequest("bad-user", "user must be 1-128 characters of letters, digits, . _ @ -");
+            throw Problem.badRequest("bad-user", "user must be 1-128 characters of letters, digits, . _ @ - |");
         }
         Region region;
         try {

@@ -40,6 +40,8 @@ class SmallTypesTest {
     @Test
     void userIdsRejectPathAndControlCharacters() {
         assertThat(UserIds.isValid("alice@example.com")).isTrue();
+        assertThat(UserIds.isValid("auth0|5f7c8ec7c33c6c004bbafe82")).as("an Auth0 subject").isTrue();
+        assertThat(UserIds.isValid("a/b")).isFalse();
         assertThat(UserIds.isValid("a..b")).isFalse();
         assertThat(UserIds.isValid("a\nb")).isFalse();
         assertThat(UserIds.isValid("")).isFalse();

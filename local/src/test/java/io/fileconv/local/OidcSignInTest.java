@@ -144,13 +144,13 @@ class OidcSignInTest {
             await().atMost(Duration.ofSeconds(20)).until(() -> driver.getCurrentUrl().startsWith(issuer));
             assertThat(driver.getCurrentUrl()).contains("code_challenge_method=S256").contains("code_challenge=")
                     .contains("client_id=" + CLIENT_ID);
-            driver.findElement(By.name("username")).sendKeys("oidc-ui-user");
+            driver.findElement(By.name("username")).sendKeys("auth0|oidc-ui-user");
             driver.findElement(By.cssSelector("input[type=submit]")).click();
 
             await().atMost(Duration.ofSeconds(20)).until(() -> driver.getCurrentUrl().startsWith(base)
                     && displayed(driver, "workspace"));
             assertThat(driver.getCurrentUrl()).doesNotContain("code=");
-            assertThat(driver.findElement(By.id("account-user")).getText()).isEqualTo("oidc-ui-user");
+            assertThat(driver.findElement(By.id("account-user")).getText()).isEqualTo("auth0|oidc-ui-user");
             String first = token(driver);
             assertThat(first).isNotNull();
 
