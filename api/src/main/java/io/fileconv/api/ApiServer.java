@@ -11,6 +11,7 @@ import io.fileconv.core.metrics.MetricNames;
 import io.javalin.Javalin;
 import io.javalin.config.SizeUnit;
 import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
 import io.javalin.http.staticfiles.Location;
 import io.javalin.router.Endpoint;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -19,13 +20,20 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /** Assembles the HTTP API: routes, error mapping (RFC 9457), request ids, metrics, static web UI. */
 public final class ApiServer implements AutoCloseable {
@@ -120,7 +128,7 @@ public final class ApiServer implements AutoCloseable {
                     problem(ctx, MultipartUpload.classify(e, settings.maxUploadBytes()));
                     return;
                 }
-                if (e instanceof io.javalin.http.HttpResponseException h && h.getStatus() < 500) {
+                if (e instanceof HttpResponseException h && h.getStatus() < 500) {
                     // Javalin's own refusals (bad JSON body, ...): its status, our words.
                     LOG.info("request refused by Javalin: {} {}: {}", ctx.method(), ctx.path(), e.toString());
                     problem(ctx, new Problem(h.getStatus(), "bad-request", "Bad request",
@@ -143,8 +151,8 @@ public final class ApiServer implements AutoCloseable {
     }
 
     /** The hand-written OpenAPI document; OpenApiDocumentTest keeps it and the routes above in step. */
-    private static byte[] openApi() throws java.io.IOException {
-        try (java.io.InputStream in = ApiServer.class.getResourceAsStream("/openapi.json")) {
+    private static byte[] openApi() throws IOException {
+        try (InputStream in = ApiServer.class.getResourceAsStream("/openapi.json")) {
             return in.readAllBytes();
         }
     }
@@ -165,10 +173,10 @@ public final class ApiServer implements AutoCloseable {
                 .tags("route", route(ctx), "method", method(ctx), "status", Integer.toString(status),
                         "status_class", (status / 100) + "xx")
                 .serviceLevelObjectives(m.bucketArray()).register(registry)
-                .record(Math.round(ms == null ? 0 : ms * 1000.0), java.util.concurrent.TimeUnit.MICROSECONDS);
+                .record(Math.round(ms == null ? 0 : ms * 1000.0), TimeUnit.MICROSECONDS);
     }
 
-    private static final java.util.Set<String> METHODS = java.util.Set.of("GET", "HEAD", "POST", "PUT", "PATCH",
+    private static final Set<String> METHODS = Set.of("GET", "HEAD", "POST", "PUT", "PATCH",
             "DELETE", "OPTIONS");
 
     /** Bounded: a client can send any method token. */
@@ -205,7 +213,7 @@ public final class ApiServer implements AutoCloseable {
     private static Map<String, Object> clientConfig(ApiSettings s, boolean dev, List<Region> served) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("maxUploadBytes", s.maxUploadBytes());
-        List<Map<String, Object>> types = new java.util.ArrayList<>();
+        List<Map<String, Object>> types = new ArrayList<>();
         for (SupportedTypes.Type t : SupportedTypes.all()) {
             types.add(Map.of("mediaType", t.mediaType(), "label", t.label(), "extensions", t.extensions()));
         }
@@ -238,8 +246,8 @@ public final class ApiServer implements AutoCloseable {
         try {
             region = Region.fromCode(body.get("region") == null ? null : String.valueOf(body.get("region")));
         } catch (IllegalArgumentException e) {
-            throw Problem.badRequest("bad-region", "region must be one of " + java.util.Arrays.stream(Region.values())
-                    .map(Region::code).collect(java.util.stream.Collectors.joining(", ")));
+            throw Problem.badRequest("bad-region", "region must be one of " + Arrays.stream(Region.values())
+                    .map(Region::code).collect(Collectors.joining(", ")));
         }
         UserDirectory.Entry entry = directory.registerIfAbsent(user, region);
         ctx.json(Map.of("token", issuer.issue(user, entry.homeRegion().code()), "user", user,

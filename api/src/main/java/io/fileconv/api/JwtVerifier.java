@@ -8,6 +8,7 @@ import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.KeySourceException;
 import com.nimbusds.jose.jwk.source.JWKSource;
 import com.nimbusds.jose.jwk.source.JWKSourceBuilder;
+import com.nimbusds.jose.proc.BadJOSEException;
 import com.nimbusds.jose.proc.BadJWSException;
 import com.nimbusds.jose.proc.JWSVerificationKeySelector;
 import com.nimbusds.jose.proc.SecurityContext;
@@ -21,8 +22,10 @@ import org.slf4j.LoggerFactory;
 
 import java.net.MalformedURLException;
 import java.net.URI;
+import java.text.ParseException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.Date;
 import java.util.HashMap;
 import java.util.Locale;
@@ -123,7 +126,7 @@ public final class JwtVerifier {
 
     /** FILECONV_JWT_TYPES: comma-separated, e.g. "at+jwt,JWT" for an issuer that marks access tokens as plain JWT. */
     public static Set<String> parseTypes(String commaSeparated) {
-        Set<String> types = java.util.Arrays.stream(commaSeparated.split(",")).map(String::trim)
+        Set<String> types = Arrays.stream(commaSeparated.split(",")).map(String::trim)
                 .filter(s -> !s.isEmpty()).collect(Collectors.toSet());
         if (types.isEmpty()) {
             throw new IllegalStateException("FILECONV_JWT_TYPES names no token type");
@@ -174,7 +177,7 @@ public final class JwtVerifier {
     private static String unverifiedIssuer(String token) {
         try {
             return SignedJWT.parse(token).getJWTClaimsSet().getIssuer();
-        } catch (java.text.ParseException e) {
+        } catch (ParseException e) {
             return null;
         }
     }
@@ -196,14 +199,14 @@ public final class JwtVerifier {
 
     /** Our own words per kind of fault; the library's message stays in the log. */
     private static Problem refused(Exception e) {
-        if (e instanceof java.text.ParseException) {
+        if (e instanceof ParseException) {
             return Problem.unauthorized("the token is not a well-formed signed JWT").with("reason", "malformed");
         }
         if (e instanceof BadJWTException) {
             return Problem.unauthorized("the token is expired, not yet valid, lacks a subject or was not issued for"
                     + " this API by the expected issuer").with("reason", "claims-refused");
         }
-        if (e instanceof BadJWSException || e instanceof com.nimbusds.jose.proc.BadJOSEException) {
+        if (e instanceof BadJWSException || e instanceof BadJOSEException) {
             return Problem.unauthorized("the token's signature could not be verified with the issuer's keys")
                     .with("reason", "bad-signature");
         }

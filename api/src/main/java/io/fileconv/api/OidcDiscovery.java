@@ -10,6 +10,7 @@ import com.nimbusds.jose.jwk.source.JWKSourceBuilder;
 import com.nimbusds.jose.proc.SecurityContext;
 
 import java.net.URI;
+import java.net.URL;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -54,7 +55,7 @@ final class OidcDiscovery implements JWKSource<SecurityContext> {
     }
 
     /** The document's jwks_uri, after checking it is the document of this issuer (Discovery 4.3). */
-    private java.net.URL jwksUri() throws KeySourceException {
+    private URL jwksUri() throws KeySourceException {
         URI doc = documentUri(issuer);
         try {
             HttpResponse<byte[]> res = HTTP.send(HttpRequest.newBuilder(doc).timeout(Duration.ofSeconds(10))

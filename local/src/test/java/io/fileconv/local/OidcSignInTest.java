@@ -10,7 +10,9 @@ import no.nav.security.mock.oauth2.http.MockWebServerWrapper;
 import no.nav.security.mock.oauth2.token.DefaultOAuth2TokenCallback;
 import no.nav.security.mock.oauth2.token.OAuth2TokenProvider;
 import okhttp3.mockwebserver.RecordedRequest;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -26,11 +28,13 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -129,7 +133,7 @@ class OidcSignInTest {
         if (System.getenv("CI") != null) {
             assertThat(present).as("chromium and chromedriver").isTrue();
         }
-        org.junit.jupiter.api.Assumptions.assumeTrue(present, "Debian's chromium and chromium-driver are needed");
+        Assumptions.assumeTrue(present, "Debian's chromium and chromium-driver are needed");
         Path work = Files.createTempDirectory("fileconv-oidc-ui");
         ChromeDriver driver = WebUiTest.startChromium(work.resolve("profile"), Files.createDirectories(work.resolve("dl")));
         try {
@@ -168,7 +172,7 @@ class OidcSignInTest {
                             String now = token(driver);
                             return now != null && !now.equals(first);
                         });
-            } catch (org.awaitility.core.ConditionTimeoutException e) {
+            } catch (ConditionTimeoutException e) {
                 throw new AssertionError("no renewal; page says: " + driver.executeScript(
                         "return document.documentElement.dataset.renewError") + "; provider saw: " + requests(), e);
             }
@@ -208,7 +212,7 @@ class OidcSignInTest {
     }
 
     /** Whether the provider recorded a request that passes {@code test} (requests are taken in order). */
-    private static boolean recorded(java.util.function.Predicate<RecordedRequest> test) {
+    private static boolean recorded(Predicate<RecordedRequest> test) {
         for (RecordedRequest r = next(); r != null; r = next()) {
             if (test.test(r)) {
                 return true;
@@ -227,7 +231,7 @@ class OidcSignInTest {
     }
 
     private static List<String> requests() {
-        List<String> seen = new java.util.ArrayList<>();
+        List<String> seen = new ArrayList<>();
         for (RecordedRequest r = next(); r != null; r = next()) {
             seen.add(r.getMethod() + " " + r.getPath() + " " + r.getBody().readUtf8());
         }

@@ -1,13 +1,14 @@
 package io.fileconv.local;
 
-import io.fileconv.testkit.ApiClient;
-import io.fileconv.testkit.SampleDocuments;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fileconv.core.ConversionRequest;
 import io.fileconv.core.Ids;
 import io.fileconv.core.Region;
 import io.fileconv.core.S3Keys;
+import io.fileconv.testkit.ApiClient;
+import io.fileconv.testkit.SampleDocuments;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -21,7 +22,6 @@ import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.Select;
-import org.openqa.selenium.support.ui.WebDriverWait;
 
 import java.io.File;
 import java.io.RandomAccessFile;
@@ -38,6 +38,7 @@ import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -73,7 +74,7 @@ class WebUiTest {
         if (System.getenv("CI") != null) {
             assertThat(present).as(missing).isTrue();
         }
-        org.junit.jupiter.api.Assumptions.assumeTrue(present, missing);
+        Assumptions.assumeTrue(present, missing);
         stack = s;
         work = Files.createTempDirectory("fileconv-webui");
         downloads = Files.createDirectories(work.resolve("downloads"));
@@ -174,7 +175,7 @@ class WebUiTest {
         // ---- drag and drop: a password-protected ODT (fails in the converter) and junk named .docx (refused
         // by the server, whose problem detail is shown) --------------------------------------------------------
         byte[] junk = new byte[40_000];
-        new java.util.Random(7).nextBytes(junk);
+        new Random(7).nextBytes(junk);
         dropFiles(Map.of("secret.odt", encryptedOdt(), "random.docx", junk));
         waitFor(Duration.ofSeconds(20), "server refusal shown", () -> uploadMessage("random.docx").contains("Refused"));
         assertThat(uploadMessage("random.docx")).contains("cannot be converted");
