@@ -5,10 +5,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.LocalTime;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.stream.Stream;
 
 /** Shared helpers of the benchmarks: percentiles, load average, raw samples and markdown fragments. */
 final class Bench {
@@ -72,7 +75,7 @@ final class Bench {
     }
 
     static void log(String msg) {
-        System.out.println("[bench " + java.time.LocalTime.now().withNano(0) + "] " + msg);
+        System.out.println("[bench " + LocalTime.now().withNano(0) + "] " + msg);
         System.out.flush();
     }
 
@@ -80,8 +83,8 @@ final class Bench {
         if (!Files.exists(dir)) {
             return;
         }
-        try (java.util.stream.Stream<Path> s = Files.walk(dir)) {
-            s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        try (Stream<Path> s = Files.walk(dir)) {
+            s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         }
     }
 }

@@ -9,6 +9,7 @@ import org.jfree.chart.plot.XYPlot;
 import org.jfree.data.xy.XYSeries;
 import org.jfree.data.xy.XYSeriesCollection;
 
+import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
@@ -20,6 +21,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import javax.imageio.ImageIO;
 
 /**
  * Draws the latency distributions of one results folder as percentile curves (x: percentile, y: latency on a log
@@ -99,7 +101,7 @@ public final class Chart {
                 y.setAutoRangeNextLogFlag(true);
                 plot.setRangeAxis(y);
                 for (int k = 0; k < series.size(); k++) {
-                    plot.getRenderer().setSeriesStroke(k, new java.awt.BasicStroke(2f));
+                    plot.getRenderer().setSeriesStroke(k, new BasicStroke(2f));
                     plot.getRenderer().setSeriesPaint(k, PALETTE[k % PALETTE.length]);
                 }
             }
@@ -110,7 +112,7 @@ public final class Chart {
         }
         g.dispose();
         Files.createDirectories(png.toAbsolutePath().getParent());
-        javax.imageio.ImageIO.write(img, "png", png.toFile());
+        ImageIO.write(img, "png", png.toFile());
         System.out.println("chart: " + png);
     }
 }

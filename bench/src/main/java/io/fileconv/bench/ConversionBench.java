@@ -6,6 +6,7 @@ import io.fileconv.converter.OfficePoolConfig;
 import io.fileconv.core.ConversionFailure;
 import io.fileconv.embedded.FreePorts;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -13,6 +14,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
@@ -234,7 +236,7 @@ public final class ConversionBench {
     private static void passOver(List<Path> docs, DocumentConverter converter, Path out, int threads,
                                  ConcurrentLinkedQueue<Outcome> sink) throws InterruptedException {
         List<Path> order = new ArrayList<>(docs);
-        Collections.shuffle(order, new java.util.Random(42));
+        Collections.shuffle(order, new Random(42));
         AtomicInteger next = new AtomicInteger();
         List<Thread> ts = new ArrayList<>();
         for (int t = 0; t < threads; t++) {
@@ -253,7 +255,7 @@ public final class ConversionBench {
                     }
                     try {
                         Files.deleteIfExists(pdf);
-                    } catch (java.io.IOException ignored) {
+                    } catch (IOException ignored) {
                         // scratch
                     }
                 }

@@ -6,7 +6,9 @@ import io.fileconv.testkit.SampleDocuments;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Stream;
@@ -39,7 +41,7 @@ final class DocSet {
                         continue;
                     }
                     Path copy = dir.resolve("corpus-" + name);
-                    Files.copy(p, copy, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                    Files.copy(p, copy, StandardCopyOption.REPLACE_EXISTING);
                     out.add(copy);
                 }
             }
@@ -51,8 +53,8 @@ final class DocSet {
     }
 
     /** The generated samples by file name, in the testkit's order. */
-    static java.util.LinkedHashMap<String, byte[]> fixtures() throws IOException {
-        var m = new java.util.LinkedHashMap<String, byte[]>();
+    static LinkedHashMap<String, byte[]> fixtures() throws IOException {
+        var m = new LinkedHashMap<String, byte[]>();
         for (SampleDocuments.Doc d : SampleDocuments.all()) {
             m.put(d.name(), d.bytes());
         }

@@ -28,8 +28,11 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * Benchmark 4: the real operator (JOSDK + FileConversionReconciler, SSA off) against fabric8's mock API server
@@ -41,13 +44,13 @@ import java.util.concurrent.TimeUnit;
 public final class OperatorBench {
     private static final String NS = "fileconv";
     /** The mock server logs every request through java.util.logging; that is not the system under test. */
-    private static final java.util.logging.Logger MOCK_LOG = java.util.logging.Logger.getLogger("io.fabric8.mockwebserver");
+    private static final Logger MOCK_LOG = Logger.getLogger("io.fabric8.mockwebserver");
 
     private OperatorBench() {
     }
 
     public static void main(String[] args) throws Exception {
-        MOCK_LOG.setLevel(java.util.logging.Level.WARNING);
+        MOCK_LOG.setLevel(Level.WARNING);
         Path results = Path.of(args[0]).toAbsolutePath();
         int count = Integer.parseInt(args[1]);
         double pacedRate = Double.parseDouble(args[2]);
@@ -118,7 +121,7 @@ public final class OperatorBench {
         }
         double createS = (System.nanoTime() - t0) / 1e9;
         int seen = await(jobSeen, names, Duration.ofMinutes(3));
-        long last = names.stream().map(jobSeen::get).filter(java.util.Objects::nonNull).mapToLong(Long::longValue)
+        long last = names.stream().map(jobSeen::get).filter(Objects::nonNull).mapToLong(Long::longValue)
                 .max().orElse(t0);
         double totalS = (last - t0) / 1e9;
         List<Double> lat = new ArrayList<>();

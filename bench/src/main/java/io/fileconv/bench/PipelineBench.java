@@ -12,8 +12,10 @@ import java.sql.ResultSet;
 import java.time.Duration;
 import java.time.LocalDateTime;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -189,7 +191,7 @@ public final class PipelineBench {
                          + "'CANCELLED') AND user_id=(SELECT user_id FROM files WHERE id=?)")) {
                 ps.setString(1, ids.get(0));
                 try (ResultSet rs = ps.executeQuery()) {
-                    java.util.Set<String> want = new java.util.HashSet<>(ids);
+                    Set<String> want = new HashSet<>(ids);
                     while (rs.next()) {
                         if (want.contains(rs.getString(1))) {
                             done++;

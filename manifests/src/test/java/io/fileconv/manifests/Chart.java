@@ -8,10 +8,16 @@ import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.batch.v1.CronJob;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.function.UnaryOperator;
 
 /** Renders charts/fileconv with helm-java (Helm 3 in the jar) and parses the output into fabric8 models. */
@@ -39,7 +45,7 @@ final class Chart {
 
     /** The hook phases (helm.sh/hook) of the hooks among objects rendered by {@link #renderWithHooks}, by kind/name. */
     static Map<String, String> hookKinds(List<HasMetadata> withHooks) {
-        var out = new java.util.TreeMap<String, String>();
+        var out = new TreeMap<String, String>();
         withHooks.forEach(o -> {
             var ann = o.getMetadata().getAnnotations();
             if (ann != null && ann.containsKey(HOOK_MARKER)) {
@@ -63,18 +69,18 @@ final class Chart {
 
     static String renderWithHooksYaml(List<Path> valuesFiles) {
         try {
-            Path copy = java.nio.file.Files.createTempDirectory("fileconv-chart");
-            try (var files = java.nio.file.Files.walk(dir())) {
+            Path copy = Files.createTempDirectory("fileconv-chart");
+            try (var files = Files.walk(dir())) {
                 for (Path f : files.toList()) {
                     Path target = copy.resolve(dir().relativize(f).toString());
-                    if (java.nio.file.Files.isDirectory(f)) {
-                        java.nio.file.Files.createDirectories(target);
+                    if (Files.isDirectory(f)) {
+                        Files.createDirectories(target);
                     } else {
-                        String text = java.nio.file.Files.readString(f);
+                        String text = Files.readString(f);
                         if (f.toString().contains("templates")) {
                             text = text.replace(HOOK_ANNOTATION + ":", HOOK_MARKER + ":");
                         }
-                        java.nio.file.Files.writeString(target, text);
+                        Files.writeString(target, text);
                     }
                 }
             }
@@ -83,8 +89,8 @@ final class Chart {
                 cmd = cmd.withValuesFile(v);
             }
             return cmd.call();
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 
@@ -120,7 +126,7 @@ final class Chart {
 
     /** Every pod spec the chart renders, keyed by the owning object's name. */
     static Map<String, PodSpec> podSpecs(List<HasMetadata> objects) {
-        var out = new java.util.LinkedHashMap<String, PodSpec>();
+        var out = new LinkedHashMap<String, PodSpec>();
         ofType(objects, Deployment.class).forEach(d -> out.put(d.getMetadata().getName(), d.getSpec().getTemplate().getSpec()));
         ofType(objects, CronJob.class).forEach(c -> out.put(c.getMetadata().getName(),
                 c.getSpec().getJobTemplate().getSpec().getTemplate().getSpec()));
@@ -128,7 +134,7 @@ final class Chart {
     }
 
     static Map<String, String> env(Container c) {
-        var out = new java.util.LinkedHashMap<String, String>();
+        var out = new LinkedHashMap<String, String>();
         c.getEnv().forEach(e -> out.put(e.getName(), e.getValue()));
         return out;
     }

@@ -1,28 +1,30 @@
 package io.fileconv.manifests;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
-
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.api.model.rbac.Role;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import io.fabric8.kubernetes.api.model.rbac.Role;
-import java.util.Set;
-import java.util.TreeSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The chart's crds/ is a copy of the generated repository-root crds/ (Helm and Argo CD read the chart from Git
  * and never run Maven). These tests keep the copy exact; -Dfileconv.syncCrds=true refreshes it.
  */
-@org.junit.jupiter.api.extension.ExtendWith(ReportSkips.class)
+@ExtendWith(ReportSkips.class)
 class CrdSyncTest {
     private static final Path GENERATED = Repo.path("crds");
     private static final Path CHART = Repo.path("charts/fileconv/crds");

@@ -1,10 +1,12 @@
 package io.fileconv.manifests;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fileconv.core.Region;
+import org.junit.jupiter.api.Test;
+
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -14,7 +16,8 @@ import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * docs/CONFIGURATION.md is the contract between code and chart: the chart sets only variables named there, and
@@ -132,7 +135,7 @@ class EnvContractTest {
                     throw new AssertionError("workload without a contract section: " + owner);
                 }
             });
-            Chart.ofType(objects, io.fabric8.kubernetes.api.model.batch.v1.Job.class).forEach(job -> assertContainerHonoursContract(
+            Chart.ofType(objects, Job.class).forEach(job -> assertContainerHonoursContract(
                     job.getMetadata().getName(), job.getSpec().getTemplate().getSpec().getContainers().get(0), "Migration job",
                     Set.of("FILECONV_REGIONS", "FILECONV_DB_URL", "FILECONV_DB_USER", "FILECONV_DB_PASSWORD")));
         }
@@ -142,7 +145,7 @@ class EnvContractTest {
     private static List<List<HasMetadata>> renders() {
         List<List<HasMetadata>> out = new ArrayList<>(List.of(Chart.renderWithHooks(List.of()),
                 Chart.renderWithHooks(List.of(Chart.threeRegionValues()))));
-        for (io.fileconv.core.Region region : io.fileconv.core.Region.values()) {
+        for (Region region : Region.values()) {
             out.add(Chart.renderWithHooks(Chart.cellValues(region.code())));
         }
         return out;

@@ -1,8 +1,5 @@
 package io.fileconv.manifests;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 import com.marcnuri.helm.Helm;
 import com.marcnuri.helm.LintResult;
 import io.fabric8.kubernetes.api.model.Container;
@@ -15,6 +12,7 @@ import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.batch.v1.CronJob;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyEgressRule;
@@ -24,20 +22,29 @@ import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
 import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import io.fileconv.core.Region;
+import org.assertj.core.groups.Tuple;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
+
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.stream.Collector;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
-import org.junit.jupiter.params.provider.MethodSource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class HelmChartTest {
     private static List<HasMetadata> defaults;
@@ -220,7 +227,7 @@ class HelmChartTest {
         assertThat(work.getPorts()).singleElement().satisfies(p -> assertThat(p.getPort().getIntVal()).isEqualTo(8081));
         NetworkPolicyEgressRule s3 = spec.getEgress().get(1);
         assertThat(s3.getPorts()).extracting(NetworkPolicyPort::getProtocol, p -> p.getPort().getIntVal())
-                .containsExactly(org.assertj.core.groups.Tuple.tuple("TCP", 443));
+                .containsExactly(Tuple.tuple("TCP", 443));
         assertThat(s3.getTo()).allSatisfy(peer -> {
             assertThat(peer.getNamespaceSelector()).isNull();
             assertThat(peer.getPodSelector()).isNull();
@@ -323,7 +330,7 @@ class HelmChartTest {
         Service work = Chart.ofType(defaults, Service.class).stream()
                 .filter(s -> s.getMetadata().getName().equals("fileconv-operator-work")).collect(singleton());
         // The leader's pod only: the operator's template labels plus the label the leader sets on itself.
-        Map<String, String> selector = new java.util.HashMap<>(work.getSpec().getSelector());
+        Map<String, String> selector = new HashMap<>(work.getSpec().getSelector());
         assertThat(selector.remove("fileconv.io/work-leader")).isEqualTo("true");
         assertThat(op.getSpec().getTemplate().getMetadata().getLabels()).containsAllEntriesOf(selector);
         assertThat(work.getSpec().getPorts()).singleElement().satisfies(p -> assertThat(p.getTargetPort().getStrVal()).isEqualTo("work"));
@@ -357,7 +364,7 @@ class HelmChartTest {
     void schemaMigrationsRunAsAPreInstallAndPreUpgradeHookBeforeProcessesThatOnlyWaitForTheSchema() {
         List<HasMetadata> withHooks = Chart.renderWithHooks(List.of());
         assertThat(Chart.hookKinds(withHooks)).containsExactly(Map.entry("Job/fileconv-migrate", "pre-install,pre-upgrade"));
-        var job = Chart.ofType(withHooks, io.fabric8.kubernetes.api.model.batch.v1.Job.class).stream().collect(singleton());
+        var job = Chart.ofType(withHooks, Job.class).stream().collect(singleton());
         assertThat(job.getMetadata().getAnnotations()).containsEntry("helm.sh/hook-delete-policy", "before-hook-creation,hook-succeeded");
         PodSpec pod = job.getSpec().getTemplate().getSpec();
         assertThat(pod.getAutomountServiceAccountToken()).isFalse();
@@ -375,7 +382,7 @@ class HelmChartTest {
         }
         // The migration user is its own Secret when configured.
         var custom = Chart.renderWithHooks(Chart.cellValues("in"));
-        var migrate = Chart.ofType(custom, io.fabric8.kubernetes.api.model.batch.v1.Job.class).get(0).getSpec().getTemplate().getSpec()
+        var migrate = Chart.ofType(custom, Job.class).get(0).getSpec().getTemplate().getSpec()
                 .getContainers().get(0);
         assertThat(migrate.getEnv()).filteredOn(e -> e.getName().equals("FILECONV_DB_PASSWORD")).singleElement()
                 .satisfies(e -> assertThat(e.getValueFrom().getSecretKeyRef().getName()).isEqualTo("fileconv-db-migrate"));
@@ -430,7 +437,7 @@ class HelmChartTest {
     }
 
     @ParameterizedTest
-    @org.junit.jupiter.params.provider.EnumSource(Region.class)
+    @EnumSource(Region.class)
     void aCellHoldsNothingOfAnotherRegion(Region region) {
         List<HasMetadata> cell = Chart.renderCell(region.code());
         String upper = region.name();
@@ -466,11 +473,11 @@ class HelmChartTest {
     }
 
     @ParameterizedTest
-    @org.junit.jupiter.params.provider.EnumSource(Region.class)
+    @EnumSource(Region.class)
     void everyFileAVariableNamesIsMountedReadOnlyFromASecretInThatPod(Region region) {
         List<HasMetadata> cell = Chart.renderWithHooks(Chart.cellValues(region.code()));
-        var pods = new java.util.LinkedHashMap<>(Chart.podSpecs(cell));
-        Chart.ofType(cell, io.fabric8.kubernetes.api.model.batch.v1.Job.class)
+        var pods = new LinkedHashMap<>(Chart.podSpecs(cell));
+        Chart.ofType(cell, Job.class)
                 .forEach(j -> pods.put(j.getMetadata().getName(), j.getSpec().getTemplate().getSpec()));
         int files = 0;
         for (Map.Entry<String, PodSpec> e : pods.entrySet()) {
@@ -676,7 +683,7 @@ class HelmChartTest {
         assertThat(pdb.getSpec().getSelector().getMatchLabels()).isEqualTo(d.getSpec().getSelector().getMatchLabels());
     }
 
-    private static <T> java.util.stream.Collector<T, ?, T> singleton() {
+    private static <T> Collector<T, ?, T> singleton() {
         return Collectors.collectingAndThen(Collectors.toList(), list -> {
             assertThat(list).hasSize(1);
             return list.get(0);

@@ -1,13 +1,12 @@
 package io.fileconv.manifests;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import io.debezium.heartbeat.Heartbeat;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
+import io.fileconv.core.ChangeEvents;
 import io.fileconv.core.Region;
 import io.strimzi.api.kafka.model.common.authentication.KafkaClientAuthenticationScramSha512;
 import io.strimzi.api.kafka.model.connect.KafkaConnect;
@@ -22,15 +21,22 @@ import io.strimzi.api.kafka.model.nodepool.KafkaNodePool;
 import io.strimzi.api.kafka.model.nodepool.ProcessRoles;
 import io.strimzi.api.kafka.model.topic.KafkaTopic;
 import io.strimzi.api.kafka.model.user.KafkaUser;
+import io.strimzi.api.kafka.model.user.KafkaUserAuthorizationSimple;
 import io.strimzi.api.kafka.model.user.KafkaUserScramSha512ClientAuthentication;
 import io.strimzi.api.kafka.model.user.acl.AclOperation;
 import io.strimzi.api.kafka.model.user.acl.AclRule;
 import io.strimzi.api.kafka.model.user.acl.AclRuleGroupResource;
 import io.strimzi.api.kafka.model.user.acl.AclRuleTopicResource;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -43,9 +49,8 @@ import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * strimzi/ (one cell's Kafka + Debezium) rendered with each cell's values, parsed into io.strimzi:api 0.51 classes,
@@ -154,7 +159,7 @@ class StrimziManifestsTest {
         Matcher group = Pattern.compile("String GROUP = \"([^\"]+)\"").matcher(Repo.read(
                 Repo.path("pipeline/src/main/java/io/fileconv/pipeline/dispatch/Dispatcher.java")));
         assertThat(group.find()).isTrue();
-        List<AclRule> acls = dispatcher.getSpec().getAuthorization() instanceof io.strimzi.api.kafka.model.user.KafkaUserAuthorizationSimple s
+        List<AclRule> acls = dispatcher.getSpec().getAuthorization() instanceof KafkaUserAuthorizationSimple s
                 ? s.getAcls() : List.of();
         assertThat(acls).hasSize(2).allSatisfy(acl -> assertThat(acl.getOperations())
                 .containsExactlyInAnyOrder(AclOperation.READ, AclOperation.DESCRIBE));
@@ -198,7 +203,7 @@ class StrimziManifestsTest {
         assertThat(archive.getFileName().toString()).isEqualTo("debezium-connector-mysql-" + debezium + "-plugin.tar.gz");
         MessageDigest sha512 = MessageDigest.getInstance("SHA-512");
         try (InputStream in = Files.newInputStream(archive)) {
-            in.transferTo(new java.security.DigestOutputStream(java.io.OutputStream.nullOutputStream(), sha512));
+            in.transferTo(new DigestOutputStream(OutputStream.nullOutputStream(), sha512));
         }
         assertThat(tgz.getSha512sum()).isEqualTo(HexFormat.of().formatHex(sha512.digest()));
         assertThat(((DockerOutput) connect.getSpec().getBuild().getOutput()).getImage()).endsWith(":" + debezium);
@@ -273,7 +278,7 @@ class StrimziManifestsTest {
                 .collect(Collectors.toCollection(TreeSet::new));
         assertThat(included).as("columns Debezium puts into Kafka").isEqualTo(read);
         assertThat(cfg.get("column.include.list")).as("the embedded stack's connector uses the same list")
-                .isEqualTo(io.fileconv.core.ChangeEvents.columnIncludeList(region));
+                .isEqualTo(ChangeEvents.columnIncludeList(region));
         assertThat(included).doesNotContain("original_name", "failure_reason", "input_key", "output_key");
     }
 
