@@ -9,6 +9,7 @@ import io.fileconv.embedded.EmbeddedKafka;
 import io.fileconv.embedded.EmbeddedMariaDb;
 import io.fileconv.embedded.EmbeddedS3;
 import io.fileconv.embedded.FreePorts;
+import io.fileconv.embedded.S3Traffic;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -137,6 +138,11 @@ public final class EmbeddedInfra implements AutoCloseable {
 
     public String jdbcBase() {
         return EmbeddedMariaDb.jdbcBase(dbPort);
+    }
+
+    /** What the S3 server has been asked since it (last) started: the cost benchmark's counts. */
+    public S3Traffic.Counts s3Traffic() {
+        return s3.traffic();
     }
 
     public String kafkaBootstrap() {

@@ -191,7 +191,7 @@ public final class PoolBenchmark {
     }
 
     /** Until {@code n} pods logged that their office process is up (each then long-polls for work). */
-    private static void awaitWarmPods(Path pods, int n) throws Exception {
+    static void awaitWarmPods(Path pods, int n) throws Exception {
         long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
         while (true) {
             long ready = 0;

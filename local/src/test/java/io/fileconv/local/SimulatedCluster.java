@@ -124,6 +124,16 @@ final class SimulatedCluster implements AutoCloseable {
         return Map.copyOf(operatorEnv);
     }
 
+    /** Sets an operator environment variable for the replicas started after this call. */
+    void setOperatorEnv(String name, String value) {
+        operatorEnv.put(name, value);
+    }
+
+    /** The operator replicas' processes, by pod name. */
+    Map<String, Process> operators() {
+        return Map.copyOf(operators);
+    }
+
     /** Starts operator replica {@code pod} (e.g. fileconv-operator-0) and waits until it is ready. */
     Process startOperator(String pod) throws Exception {
         Map<String, String> env = new LinkedHashMap<>(operatorEnv);

@@ -94,10 +94,11 @@ class MonitoringTest {
         assertThat(alerts).containsExactlyInAnyOrder("FileconvConsumerLagGrowing", "FileconvApi5xxRatioHigh",
                 "FileconvConversionSuccessLow", "FileconvPipelineLatencyHigh", "FileconvNoConversions",
                 "FileconvRegionMigrationFailed", "FileconvConverterQueueStuck", "FileconvConverterPodsLost",
-                "FileconvPoisonEvents", "FileconvSweeperRepairing", "FileconvWebhooksFailing");
+                "FileconvPoisonEvents", "FileconvSweeperRepairing", "FileconvWebhooksFailing",
+                "FileconvApiServerWritesHigh", "FileconvApiServerThrottling", "FileconvFileConversionsPilingUp");
         String all = String.join("\n", exprs);
         // Thresholds come from values.yaml.
-        assertThat(all).contains("> 0.01", "< 0.99", "> 300");
+        assertThat(all).contains("> 0.01", "< 0.99", "> 300", "[10m])) > 250", "max(fileconv_fileconversions) > 50000");
     }
 
     @Test

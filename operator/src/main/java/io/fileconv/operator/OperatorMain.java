@@ -11,12 +11,14 @@ import io.fileconv.core.Region;
 import io.fileconv.core.RegionDatabases;
 import io.fileconv.core.UserDirectory;
 import io.fileconv.core.metrics.FileconvMetrics;
+import io.fileconv.core.metrics.MetricNames;
 import io.fileconv.core.metrics.MigrationMetrics;
 import io.fileconv.core.metrics.PipelineMetrics;
 import io.fileconv.core.migration.RegionMove;
 import io.fileconv.core.schema.SchemaGate;
 import io.fileconv.core.work.PresignedLinks;
 import io.fileconv.operator.dispatch.DispatcherCompanion;
+import io.fileconv.operator.k8s.ApiServerRequests;
 import io.fileconv.operator.k8s.FileconvOperator;
 import io.fileconv.operator.k8s.KubernetesLauncher;
 import io.fileconv.operator.k8s.OperatorEnvironment;
@@ -29,6 +31,7 @@ import io.fileconv.pipeline.Upkeep;
 import io.fileconv.pipeline.status.FileRepositoryStatusSink;
 import io.fileconv.pipeline.work.FileLookup;
 import io.fileconv.pipeline.work.PooledWork;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.slf4j.Logger;
@@ -70,7 +73,7 @@ public final class OperatorMain implements AutoCloseable {
             stopped.countDown();
         }, "fileconv-operator-shutdown"));
         try {
-            KubernetesClient client = new KubernetesClientBuilder().build();
+            KubernetesClient client = ApiServerRequests.counting(new KubernetesClientBuilder(), main.metrics).build();
             main.running.push(client);
             main.start(client, new OperatorEnvironment(System.getenv()), companions(Env.system(), main.metrics));
         } catch (Exception e) {
@@ -127,6 +130,8 @@ public final class OperatorMain implements AutoCloseable {
                 new MigrationMetrics(metrics), Clock.systemUTC()), pooled(client, settings, common,
                 env.converterS3Endpoint(), sink, repositories, store), this::lostLeadership);
         running.push(operator);
+        Gauge.builder(MetricNames.FILECONVERSIONS.name(), operator, FileconvOperator::fileConversionsAlive)
+                .description(MetricNames.FILECONVERSIONS.description()).register(metrics);
         operator.withOrphanedOutputDiscard((region, userId, fileId) -> {
             if (repositories.containsKey(region)) {
                 PooledWork.deleteIfOrphaned(repositories.get(region), store, common.bucket(region), userId, fileId);

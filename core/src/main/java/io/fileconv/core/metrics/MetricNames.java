@@ -138,11 +138,20 @@ public final class MetricNames {
             "Pooled converters: first-page thumbnails after a conversion (outcome: written, failed; a failure does not"
                     + " fail the conversion), by region", List.of("region", "outcome"), List.of());
 
+    public static final Meter KUBE_API_REQUESTS = new Meter("fileconv.kube.api.requests", Kind.COUNTER,
+            "Requests of this process to the Kubernetes API server by verb, resource (as apiserver_request_total names"
+                    + " them) and status code; writes are what etcd pays for per file", List.of("verb", "resource", "code"),
+            List.of());
+
+    public static final Meter FILECONVERSIONS = new Meter("fileconv.fileconversions", Kind.GAUGE,
+            "FileConversions in etcd as the leading operator's informer holds them (alive and within their finished"
+                    + " TTL); 0 on a standby", List.of(), List.of());
+
     public static final List<Meter> ALL = List.of(HTTP_REQUESTS, UPLOADS, UPLOAD_ADMISSIONS, KAFKA_CONSUMER_LAG, CDC_DELAY,
             PIPELINE_LATENCY, PIPELINE_START_LATENCY, CONVERSION, CONVERSIONS, S3_REQUESTS, REGION_MIGRATIONS,
             WORK_WAITING, WORK_OLDEST_WAITING, WORK_LEASED, CONVERTER_JOBS, WORK_LEASES_EXPIRED,
             DISPATCH_SKIPPED_EVENTS, SWEEPER_REPAIRS, FILES_DELETED, STATUS_STREAMS, WEBHOOK_DELIVERIES,
-            WEBHOOK_PENDING, WEBHOOK_OLDEST_PENDING, THUMBNAILS);
+            WEBHOOK_PENDING, WEBHOOK_OLDEST_PENDING, THUMBNAILS, KUBE_API_REQUESTS, FILECONVERSIONS);
 
     /** Outcome label of a successful conversion; failures use the lower-case FailureClass name. */
     public static final String CONVERTED = "converted";

@@ -62,6 +62,10 @@ class MetricNamesTest {
                 .register(registry).increment();
         // Registered by the API's StatusEvents (StatusEventsTest reads the endpoint it counts).
         Gauge.builder(MetricNames.STATUS_STREAMS.name(), () -> 0).register(registry);
+        // Recorded by the operator's ApiServerRequests and OperatorMain (ApiServerRequestsTest checks the counter).
+        Counter.builder(MetricNames.KUBE_API_REQUESTS.name()).tags("verb", "create", "resource", "fileconversions",
+                "code", "201").register(registry).increment();
+        Gauge.builder(MetricNames.FILECONVERSIONS.name(), () -> 0).register(registry);
 
         Set<String> fileconv = new TreeSet<>();
         Matcher m = SERIES.matcher(registry.scrape());

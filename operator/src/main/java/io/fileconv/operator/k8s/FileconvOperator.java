@@ -158,6 +158,11 @@ public class FileconvOperator implements AutoCloseable {
         return pooled.work().queue().waiting(key).isPresent() || pooled.work().queue().leaseOf(key).isPresent();
     }
 
+    /** FileConversions this replica's informer holds (what etcd holds of them); 0 on a standby. */
+    public long fileConversionsAlive() {
+        return conversions.resourcesInCache();
+    }
+
     /** Whether this replica holds the Lease (always, without leader election, once started). */
     public boolean isLeading() {
         return leading;

@@ -117,6 +117,15 @@ public class FileConversionReconciler implements Reconciler<FileConversion> {
     }
 
     /** Whether a FileConversion of that name is in the informer cache (true until the cache exists). */
+    /**
+     * FileConversions in the informer's cache: the objects of this kind that etcd holds (alive and within their
+     * finished TTL), 0 before the controller starts (a standby replica). For the capacity gauge.
+     */
+    public long resourcesInCache() {
+        IndexerResourceCache<FileConversion> cache = primaryCache;
+        return cache == null ? 0 : cache.keys().count();
+    }
+
     public boolean exists(String name) {
         IndexerResourceCache<FileConversion> cache = primaryCache;
         return cache == null || cache.contains(new ResourceID(name, namespace));
@@ -141,11 +150,11 @@ public class FileConversionReconciler implements Reconciler<FileConversion> {
                 .withNamespacesInheritedFromController()
                 .withLabelSelector(Labels.NAME + "=" + Labels.CONVERTER)
                 .build();
+        primaryCache = context.getPrimaryCache();
         if (pooled == null) {
             return List.of(new InformerEventSource<>(jobs, context));
         }
         // Pooled mode: the work queue announces leases and outcomes; the reconciler writes them to the status.
-        primaryCache = context.getPrimaryCache();
         SimpleInboundEventSource<FileConversion> work = new SimpleInboundEventSource<>("converter-work");
         pooled.queue().onChange(key -> work.propagateEvent(new ResourceID(key, namespace)));
         workEvents = work;
