@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import io.fileconv.core.Region;
 import io.fileconv.operator.k8s.crd.FileConversion;
 import io.fileconv.testkit.ApiClient;
@@ -30,6 +31,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiFunction;
+import java.util.function.Function;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -263,8 +265,14 @@ public final class CostBenchmark {
         if (alive != null) {
             notes.add(alive.summary(files / runSeconds));
         }
+        long rows = meter.countWhere(REGION.database(), "SELECT COUNT(*) FROM {db}.files");
+        Map<String, Long> tables = meter.tableBytes(REGION.database());
+        long bytes = tables.values().stream().mapToLong(Long::longValue).sum();
+        notes.add(String.format(Locale.ROOT, "MySQL storage after the run (InnoDB's estimate, data + indexes, after"
+                + " ANALYZE TABLE): %d bytes over %d files rows = %.0f bytes per file, by table %s (tables start at"
+                + " 16 KiB pages, so small tables overstate).", bytes, rows, bytes / (double) Math.max(1, rows), tables));
         notes.add(label + ": busiest threads of the benchmark JVM in the run (name: CPU s): "
-                + busiestThreads());
+                + busiestThreads(cluster == null ? CostBenchmark::embeddedThread : CostBenchmark::clusterHarnessThread));
         return new PathCost(label, perFile, background, notes);
     }
 
@@ -286,14 +294,14 @@ public final class CostBenchmark {
     }
 
     /** The benchmark JVM's busiest threads and their component, so the classification can be checked. */
-    private static String busiestThreads() {
+    private static String busiestThreads(Function<String, String> component) {
         Map<String, Long> now = ProcessCpu.threads(ProcessHandle.current().pid());
         List<Map.Entry<String, Long>> top = new ArrayList<>(now.entrySet());
         top.sort(Map.Entry.<String, Long>comparingByValue().reversed());
         StringBuilder s = new StringBuilder();
         for (int i = 0; i < Math.min(15, top.size()); i++) {
             s.append(i == 0 ? "" : ", ").append(top.get(i).getKey()).append(" → ")
-                    .append(embeddedThread(top.get(i).getKey())).append(": ")
+                    .append(component.apply(top.get(i).getKey())).append(": ")
                     .append(String.format(Locale.ROOT, "%.1f", top.get(i).getValue() / 100.0));
         }
         return s.append(" (totals since the JVM started)").toString();
@@ -313,6 +321,9 @@ public final class CostBenchmark {
     /** The embedded stack's JVM threads, by the names our code, Jetty, Kafka, Debezium and HotSpot give them. */
     static String embeddedThread(String name) {
         String n = name.toLowerCase(Locale.ROOT);
+        if (jvmThread(n)) {
+            return "JVM (GC, JIT)";
+        }
         // "java" is the main thread (polling for completion); HttpClient-N-Worker the JDK client that uploads.
         if (n.startsWith("harness-") || name.equals("java") || n.startsWith("httpclient-")) {
             return "harness (uploads, polling)";
@@ -320,12 +331,11 @@ public final class CostBenchmark {
         if (n.startsWith("pool-")) {
             return byStack(name); // executors without a name: told apart by the code they run
         }
+        if (n.startsWith("dispatcher") || n.startsWith("fileconv-") || n.startsWith("converter-leases")) {
+            return "dispatcher and pipeline upkeep";
+        }
         if (n.startsWith("converter-") || n.startsWith("office-time") || n.startsWith("lease-heartbeat")) {
             return "converter (JVM side)";
-        }
-        if (n.startsWith("dispatcher") || n.startsWith("sweep") || n.startsWith("webhook") || n.startsWith("retention")
-                || n.startsWith("status-sweep") || n.startsWith("pipeline")) {
-            return "dispatcher and pipeline upkeep";
         }
         if (n.startsWith("cdc-") || n.startsWith("debezium") || n.startsWith("blc-") || n.startsWith("binlog")
                 || n.startsWith("kafka-producer")) {
@@ -349,12 +359,16 @@ public final class CostBenchmark {
         if (n.startsWith("hikari") || n.startsWith("mariadb") || n.startsWith("mysql")) {
             return "database client pools";
         }
-        if (n.startsWith("gc thread") || n.startsWith("g1 ") || n.startsWith("c1 compiler") || n.startsWith("c2 compiler")
-                || n.startsWith("vm ") || n.startsWith("gc ") || n.startsWith("sweeper") || n.startsWith("service thread")
-                || n.startsWith("monitor deflati") || n.startsWith("g1")) {
-            return "JVM (GC, JIT)";
-        }
         return "other threads";
+    }
+
+    /** HotSpot's own threads (checked first: "Sweeper thread" is the JIT's code cache sweeper, not ours). */
+    private static boolean jvmThread(String n) {
+        return n.startsWith("gc thread") || n.startsWith("g1") || n.startsWith("c1 compiler")
+                || n.startsWith("c2 compiler") || n.startsWith("vm ") || n.startsWith("sweeper thread")
+                || n.startsWith("service thread") || n.startsWith("monitor deflati") || n.startsWith("signal dispatch")
+                || n.startsWith("reference handl") || n.startsWith("finalizer") || n.startsWith("notification th")
+                || n.startsWith("common-cleaner") || n.startsWith("attach listener");
     }
 
     /** A thread of an unnamed executor by the packages on its stack (any live thread whose name has this prefix). */
@@ -399,6 +413,7 @@ public final class CostBenchmark {
                 "harness-sampler"));
         private final Map<String, List<Integer>> samples = new TreeMap<>();
         private final KubernetesClient kube;
+        private volatile int largestConversion;
 
         AliveSampler(SimulatedCluster cluster) {
             // Its own token: KubeApiRequests leaves the sampler's requests out of the counts.
@@ -413,6 +428,9 @@ public final class CostBenchmark {
                     add("Pods", kube.pods().inNamespace(ns).list().getItems().size());
                     add("Leases", kube.resources(Lease.class).inNamespace(ns).list().getItems().size());
                     add("Events", kube.v1().events().inNamespace(ns).list().getItems().size());
+                    for (FileConversion fc : kube.resources(FileConversion.class).inNamespace(ns).list().getItems()) {
+                        largestConversion = Math.max(largestConversion, Serialization.asJson(fc).length());
+                    }
                 } catch (RuntimeException e) {
                     System.out.println("[cost] sampling failed: " + e);
                 }
@@ -440,8 +458,9 @@ public final class CostBenchmark {
                         " mean %.1f, most %d", mean, Collections.max(v)));
                 first = false;
             }
-            return s.append(String.format(Locale.ROOT, ". Throughput over the run %.2f files/s.", filesPerSecond))
-                    .toString();
+            return s.append(String.format(Locale.ROOT, ". Largest FileConversion seen (JSON, as etcd stores custom"
+                    + " resources): %d bytes. Throughput over the run %.2f files/s.", largestConversion,
+                    filesPerSecond)).toString();
         }
     }
 

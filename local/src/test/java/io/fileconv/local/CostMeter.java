@@ -143,6 +143,34 @@ final class CostMeter implements AutoCloseable {
         }
     }
 
+    /**
+     * Bytes the region schema's tables take (data + indexes, InnoDB's estimate after ANALYZE TABLE) per table, and
+     * rows of {@code files}: storage growth per file.
+     */
+    synchronized Map<String, Long> tableBytes(String database) throws SQLException {
+        Map<String, Long> out = new TreeMap<>();
+        List<String> tables = new ArrayList<>();
+        try (Statement st = db.createStatement(); ResultSet rs = st.executeQuery("SELECT TABLE_NAME FROM"
+                + " information_schema.TABLES WHERE TABLE_SCHEMA = '" + database + "' AND TABLE_TYPE = 'BASE TABLE'")) {
+            while (rs.next()) {
+                tables.add(rs.getString(1));
+            }
+        }
+        for (String t : tables) {
+            try (Statement st = db.createStatement()) {
+                st.execute("ANALYZE TABLE `" + database + "`.`" + t + "`");
+            }
+        }
+        try (Statement st = db.createStatement(); ResultSet rs = st.executeQuery("SELECT TABLE_NAME, DATA_LENGTH +"
+                + " INDEX_LENGTH FROM information_schema.TABLES WHERE TABLE_SCHEMA = '" + database + "'"
+                + " AND TABLE_TYPE = 'BASE TABLE'")) {
+            while (rs.next()) {
+                out.put(rs.getString(1), rs.getLong(2));
+            }
+        }
+        return out;
+    }
+
     @Override
     public void close() throws Exception {
         kafka.close();

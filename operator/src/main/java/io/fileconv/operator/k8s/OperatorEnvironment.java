@@ -30,7 +30,7 @@ public final class OperatorEnvironment {
         String namespace = get("FILECONV_OPERATOR_NAMESPACE", defaultNamespace == null ? "default" : defaultNamespace);
         OperatorSettings.LeaderElection leaderElection = bool("FILECONV_LEADER_ELECTION", true)
                 ? OperatorSettings.LeaderElection.defaults(get("HOSTNAME", null)) : null;
-        return new OperatorSettings(namespace, seconds("FILECONV_FINISHED_TTL_SECONDS", 3600), leaderElection,
+        return new OperatorSettings(namespace, seconds("FILECONV_FINISHED_TTL_SECONDS", 600), leaderElection,
                 converterJob(), pool());
     }
 

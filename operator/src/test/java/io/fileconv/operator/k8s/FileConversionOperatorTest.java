@@ -331,13 +331,17 @@ class FileConversionOperatorTest {
         startOperator(Duration.ofSeconds(2));
         ConversionRequest request = OperatorTestSupport.request(Region.IN, 1);
         String name = launch(request);
+        launch(OperatorTestSupport.request(Region.IN, 2));
         awaitJob(name);
+        // The fileconv_fileconversions gauge: what etcd holds of the kind, finished ones until their TTL.
+        await().atMost(WAIT).until(() -> operator.fileConversionsAlive() == 2);
         Instant started = Instant.now();
         OperatorTestSupport.markSucceeded(client, name, started, started.plusSeconds(1));
         awaitPhase(name, FileConversionPhase.Succeeded);
 
         await().atMost(WAIT).until(() -> conversion(client, name) == null);
         assertThat(sink.status(attempt(request))).isEqualTo(FileStatus.CONVERTED);
+        await().atMost(WAIT).until(() -> operator.fileConversionsAlive() == 1);
     }
 
     @Test

@@ -16,7 +16,7 @@ class OperatorEnvironmentTest {
         OperatorSettings s = new OperatorEnvironment(Map.of("FILECONV_CONVERTER_IMAGE", "conv:1", "HOSTNAME", "op-0"))
                 .settings("team-a");
         assertThat(s.namespace()).isEqualTo("team-a");
-        assertThat(s.finishedTtl()).isEqualTo(Duration.ofHours(1));
+        assertThat(s.finishedTtl()).isEqualTo(Duration.ofMinutes(10));
         assertThat(s.leaderElection().identity()).isEqualTo("op-0");
         assertThat(s.job().image()).isEqualTo("conv:1");
         assertThat(s.job().imagePullPolicy()).isEqualTo("IfNotPresent");

@@ -441,7 +441,7 @@ public final class Dispatcher implements AutoCloseable {
      * decides what is converted.
      */
     private ConversionRequest attemptIfUploaded(RegionContext ctx, FileChange change) throws Exception {
-        Optional<FileRecord> row = ctx.files().find(change.fileId());
+        Optional<FileRecord> row = RowBehindEvent.read(() -> ctx.files().find(change.fileId()), change.attempts());
         try (LogContext ignored = LogContext.forFile(change.fileId(), row.map(FileRecord::userId).orElse(null),
                 ctx.region(), change.attempts(), row.map(FileRecord::requestId).orElse(null))) {
             if (row.isEmpty()) {
