@@ -190,7 +190,7 @@ public final class PoolBenchmark {
         return result;
     }
 
-    /** Until {@code n} pods logged that their office process is up (each then long-polls for work). */
+    /** Until {@code n} pods logged that their office process is up and warmed up (each then long-polls for work). */
     static void awaitWarmPods(Path pods, int n) throws Exception {
         long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
         while (true) {
@@ -199,8 +199,10 @@ public final class PoolBenchmark {
                 try (var dirs = Files.list(pods)) {
                     for (Path d : dirs.toList()) {
                         Path log = d.resolve("container.log");
+                        // "warmed up" comes after the warm-up conversions, just before the first claim: a pod
+                        // still warming up when the burst starts is not the warm pool this measures.
                         if (Files.exists(log) && Files.readString(log, StandardCharsets.ISO_8859_1)
-                                .contains("office pool ready")) {
+                                .contains("office warmed up")) {
                             ready++;
                         }
                     }
