@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.Enumeration;
+import java.util.Locale;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 
@@ -19,9 +20,20 @@ import java.util.zip.ZipFile;
 public final class ArchiveInspector {
     private static final Logger LOG = LoggerFactory.getLogger(ArchiveInspector.class);
 
-    public record Limits(int maxEntries, long maxTotalUncompressed, long maxRatio) {
+    /**
+     * @param maxMarkup inflated bytes of the XML parts (text, cells, slides) at most: what LibreOffice holds in memory
+     *                  and lays out, unlike pictures and other media, which count only towards the total. Measured
+     *                  (bench/archive-limits, docs/PERFORMANCE.md section 6): 64 MiB of Word markup peaks at ~680 MiB
+     *                  in the office process before the 120 s time limit, 256 MiB at 1.5-2.7 GiB, over the converter
+     *                  pod's 1536 MiB limit.
+     */
+    public record Limits(int maxEntries, long maxTotalUncompressed, long maxRatio, long maxMarkup) {
+        public Limits(int maxEntries, long maxTotalUncompressed, long maxRatio) {
+            this(maxEntries, maxTotalUncompressed, maxRatio, maxTotalUncompressed);
+        }
+
         public static Limits defaults() {
-            return new Limits(10_000, 512L << 20, 200);
+            return new Limits(10_000, 512L << 20, 200, 64L << 20);
         }
     }
 
@@ -33,6 +45,7 @@ public final class ArchiveInspector {
 
     public void inspect(Path file, long compressedSize) {
         long total = 0;
+        long markup = 0;
         int entries = 0;
         byte[] buf = new byte[64 * 1024];
         try (ZipFile zip = new ZipFile(file.toFile())) {
@@ -44,6 +57,7 @@ public final class ArchiveInspector {
                             + " parts");
                 }
                 checkName(e.getName());
+                boolean isMarkup = isMarkup(e.getName());
                 try (InputStream in = zip.getInputStream(e)) {
                     int n;
                     while ((n = in.read(buf)) > 0) {
@@ -51,6 +65,11 @@ public final class ArchiveInspector {
                         if (total > limits.maxTotalUncompressed()) {
                             throw refused("archive-too-large", "the document expands to more than "
                                     + (limits.maxTotalUncompressed() >> 20) + " MiB");
+                        }
+                        if (isMarkup && (markup += n) > limits.maxMarkup()) {
+                            throw refused("archive-markup-too-large", "the document's text and markup expand to more"
+                                    + " than " + (limits.maxMarkup() >> 20) + " MiB, more than a converter can lay out"
+                                    + " within its time and memory limits");
                         }
                         if (total > (1 << 20) && total / Math.max(1, compressedSize) > limits.maxRatio()) {
                             throw refused("archive-ratio", "the document expands more than " + limits.maxRatio()
@@ -68,6 +87,12 @@ public final class ArchiveInspector {
             LOG.info("archive refused as damaged: {}", e.toString());
             throw refused("damaged-archive", "the document's ZIP structure is damaged or truncated");
         }
+    }
+
+    /** XML parts: OOXML's parts and relationships, ODF's content.xml and styles.xml. */
+    static boolean isMarkup(String name) {
+        String n = name.toLowerCase(Locale.ROOT);
+        return n.endsWith(".xml") || n.endsWith(".rels");
     }
 
     static void checkName(String name) {

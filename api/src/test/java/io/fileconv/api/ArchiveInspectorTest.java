@@ -41,6 +41,20 @@ class ArchiveInspectorTest {
     }
 
     @Test
+    void markupIsCappedBelowTheTotal() throws IOException {
+        ArchiveInspector capped = new ArchiveInspector(new ArchiveInspector.Limits(50, 8L << 20, 1_000_000, 1 << 20));
+        Path text = zip("text.zip", new String[]{"word/document.xml", "word/_rels/document.xml.rels"}, 600_000);
+        assertThatThrownBy(() -> capped.inspect(text, Files.size(text))).isInstanceOfSatisfying(Problem.class, p -> {
+            assertThat(p.slug()).isEqualTo("archive-markup-too-large");
+            assertThat(p.status()).isEqualTo(422);
+        });
+        // Media count only towards the total: the same bytes as a picture pass.
+        Path media = zip("media.zip", new String[]{"word/document.xml", "word/media/image1.png"}, 600_000);
+        assertThatCode(() -> capped.inspect(media, Files.size(media))).doesNotThrowAnyException();
+        assertThat(ArchiveInspector.Limits.defaults().maxMarkup()).isEqualTo(64L << 20);
+    }
+
+    @Test
     void tooManyEntriesAreRefused() throws IOException {
         String[] names = new String[60];
         for (int i = 0; i < names.length; i++) {
