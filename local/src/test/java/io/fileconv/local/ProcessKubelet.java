@@ -19,6 +19,7 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
@@ -189,29 +190,6 @@ final class ProcessKubelet implements AutoCloseable {
         }
     }
 
-    /**
-     * A real kubelet keeps a container whose Secret does not exist yet in CreateContainerConfigError and retries;
-     * the operator creates a pooled Job's token Secret just after the Job, so the stand-in waits the same way.
-     */
-    private static Secret awaitSecret(KubernetesClient kube, String namespace, String name) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (true) {
-            Secret secret = kube.secrets().inNamespace(namespace).withName(name).get();
-            if (secret != null) {
-                return secret;
-            }
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("secret " + namespace + "/" + name + " not found within 60 s");
-            }
-            try {
-                Thread.sleep(100);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted waiting for secret " + name, e);
-            }
-        }
-    }
-
     /** The container's env as the kubelet builds it; values pointing into an emptyDir mount go to a fresh dir. */
     private Map<String, String> environment(Container container, Path podDir) throws IOException {
         Map<String, Path> mounts = new LinkedHashMap<>();
@@ -238,7 +216,10 @@ final class ProcessKubelet implements AutoCloseable {
             String value = e.getValue();
             var from = e.getValueFrom();
             if (from != null && from.getSecretKeyRef() != null) {
-                Secret secret = awaitSecret(kube, namespace, from.getSecretKeyRef().getName());
+                // A real kubelet keeps a container whose Secret does not exist yet in CreateContainerConfigError
+                // and retries; the operator creates a pooled Job's token Secret just after the Job.
+                Secret secret = kube.secrets().inNamespace(namespace).withName(from.getSecretKeyRef().getName())
+                        .waitUntilCondition(Objects::nonNull, 60, TimeUnit.SECONDS);
                 value = new String(Base64.getDecoder().decode(secret.getData().get(from.getSecretKeyRef().getKey())),
                         StandardCharsets.UTF_8);
             } else if (from != null && from.getFieldRef() != null) {
