@@ -12,10 +12,10 @@ import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 
 /**
- * Inspects ZIP-based documents (OOXML, ODF) before they are accepted: entry count, total uncompressed size and
- * compression ratio are measured by actually inflating every entry (declared sizes in a ZIP can lie), stopping as
- * soon as a limit is passed; entry names that could escape a directory are refused. A zip bomb that would grow
- * soffice to ~850 MB is refused here in milliseconds.
+ * Inspects ZIP-based documents (OOXML, ODF) before they are accepted: entry count, total uncompressed size, the
+ * uncompressed size of the XML parts and compression ratio are measured by actually inflating every entry (declared
+ * sizes in a ZIP can lie), stopping as soon as a limit is passed; entry names that could escape a directory are
+ * refused. A zip bomb that would grow soffice to ~850 MB is refused here in milliseconds.
  */
 public final class ArchiveInspector {
     private static final Logger LOG = LoggerFactory.getLogger(ArchiveInspector.class);
