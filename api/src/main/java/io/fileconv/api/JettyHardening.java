@@ -4,7 +4,6 @@ import io.javalin.config.JavalinConfig;
 import org.eclipse.jetty.io.Connection;
 import org.eclipse.jetty.server.AbstractConnector;
 import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.server.handler.MinimumDataRateHandler;
 import org.eclipse.jetty.util.component.LifeCycle;
 import org.eclipse.jetty.util.thread.Scheduler;
 
@@ -26,13 +25,9 @@ final class JettyHardening {
         config.jetty.modifyServer(server -> server.addEventListener(new LifeCycle.Listener() {
             @Override
             public void lifeCycleStarting(LifeCycle event) {
-                if (limits.minRequestBytesPerSecond() > 0) {
-                    // Multipart bodies are read by Jetty's core parser, which the HttpConfiguration rate above does
-                    // not watch (it applies to servlet stream reads): this handler watches every read. A read below
-                    // the rate fails with a TimeoutException, which MultipartUpload answers with 408.
-                    server.setHandler(new MinimumDataRateHandler(server.getHandler(), limits.minRequestBytesPerSecond(),
-                            0));
-                }
+                // Multipart bodies are read by Jetty's core parser, which the HttpConfiguration rate above does not
+                // watch (it applies to servlet stream reads): the guard watches every read, per request.
+                server.setHandler(new RequestBodyGuard(server.getHandler(), limits.minRequestBytesPerSecond()));
                 for (var connector : server.getConnectors()) {
                     if (connector instanceof AbstractConnector c) {
                         c.setIdleTimeout(limits.idleTimeout().toMillis());

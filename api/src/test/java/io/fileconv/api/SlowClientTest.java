@@ -97,7 +97,23 @@ class SlowClientTest {
 
     @Test
     void aBodyTrickledBelowTheMinimumRateIsRefusedWith408() throws Exception {
-        String user = "slow-uploader";
+        trickleIsRefused("slow-uploader");
+    }
+
+    /**
+     * The rate is each request's own: Jetty's MinimumDataRateHandler counted the bytes of every request since start,
+     * so after one fast upload of a few MiB a trickling client was never refused.
+     */
+    @Test
+    void theMinimumRateIsPerRequestNotForTheWholeServer() throws Exception {
+        ApiClient api = new ApiClient("http://localhost:" + node.port());
+        String fast = api.token("fast-uploader", "uk");
+        byte[] text = "a line of a fast upload, sent at once\n".repeat(200_000).getBytes(StandardCharsets.US_ASCII);
+        assertThat(api.upload(fast, "fast.txt", text).statusCode()).isEqualTo(201);
+        trickleIsRefused("slow-after-fast");
+    }
+
+    private static void trickleIsRefused(String user) throws Exception {
         String token = new ApiClient("http://localhost:" + node.port()).token(user, "uk");
         int declared = 200_000;
         String partHead = "--B\r\nContent-Disposition: form-data; name=\"file\"; filename=\"slow.txt\"\r\n\r\n";
