@@ -73,7 +73,7 @@ public final class ApiAssembly implements AutoCloseable {
         DownloadLinks links = parts.push(DownloadLinks.fromEnv(env));
         UploadLimits limits = UploadLimits.from(env);
         FilesController files = new FilesController(callers, store, new TypeDetector(),
-                new ArchiveInspector(ArchiveInspector.Limits.defaults()), settings.maxUploadBytes(),
+                new ArchiveInspector(ArchiveInspector.Limits.from(env)), settings.maxUploadBytes(),
                 new PipelineMetrics(metrics), links, UserUploadLimiter.inMySql(limits, metrics),
                 new ImagePixels(limits.maxImagePixels()))
                 .withEraser(new FileEraser(store, new DeletionMetrics(metrics).withRegions(regions)))

@@ -1,5 +1,6 @@
 package io.fileconv.api;
 
+import io.fileconv.core.Env;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,6 +35,21 @@ public final class ArchiveInspector {
 
         public static Limits defaults() {
             return new Limits(10_000, 512L << 20, 200, 64L << 20);
+        }
+
+        /** The defaults, each replaceable by its FILECONV_ARCHIVE_* variable (docs/CONFIGURATION.md). */
+        public static Limits from(Env env) {
+            Limits d = defaults();
+            Limits l = new Limits(env.getInt("FILECONV_ARCHIVE_MAX_ENTRIES", d.maxEntries()),
+                    env.getLong("FILECONV_ARCHIVE_MAX_INFLATED_BYTES", d.maxTotalUncompressed()),
+                    env.getLong("FILECONV_ARCHIVE_MAX_RATIO", d.maxRatio()),
+                    env.getLong("FILECONV_ARCHIVE_MAX_MARKUP_BYTES", d.maxMarkup()));
+            if (l.maxEntries() < 1 || l.maxTotalUncompressed() < 1 || l.maxRatio() < 1 || l.maxMarkup() < 1
+                    || l.maxMarkup() > l.maxTotalUncompressed()) {
+                throw new IllegalStateException("FILECONV_ARCHIVE_MAX_ENTRIES, _MAX_INFLATED_BYTES, _MAX_RATIO and"
+                        + " _MAX_MARKUP_BYTES must be above 0, and the markup limit at most the inflated one");
+            }
+            return l;
         }
     }
 

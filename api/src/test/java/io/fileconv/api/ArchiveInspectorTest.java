@@ -1,5 +1,6 @@
 package io.fileconv.api;
 
+import io.fileconv.core.Env;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -7,6 +8,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 
@@ -52,6 +54,22 @@ class ArchiveInspectorTest {
         Path media = zip("media.zip", new String[]{"word/document.xml", "word/media/image1.png"}, 600_000);
         assertThatCode(() -> capped.inspect(media, Files.size(media))).doesNotThrowAnyException();
         assertThat(ArchiveInspector.Limits.defaults().maxMarkup()).isEqualTo(64L << 20);
+    }
+
+    @Test
+    void limitsComeFromTheEnvironment() throws IOException {
+        ArchiveInspector.Limits limits = ArchiveInspector.Limits.from(new Env(Map.of(
+                "FILECONV_ARCHIVE_MAX_MARKUP_BYTES", String.valueOf(1 << 20), "FILECONV_ARCHIVE_MAX_ENTRIES", "40",
+                "FILECONV_ARCHIVE_MAX_RATIO", "1000000"))); // zeros compress ~1000:1; the ratio rule is not under test
+        assertThat(limits).isEqualTo(new ArchiveInspector.Limits(40, 512L << 20, 1_000_000, 1 << 20));
+        Path text = zip("env-text.zip", new String[]{"word/document.xml"}, 1_200_000);
+        assertThatThrownBy(() -> new ArchiveInspector(limits).inspect(text, Files.size(text)))
+                .isInstanceOfSatisfying(Problem.class, p -> assertThat(p.slug()).isEqualTo("archive-markup-too-large"));
+        assertThat(ArchiveInspector.Limits.from(new Env(Map.of()))).isEqualTo(ArchiveInspector.Limits.defaults());
+        assertThatThrownBy(() -> ArchiveInspector.Limits.from(new Env(Map.of("FILECONV_ARCHIVE_MAX_RATIO", "0"))))
+                .isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> ArchiveInspector.Limits.from(new Env(Map.of("FILECONV_ARCHIVE_MAX_MARKUP_BYTES",
+                String.valueOf(1L << 30))))).hasMessageContaining("at most the inflated one");
     }
 
     @Test

@@ -193,9 +193,10 @@ class EnvContractTest {
         // The API's limit settings (per-user limits, image pixels, slow clients, token types): documented, and set by
         // the chart or defaulted. The API's older settings are covered by the first test's direction only.
         Set<String> read = readBy("api/src/main/java/io/fileconv/api/UploadLimits.java",
-                "api/src/main/java/io/fileconv/api/HttpLimits.java", WEBHOOK_POLICY);
+                "api/src/main/java/io/fileconv/api/HttpLimits.java", "api/src/main/java/io/fileconv/api/ArchiveInspector.java",
+                WEBHOOK_POLICY);
         assertThat(read).contains("FILECONV_USER_UPLOADS_PER_MINUTE", "FILECONV_USER_MAX_IN_FLIGHT",
-                "FILECONV_MAX_IMAGE_PIXELS", "FILECONV_HTTP_HEADER_TIMEOUT_SECONDS");
+                "FILECONV_MAX_IMAGE_PIXELS", "FILECONV_HTTP_HEADER_TIMEOUT_SECONDS", "FILECONV_ARCHIVE_MAX_MARKUP_BYTES");
         read.add("FILECONV_JWT_TYPES");
         assertCodeIsServed("-api-in", "API", read);
     }

@@ -603,6 +603,7 @@ class HelmChartTest {
                 Arguments.of("auth.jwksUrl", "http://issuer/jwks", "/auth/jwksUrl"),
                 Arguments.of("api.limits.maxInFlight", "-1", "/api/limits/maxInFlight"),
                 Arguments.of("api.http.headerTimeoutSeconds", "0", "/api/http/headerTimeoutSeconds"),
+                Arguments.of("api.limits.archive.maxRatio", "0", "/api/limits/archive/maxRatio"),
                 Arguments.of("auth.tokenTypes", "at+jwt;rm", "/auth/tokenTypes"),
                 Arguments.of("auth.oidc.issuer", "http://idp.example.com/realms/x", "/auth/oidc/issuer"));
     }
@@ -624,6 +625,8 @@ class HelmChartTest {
                 .hasMessageContaining("activeDeadlineSeconds must exceed");
         assertThatThrownBy(() -> Chart.render(t -> t.set("ingress.enabled", true)))
                 .hasMessageContaining("tlsSecretTemplate is required");
+        assertThatThrownBy(() -> Chart.render(t -> t.set("api.limits.archive.maxMarkupBytes", 1073741824)))
+                .hasMessageContaining("maxMarkupBytes must not exceed");
     }
 
     @Test
@@ -648,12 +651,18 @@ class HelmChartTest {
                 .containsEntry("FILECONV_MAX_IMAGE_PIXELS", "50000000")
                 .containsEntry("FILECONV_HTTP_IDLE_TIMEOUT_SECONDS", "30")
                 .containsEntry("FILECONV_HTTP_HEADER_TIMEOUT_SECONDS", "10")
-                .containsEntry("FILECONV_HTTP_MIN_REQUEST_BYTES_PER_SECOND", "8192");
+                .containsEntry("FILECONV_HTTP_MIN_REQUEST_BYTES_PER_SECOND", "8192")
+                .containsEntry("FILECONV_ARCHIVE_MAX_ENTRIES", "10000")
+                .containsEntry("FILECONV_ARCHIVE_MAX_INFLATED_BYTES", "536870912")
+                .containsEntry("FILECONV_ARCHIVE_MAX_RATIO", "200")
+                .containsEntry("FILECONV_ARCHIVE_MAX_MARKUP_BYTES", "67108864");
         Map<String, String> set = Chart.env(deployment(Chart.renderObjects(t -> t.set("api.limits.uploadsPerMinute", 0)
-                .set("api.limits.maxImagePixels", 120000000).set("auth.tokenTypes", "at+jwt,JWT")), "fileconv-api-in")
+                .set("api.limits.maxImagePixels", 120000000).set("auth.tokenTypes", "at+jwt,JWT")
+                .set("api.limits.archive.maxMarkupBytes", 33554432)), "fileconv-api-in")
                 .getSpec().getTemplate().getSpec().getContainers().get(0));
         assertThat(set).containsEntry("FILECONV_USER_UPLOADS_PER_MINUTE", "0")
-                .containsEntry("FILECONV_MAX_IMAGE_PIXELS", "120000000").containsEntry("FILECONV_JWT_TYPES", "at+jwt,JWT");
+                .containsEntry("FILECONV_MAX_IMAGE_PIXELS", "120000000").containsEntry("FILECONV_JWT_TYPES", "at+jwt,JWT")
+                .containsEntry("FILECONV_ARCHIVE_MAX_MARKUP_BYTES", "33554432");
     }
 
     @Test
