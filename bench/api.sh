@@ -82,9 +82,14 @@ sample_rss() { # background: max RSS of the JVM while wrk runs
   done
 }
 
+# CPU time (user + system, clock ticks) of processes, and busy ticks of the whole machine, from /proc.
+cpu_of() { local t=0 p; for p in "$@"; do [ -r "/proc/$p/stat" ] && t=$((t + $(awk '{print $14+$15}' "/proc/$p/stat"))); done; echo $t; }
+busy_all() { awk '/^cpu / {print $2+$3+$4+$7+$8}' /proc/stat; }
+TICK_MS=$(awk -v hz="$(getconf CLK_TCK)" 'BEGIN {print 1000/hz}')
+
 MD=$RES/3-api.md
-ROWS=$WORK/rows.md; NOTES=$WORK/notes.md
-: > "$ROWS"; : > "$NOTES"; : > "$WORK/rps.tsv"
+ROWS=$WORK/rows.md; NOTES=$WORK/notes.md; CPU_ROWS=$WORK/cpu.md
+: > "$ROWS"; : > "$NOTES"; : > "$WORK/rps.tsv"; : > "$CPU_ROWS"
 {
   echo "## 3. API (wrk on loopback)"
   echo
@@ -110,6 +115,9 @@ run_wrk() { # name series url extra-env...
   # Three thread dumps of the server while wrk runs (for docs/PERFORMANCE.md's "what bounds it"), mid-run.
   ( sleep $(( SECS / 2 )); for k in 1 2 3; do jstack "$PID" > "$WORK/jstack-${series// /_}-$k.txt" 2>/dev/null || true; sleep 1; done ) &
   local jp=$!
+  local db; db=$(pgrep -x mariadbd | head -1 || true)
+  local c_api c_infra c_db c_all
+  c_api=$(cpu_of "$PID"); c_infra=$(cpu_of ${IPID:-}); c_db=$(cpu_of $db); c_all=$(busy_all)
   env WRK_TOKEN="$TOKEN" WRK_REPORT="$report" WRK_SERIES="$series" "$@" \
     wrk -t2 -c"$CONN" -d"${SECS}s" --latency -s "$HERE/wrk/report.lua" "$url" > "$WORK/wrk-$series.out" 2>&1
   kill $sp 2>/dev/null || true; wait $sp 2>/dev/null || true; wait $jp 2>/dev/null || true
@@ -125,6 +133,11 @@ run_wrk() { # name series url extra-env...
   p50=$(q 50); p90=$(q 90); p99=$(q 99); pmax=$(q 100)
   grep -v '^#' "$report" >> "$RES/quantiles.tsv"
   printf '%s\t%s\n' "$series" "$rps" >> "$WORK/rps.tsv"
+  # CPU per request: the process serving it, the infra process (split runs), MariaDB, and the machine (wrk included).
+  awk -v n="$name" -v r="$reqs" -v t="$TICK_MS" -v a=$(( $(cpu_of "$PID") - c_api )) \
+      -v i=$(( $(cpu_of ${IPID:-}) - c_infra )) -v d=$(( $(cpu_of $db) - c_db )) -v m=$(( $(busy_all) - c_all )) \
+      'BEGIN {printf "| %s | %d | %.2f | %s | %.2f | %.2f |\n", n, r, a*t/r, (i > 0 ? sprintf("%.2f", i*t/r) : "-"), d*t/r, m*t/r}' \
+      >> "$CPU_ROWS"
   echo "| $name | \`$cmd\` | $reqs | **$rps** | $p50 | $p90 | $p99 | $pmax | $non2xx / $(( errs )) | $before_rss → $(cat "$rssf") | $lb → $la |" >> "$ROWS"
   say "$name: $rps req/s, p50 $p50 ms, p99 $p99 ms"
 }
@@ -219,6 +232,15 @@ rm -f "$BIG"
   echo "The last two rows: the same stack split into processes as the fault tests run it (\`$INFRA_CMD\`, then"
   echo "\`$API_CMD\`) and no worker, so nothing converts: the API's own capacity, and the RSS of the API process"
   echo "alone (VmHWM $(hwm_mb $PID) MB at the end). Debezium still captures every insert in the infra process."
+  echo
+} >> "$NOTES"
+{
+  echo "CPU time per request while wrk ran (user + system from /proc, ms; the whole-stack rows put API, Kafka,"
+  echo "Debezium, S3Proxy and the converter in the one JVM; the machine column includes wrk):"
+  echo
+  echo "| run | requests | serving JVM ms/req | infra JVM ms/req | mariadbd ms/req | whole machine ms/req |"
+  echo "|---|---|---|---|---|---|"
+  cat "$CPU_ROWS"
   echo
 } >> "$NOTES"
 ratio() { # series-a series-b: req/s of a over b, both from this run
