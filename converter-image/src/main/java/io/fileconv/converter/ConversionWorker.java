@@ -120,8 +120,9 @@ public final class ConversionWorker {
             ScheduledFuture<?> beat = heartbeats.scheduleAtFixedRate(() -> heartbeat(item, lease), period, period,
                     TimeUnit.MILLISECONDS);
             WorkOutcome outcome;
+            Phases phases = new Phases();
             try {
-                outcome = work(item, lease);
+                outcome = work(item, lease, phases);
             } finally {
                 beat.cancel(false);
             }
@@ -133,8 +134,9 @@ public final class ConversionWorker {
                 return;
             }
             if (outcome.converted()) {
-                LOG.info("{\"event\":\"converted\",\"file\":\"{}\",\"attempt\":{},\"ms\":{}}", item.fileId(),
-                        item.attempt(), outcome.conversionMs());
+                LOG.info("{\"event\":\"converted\",\"file\":\"{}\",\"attempt\":{},\"ms\":{},\"downloadMs\":{},"
+                        + "\"uploadMs\":{},\"thumbnailMs\":{}}", item.fileId(), item.attempt(), outcome.conversionMs(),
+                        phases.downloadMs, phases.uploadMs, phases.thumbnailMs);
             } else {
                 LOG.warn("{\"event\":\"failed\",\"file\":\"{}\",\"attempt\":{},\"class\":\"{}\",\"reason\":\"{}\"}",
                         item.fileId(), item.attempt(), outcome.failureClass(),
@@ -163,8 +165,19 @@ public final class ConversionWorker {
         }
     }
 
+    /** Where a document's time went besides LibreOffice (for the log: storage and the thumbnail are per-file costs). */
+    private static final class Phases {
+        long downloadMs;
+        long uploadMs;
+        long thumbnailMs;
+    }
+
+    private static long msSince(long nanos) {
+        return (System.nanoTime() - nanos) / 1_000_000;
+    }
+
     /** Download, convert, upload; every failure becomes an outcome of this document only. */
-    private WorkOutcome work(WorkItem item, Cancellation lease) {
+    private WorkOutcome work(WorkItem item, Cancellation lease, Phases phases) {
         Optional<SupportedTypes.Type> type = SupportedTypes.byMediaType(item.detectedType());
         if (type.isEmpty()) {
             return WorkOutcome.failed(FailureClass.UNSUPPORTED, "type " + item.detectedType() + " is not convertible", 0);
@@ -180,7 +193,9 @@ public final class ConversionWorker {
         try {
             Path input = dir.resolve("document." + type.get().canonicalExtension());
             Path output = dir.resolve("document.pdf");
+            long t = System.nanoTime();
             transfers.download(item.sourceUrl(), input);
+            phases.downloadMs = msSince(t);
             started = System.nanoTime();
             Duration limit = item.timeoutSeconds() > 0 ? Duration.ofSeconds(item.timeoutSeconds()) : null;
             long ms = converter.convert(input, output, lease, limit, item.options(), item.password());
@@ -190,8 +205,13 @@ public final class ConversionWorker {
             if (lease.isCancelled()) {
                 return null;
             }
+            t = System.nanoTime();
             transfers.upload(output, item.targetUrl());
-            return WorkOutcome.converted(ms, thumbnail(item, output, dir.resolve("thumbnail.png")));
+            phases.uploadMs = msSince(t);
+            t = System.nanoTime();
+            Boolean thumbnail = thumbnail(item, output, dir.resolve("thumbnail.png"));
+            phases.thumbnailMs = msSince(t);
+            return WorkOutcome.converted(ms, thumbnail);
         } catch (ConversionFailure f) {
             long ms = started == 0 ? 0 : (System.nanoTime() - started) / 1_000_000;
             return WorkOutcome.failed(f.failureClass(), f.getMessage(), ms);

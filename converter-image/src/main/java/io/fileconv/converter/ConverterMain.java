@@ -68,6 +68,7 @@ public final class ConverterMain {
                 work.resolve("office")))) {
             DocumentConverter converter = new DocumentConverter(pool);
             OfficeWarmUp.run(converter, work.resolve("scratch"));
+            source.warmUp();
             int code = new ConversionWorker(source, converter, work.resolve("scratch"), settings).run();
             LOG.info("{\"event\":\"worker-exit\",\"code\":{}}", code);
             return code;

@@ -45,6 +45,20 @@ public final class HttpWorkSource implements WorkSource {
         this.http = http;
     }
 
+    /**
+     * Reads one work item as a claim's answer would bring it, so the first real one is not also Jackson's first
+     * record of this type (its introspection took seconds on a node busy with the upload burst: bench/pool-phases).
+     */
+    public void warmUp() {
+        URI url = URI.create("http://warm-up.invalid/object");
+        WorkItem sample = new WorkItem("lease", "file", 1, "text/plain", url, url, 60, 30, null, null, url);
+        try {
+            json.readValue(json.writeValueAsBytes(sample), WorkItem.class);
+        } catch (IOException e) {
+            throw new IllegalStateException("a work item does not read back as written", e);
+        }
+    }
+
     @Override
     public Optional<WorkItem> claim(Duration wait) throws Exception {
         long seconds = Math.max(0, (wait.toMillis() + 999) / 1000);

@@ -47,6 +47,15 @@ class HttpWorkSourceTest {
     }
 
     @Test
+    void theWarmUpReadsAnItemWithoutAskingTheEndpoint() throws Exception {
+        source.warmUp();
+        assertThat(endpoint.requests).as("the warm-up is local: no claim, no lease").isEmpty();
+        endpoint.queue.add(new WorkItem("lease-2", "file-2", 1, "text/plain", URI.create("http://s3.local/in"),
+                URI.create("http://s3.local/out"), 120, 30, null));
+        assertThat(source.claim(Duration.ofSeconds(5))).get().extracting(WorkItem::fileId).isEqualTo("file-2");
+    }
+
+    @Test
     void heartbeatIsFalseOnceTheLeaseIsGone() throws Exception {
         assertThat(source.heartbeat("lease-7")).isTrue();
         endpoint.goneLeases.add("lease-7");

@@ -20,6 +20,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
@@ -48,6 +49,8 @@ final class ProcessKubelet implements AutoCloseable {
     /** Pods running now, by Job name. */
     private final Map<String, Process> pods = new ConcurrentHashMap<>();
     private final AtomicInteger mostAlive = new AtomicInteger();
+    /** The pods' CPU requests and limits as cgroups, when the benchmark asks for them. */
+    private final Optional<PodCpuCgroups> cpu = PodCpuCgroups.fromSystemProperty();
 
     ProcessKubelet(KubernetesClient kube, String namespace, ImageCommand image, Path workDir) {
         this(kube, namespace, image, workDir, Map.of(), Integer.MAX_VALUE);
@@ -164,6 +167,9 @@ final class ProcessKubelet implements AutoCloseable {
         pb.environment().merge("JAVA_TOOL_OPTIONS", "-Djava.io.tmpdir=" + tmp, (a, b) -> a + " " + b);
         pb.environment().put("TMPDIR", tmp.toString());
         Process process = pb.start();
+        if (cpu.isPresent()) {
+            cpu.get().place(name, process.toHandle(), container.getResources());
+        }
         pods.put(name, process);
         mostAlive.accumulateAndGet(pods.size(), Math::max);
         Long deadline = job.getSpec().getActiveDeadlineSeconds();
@@ -176,6 +182,9 @@ final class ProcessKubelet implements AutoCloseable {
         Instant finished = Instant.now();
         if (!ended) {
             end(process).waitFor();
+        }
+        cpu.ifPresent(c -> c.remove(name));
+        if (!ended) {
             JobReports.failed(kube, namespace, name, "DeadlineExceeded", started, finished);
             return;
         }

@@ -19,6 +19,10 @@ public final class PresignedLinks implements AutoCloseable {
 
     public PresignedLinks(ObjectStoreConfig cfg) {
         this.presigner = cfg.presigner();
+        // The SDK's first presign loads and initialises its endpoint rules and signer: seconds on a node busy with an
+        // upload burst, which the first file of each pod waited for (bench/pool-phases). Signing is local, no request.
+        get("warm-up", "warm-up", Duration.ofMinutes(1));
+        putPdf("warm-up", "warm-up", Duration.ofMinutes(1));
     }
 
     public URI get(String bucket, String key, Duration ttl) {
