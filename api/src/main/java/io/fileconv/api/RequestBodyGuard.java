@@ -45,8 +45,8 @@ final class RequestBodyGuard extends Handler.Wrapper {
 
     private final class GuardedRequest extends Request.Wrapper {
         private final boolean multipart;
-        // Reads and demands of one request never overlap (Jetty's content contract), so plain fields suffice;
-        // volatile because successive calls may come from different threads.
+        // Reads and demands of one request never overlap (Jetty's content contract), so no lock; volatile because
+        // successive calls may come from different threads.
         private volatile long bytesRead;
         private volatile long firstWait;
         private volatile Content.Chunk tooSlow;

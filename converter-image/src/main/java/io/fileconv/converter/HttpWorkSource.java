@@ -47,7 +47,8 @@ public final class HttpWorkSource implements WorkSource {
 
     /**
      * Reads one work item as a claim's answer would bring it, so the first real one is not also Jackson's first
-     * record of this type (its introspection took seconds on a node busy with the upload burst: bench/pool-phases).
+     * record of this type. During an upload burst each pod's first file waited ~2 s between its lease and its
+     * download, for this and the operator's first presign together (bench/pool-phases); both are warmed now.
      */
     public void warmUp() {
         URI url = URI.create("http://warm-up.invalid/object");

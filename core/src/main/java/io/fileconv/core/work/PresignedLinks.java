@@ -19,8 +19,8 @@ public final class PresignedLinks implements AutoCloseable {
 
     public PresignedLinks(ObjectStoreConfig cfg) {
         this.presigner = cfg.presigner();
-        // The SDK's first presign loads and initialises its endpoint rules and signer: seconds on a node busy with an
-        // upload burst, which the first file of each pod waited for (bench/pool-phases). Signing is local, no request.
+        // The SDK's first presign loads and initialises its endpoint rules and signer; during an upload burst each
+        // pod's first file waited ~2 s for it and its own first item parse (bench/pool-phases). Signing is local.
         get("warm-up", "warm-up", Duration.ofMinutes(1));
         putPdf("warm-up", "warm-up", Duration.ofMinutes(1));
     }
