@@ -213,7 +213,7 @@ public final class ConversionWorker {
             phases.thumbnailMs = msSince(t);
             return WorkOutcome.converted(ms, thumbnail);
         } catch (ConversionFailure f) {
-            long ms = started == 0 ? 0 : (System.nanoTime() - started) / 1_000_000;
+            long ms = started == 0 ? 0 : msSince(started);
             return WorkOutcome.failed(f.failureClass(), f.getMessage(), ms);
         } catch (RuntimeException e) {
             LOG.error("unexpected failure converting {}", item.fileId(), e);
