@@ -168,7 +168,12 @@ final class ProcessKubelet implements AutoCloseable {
         pb.environment().put("TMPDIR", tmp.toString());
         Process process = pb.start();
         if (cpu.isPresent()) {
-            cpu.get().place(name, process.toHandle(), container.getResources());
+            try {
+                cpu.get().place(name, process.toHandle(), container.getResources());
+            } catch (IOException e) {
+                end(process).waitFor(); // not left running untracked, with its office process
+                throw e;
+            }
         }
         pods.put(name, process);
         mostAlive.accumulateAndGet(pods.size(), Math::max);
