@@ -17,7 +17,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -63,6 +66,8 @@ public final class ConversionWorker {
     private final PresignedTransfers transfers;
     private volatile boolean stopRequested;
     private volatile boolean refused;
+    /** Renders and uploads a document's thumbnail while its PDF is uploaded (one at a time: one document at a time). */
+    private ExecutorService thumbnails;
 
     public ConversionWorker(WorkSource source, DocumentConverter converter, Path scratch, Settings settings) {
         this(source, converter, scratch, settings, PresignedTransfers.defaultClient());
@@ -89,6 +94,11 @@ public final class ConversionWorker {
             t.setDaemon(true);
             return t;
         });
+        thumbnails = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "thumbnail");
+            t.setDaemon(true);
+            return t;
+        });
         try {
             long idleSince = System.nanoTime();
             while (!stopRequested) {
@@ -110,6 +120,7 @@ public final class ConversionWorker {
             return end.code;
         } finally {
             heartbeats.shutdownNow();
+            thumbnails.shutdownNow();
         }
     }
 
@@ -205,13 +216,26 @@ public final class ConversionWorker {
             if (lease.isCancelled()) {
                 return null;
             }
+            // The thumbnail is read from the local PDF, so it needs not wait for the PDF's upload: both go at once
+            // (the outcome still waits for both, so a CONVERTED file has its thumbnail when it has one at all).
+            Future<Boolean> thumbnail = thumbnails.submit(() -> {
+                long began = System.nanoTime();
+                try {
+                    return thumbnail(item, output, dir.resolve("thumbnail.png"));
+                } finally {
+                    phases.thumbnailMs = msSince(began);
+                }
+            });
+            Boolean thumbnailWritten;
             t = System.nanoTime();
-            transfers.upload(output, item.targetUrl());
-            phases.uploadMs = msSince(t);
-            t = System.nanoTime();
-            Boolean thumbnail = thumbnail(item, output, dir.resolve("thumbnail.png"));
-            phases.thumbnailMs = msSince(t);
-            return WorkOutcome.converted(ms, thumbnail);
+            try {
+                transfers.upload(output, item.targetUrl());
+                phases.uploadMs = msSince(t);
+            } finally {
+                // Before the scratch directory is deleted, also when the PDF's upload failed.
+                thumbnailWritten = awaitThumbnail(item, thumbnail);
+            }
+            return WorkOutcome.converted(ms, thumbnailWritten);
         } catch (ConversionFailure f) {
             long ms = started == 0 ? 0 : msSince(started);
             return WorkOutcome.failed(f.failureClass(), f.getMessage(), ms);
@@ -220,6 +244,27 @@ public final class ConversionWorker {
             return WorkOutcome.failed(FailureClass.INTERNAL, "converter error: " + e, 0);
         } finally {
             deleteQuietly(dir);
+        }
+    }
+
+    private static Boolean awaitThumbnail(WorkItem item, Future<Boolean> thumbnail) {
+        boolean interrupted = false;
+        try {
+            while (true) {
+                try {
+                    return thumbnail.get();
+                } catch (InterruptedException e) {
+                    interrupted = true; // the render is bounded; its files must not vanish under it
+                } catch (ExecutionException e) {
+                    LOG.warn("{\"event\":\"thumbnail-failed\",\"file\":\"{}\",\"attempt\":{},\"reason\":\"{}\"}",
+                            item.fileId(), item.attempt(), e.getCause().getClass().getSimpleName());
+                    return false;
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 

@@ -1,7 +1,7 @@
 package io.fileconv.converter;
 
 import org.apache.pdfbox.Loader;
-import org.apache.pdfbox.io.IOUtils;
+import org.apache.pdfbox.io.MemoryUsageSetting;
 import org.apache.pdfbox.pdmodel.PDDocument;
 import org.apache.pdfbox.pdmodel.common.PDRectangle;
 import org.apache.pdfbox.rendering.ImageType;
@@ -17,13 +17,16 @@ final class ThumbnailRenderer {
     static final int WIDTH = 320;
     /** A page far taller than wide (a long receipt) must not make a huge image. */
     private static final int MAX_HEIGHT = 4 * WIDTH;
+    /** Bytes of one PDF's decoded streams kept in heap while rendering; beyond, they go to scratch files. */
+    private static final long STREAMS_IN_HEAP = 4L * 1024 * 1024;
 
     private ThumbnailRenderer() {
     }
 
     static void render(Path pdf, Path png) throws IOException {
-        // Scratch files instead of heap for the PDF's streams: the PDF may be large, the worker's heap is small.
-        try (PDDocument doc = Loader.loadPDF(pdf.toFile(), IOUtils.createTempFileOnlyStreamCache())) {
+        // The PDF's streams in heap up to a bound, then in scratch files: the PDF may be large and the worker's heap is
+        // small, but most PDFs are small and need no scratch file written and read back.
+        try (PDDocument doc = Loader.loadPDF(pdf.toFile(), MemoryUsageSetting.setupMixed(STREAMS_IN_HEAP).streamCache)) {
             if (doc.getNumberOfPages() == 0) {
                 throw new IOException("the PDF has no pages");
             }

@@ -1,5 +1,6 @@
 package io.fileconv.converter;
 
+import com.sun.net.httpserver.HttpServer;
 import io.fileconv.core.FailureClass;
 import io.fileconv.core.work.WorkItem;
 import io.fileconv.core.work.WorkOutcome;
@@ -10,12 +11,19 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -104,10 +112,6 @@ class ConversionWorkerTest {
         assertThat(s3.exists(WorkItems.outputKey(truncated.fileId()))).isFalse();
     }
 
-    /**
-     * The lease of a document that hangs (its office process is frozen, so it hangs on any machine) is lost while it
-     * converts: the worker kills that process, reports nothing, and the next document converts on a fresh one.
-     */
     @Test
     void aThumbnailThatCannotBeWrittenDoesNotFailTheConversion() throws Exception {
         QueueWorkSource source = new QueueWorkSource();
@@ -123,6 +127,59 @@ class ConversionWorkerTest {
         assertThat(outcome.thumbnail()).isFalse();
     }
 
+    /**
+     * The thumbnail is rendered from the local PDF, so it is written while the PDF's own PUT is still open: storage
+     * here holds the PDF's PUT until the thumbnail's arrives (a worker doing one after the other waits a minute and
+     * fails this test), and the outcome is reported only once both are written.
+     */
+    @Test
+    void theThumbnailIsWrittenWhileThePdfIsStillBeingWritten() throws Exception {
+        CountDownLatch thumbnailWritten = new CountDownLatch(1);
+        List<Boolean> thumbnailCameDuringPdf = new CopyOnWriteArrayList<>();
+        HttpServer storage = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        ExecutorService threads = Executors.newFixedThreadPool(2);
+        storage.setExecutor(threads);
+        storage.createContext("/pdf", exchange -> {
+            exchange.getRequestBody().readAllBytes();
+            try {
+                thumbnailCameDuringPdf.add(thumbnailWritten.await(60, TimeUnit.SECONDS));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            exchange.sendResponseHeaders(200, -1);
+            exchange.close();
+        });
+        storage.createContext("/png", exchange -> {
+            exchange.getRequestBody().readAllBytes();
+            thumbnailWritten.countDown();
+            exchange.sendResponseHeaders(200, -1);
+            exchange.close();
+        });
+        storage.start();
+        try {
+            QueueWorkSource source = new QueueWorkSource();
+            WorkItem uploaded = items.upload(SampleDocuments.txt().bytes(), TXT);
+            URI base = URI.create("http://127.0.0.1:" + storage.getAddress().getPort());
+            source.queue.add(new WorkItem(uploaded.leaseId(), uploaded.fileId(), uploaded.attempt(),
+                    uploaded.detectedType(), uploaded.sourceUrl(), base.resolve("/pdf"), uploaded.timeoutSeconds(),
+                    uploaded.leaseSeconds(), uploaded.options(), null, base.resolve("/png")));
+
+            assertThat(worker(source, Duration.ofSeconds(2)).run()).isEqualTo(ConversionWorker.EXIT_IDLE);
+
+            WorkOutcome outcome = source.outcomes.get(uploaded.leaseId());
+            assertThat(outcome.converted()).as(String.valueOf(outcome)).isTrue();
+            assertThat(outcome.thumbnail()).isTrue();
+            assertThat(thumbnailCameDuringPdf).containsExactly(true);
+        } finally {
+            storage.stop(0);
+            threads.shutdownNow();
+        }
+    }
+
+    /**
+     * The lease of a document that hangs (its office process is frozen, so it hangs on any machine) is lost while it
+     * converts: the worker kills that process, reports nothing, and the next document converts on a fresh one.
+     */
     @Test
     void aLostLeaseStopsItsConversionAndTheNextDocumentConverts() throws Exception {
         QueueWorkSource source = new QueueWorkSource();

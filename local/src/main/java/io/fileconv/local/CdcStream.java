@@ -31,6 +31,8 @@ import java.util.concurrent.TimeUnit;
  */
 final class CdcStream implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(CdcStream.class);
+    static final int MAX_BATCH_SIZE = 1;
+    static final long POLL_INTERVAL_MS = 500;
 
     private final Region region;
     private final DebeziumEngine<ChangeEvent<String, String>> engine;
@@ -70,10 +72,13 @@ final class CdcStream implements AutoCloseable {
         p.setProperty("schema.history.internal.file.filename",
                 stateDir.resolve("schema-history-" + region.code() + ".dat").toString());
         p.setProperty("converter.schemas.enable", "false");
-        // How long the engine waits on an empty queue before looking again: half of it is, on average, added to
-        // every change's trip to the dispatcher (bench/run section 2), and an idle wake-up every 10 ms costs nothing.
-        p.setProperty("poll.interval.ms", "10");
-        p.setProperty("max.batch.size", "512");
+        // Debezium's queue hands over a batch only once it holds max.batch.size events or poll.interval.ms has
+        // passed, and each idle poll ends in up to 1 ms of busy waiting (its timer counts whole milliseconds). One
+        // event per batch leaves at once; the interval then only paces an idle engine. 512 events every 10 ms added
+        // ~7 ms to each change's trip and cost 8% of a core per idle engine; 1 every 500 ms: 0.1 ms and 0.04%
+        // (docs/PERFORMANCE.md §2). A backlog still drains: a full queue is polled again without waiting.
+        p.setProperty("max.batch.size", String.valueOf(MAX_BATCH_SIZE));
+        p.setProperty("poll.interval.ms", String.valueOf(POLL_INTERVAL_MS));
         // Keep streaming through MySQL restarts: retry the connection forever with backoff.
         p.setProperty("errors.max.retries", "-1");
         p.setProperty("errors.retry.delay.initial.ms", "300");

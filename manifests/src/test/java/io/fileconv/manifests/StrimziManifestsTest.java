@@ -1,6 +1,10 @@
 package io.fileconv.manifests;
 
+import io.debezium.config.ConfigurationDefaults;
+import io.debezium.connector.base.ChangeEventQueue;
 import io.debezium.heartbeat.Heartbeat;
+import io.debezium.pipeline.DataChangeEvent;
+import io.debezium.util.LoggingContext;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
@@ -10,6 +14,7 @@ import io.fileconv.core.ChangeEvents;
 import io.fileconv.core.Region;
 import io.strimzi.api.kafka.model.common.authentication.KafkaClientAuthenticationScramSha512;
 import io.strimzi.api.kafka.model.connect.KafkaConnect;
+import io.strimzi.api.kafka.model.connect.KafkaConnectSpec;
 import io.strimzi.api.kafka.model.connect.build.DockerOutput;
 import io.strimzi.api.kafka.model.connect.build.TgzArtifact;
 import io.strimzi.api.kafka.model.connector.KafkaConnector;
@@ -27,6 +32,7 @@ import io.strimzi.api.kafka.model.user.acl.AclOperation;
 import io.strimzi.api.kafka.model.user.acl.AclRule;
 import io.strimzi.api.kafka.model.user.acl.AclRuleGroupResource;
 import io.strimzi.api.kafka.model.user.acl.AclRuleTopicResource;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -38,6 +44,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -51,6 +58,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 /**
  * strimzi/ (one cell's Kafka + Debezium) rendered with each cell's values, parsed into io.strimzi:api 0.51 classes,
@@ -210,6 +218,38 @@ class StrimziManifestsTest {
         assertThat(connect.getSpec().getAuthentication()).isInstanceOfSatisfying(KafkaClientAuthenticationScramSha512.class,
                 a -> assertThat(a.getPasswordSecret().getSecretName()).isEqualTo(a.getUsername()));
         assertThat(connect.getMetadata().getAnnotations()).containsEntry("strimzi.io/use-connector-resources", "true");
+    }
+
+    @ParameterizedTest
+    @EnumSource(Region.class)
+    void connectsProducersSendEachChangeAtOnceAndItsConfigAvoidsWhatStrimziRefuses(Region region) {
+        KafkaConnect connect = single(KafkaCellChart.objects(region.code()), KafkaConnect.class);
+        Map<String, Object> cfg = connect.getSpec().getConfig();
+        // The default this overrides (kafka-clients 4.x, KIP-1030): 5 ms.
+        assertThat(ProducerConfig.configDef().defaultValues().get(ProducerConfig.LINGER_MS_CONFIG)).isEqualTo(5L);
+        assertThat(cfg).containsEntry("producer." + ProducerConfig.LINGER_MS_CONFIG, 0);
+        // Strimzi's operator drops (and reports) keys with these prefixes instead of passing them to the workers.
+        List<String> forbidden = Arrays.stream(KafkaConnectSpec.FORBIDDEN_PREFIXES.split(",")).map(String::trim).toList();
+        List<String> allowed = Arrays.stream(KafkaConnectSpec.FORBIDDEN_PREFIX_EXCEPTIONS.split(",")).map(String::trim).toList();
+        assertThat(cfg.keySet()).allSatisfy(key -> assertThat(allowed.contains(key) || forbidden.stream().noneMatch(key::startsWith))
+                .as("%s is a key Strimzi refuses", key).isTrue());
+    }
+
+    @ParameterizedTest
+    @EnumSource(Region.class)
+    void aSingleChangeLeavesTheConnectorsQueueWithoutWaitingForThePollInterval(Region region) throws Exception {
+        Map<String, Object> cfg = connector(region).getSpec().getConfig();
+        // The queue Debezium puts between the binlog reader and Connect's task. With a long interval, a batch larger
+        // than one event holds this one until the queue returns control anyway (RETURN_CONTROL_INTERVAL, 5 s): a poll
+        // that ends well before that did not wait for its timer.
+        ChangeEventQueue<DataChangeEvent> queue = new ChangeEventQueue.Builder<DataChangeEvent>()
+                .pollInterval(Duration.ofHours(1)).maxBatchSize(Integer.parseInt(cfg.get("max.batch.size").toString()))
+                .maxQueueSize(8192).loggingContextSupplier(() -> LoggingContext.forConnector("mysql", "test", "streaming"))
+                .build();
+        queue.enqueue(new DataChangeEvent(null));
+        assertThat(assertTimeoutPreemptively(ConfigurationDefaults.RETURN_CONTROL_INTERVAL.dividedBy(2), queue::poll)).hasSize(1);
+        // The interval only paces an idle task (each idle poll ends in up to 1 ms of busy waiting).
+        assertThat(Long.parseLong(cfg.get("poll.interval.ms").toString())).isGreaterThanOrEqualTo(100);
     }
 
     @ParameterizedTest

@@ -1,8 +1,6 @@
 package io.fileconv.core.work;
 
 import io.fileconv.core.ObjectStoreConfig;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 
 import java.net.URI;
@@ -14,7 +12,6 @@ import java.time.Duration;
  * the signature); a PUT must send {@code Content-Type: application/pdf}, which is signed too.
  */
 public final class PresignedLinks implements AutoCloseable {
-    private static final Logger LOG = LoggerFactory.getLogger(PresignedLinks.class);
     public static final String PDF = "application/pdf";
     public static final String PNG = "image/png";
 
@@ -22,22 +19,6 @@ public final class PresignedLinks implements AutoCloseable {
 
     public PresignedLinks(ObjectStoreConfig cfg) {
         this.presigner = cfg.presigner();
-        warmUp();
-    }
-
-    /**
-     * The SDK's first presign loads and initialises its endpoint rules and signer; during an upload burst each pod's
-     * first file waited ~2 s for it and its own first item parse (bench/pool-phases). Signing sends no request, but
-     * with AWS' default credential chain it resolves credentials (IRSA, instance metadata), which may fail for a
-     * moment at start: that is the first real link's to report, not a reason for the process not to start.
-     */
-    private void warmUp() {
-        try {
-            get("warm-up", "warm-up", Duration.ofMinutes(1));
-            putPdf("warm-up", "warm-up", Duration.ofMinutes(1));
-        } catch (RuntimeException e) {
-            LOG.warn("presigner warm-up failed ({}); the first links will be slower", e.toString());
-        }
     }
 
     public URI get(String bucket, String key, Duration ttl) {
