@@ -232,7 +232,7 @@ public final class ConversionWorker {
                 transfers.upload(output, item.targetUrl());
                 phases.uploadMs = msSince(t);
             } finally {
-                // Before the scratch directory is deleted, also when the PDF's upload failed.
+                // Also when the PDF's upload failed: the scratch directory is deleted next.
                 thumbnailWritten = awaitThumbnail(item, thumbnail);
             }
             return WorkOutcome.converted(ms, thumbnailWritten);
@@ -248,23 +248,17 @@ public final class ConversionWorker {
     }
 
     private static Boolean awaitThumbnail(WorkItem item, Future<Boolean> thumbnail) {
-        boolean interrupted = false;
         try {
-            while (true) {
-                try {
-                    return thumbnail.get();
-                } catch (InterruptedException e) {
-                    interrupted = true; // the render is bounded; its files must not vanish under it
-                } catch (ExecutionException e) {
-                    LOG.warn("{\"event\":\"thumbnail-failed\",\"file\":\"{}\",\"attempt\":{},\"reason\":\"{}\"}",
-                            item.fileId(), item.attempt(), e.getCause().getClass().getSimpleName());
-                    return false;
-                }
-            }
-        } finally {
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
+            return thumbnail.get();
+        } catch (InterruptedException e) {
+            // The host is stopping: the thumbnail's render and upload are interrupted too; it counts as not written.
+            thumbnail.cancel(true);
+            Thread.currentThread().interrupt();
+            return false;
+        } catch (ExecutionException e) {
+            LOG.warn("{\"event\":\"thumbnail-failed\",\"file\":\"{}\",\"attempt\":{},\"reason\":\"{}\"}",
+                    item.fileId(), item.attempt(), e.getCause().getClass().getSimpleName());
+            return false;
         }
     }
 
