@@ -656,6 +656,9 @@ class HelmChartTest {
                 .containsEntry("FILECONV_ARCHIVE_MAX_INFLATED_BYTES", "536870912")
                 .containsEntry("FILECONV_ARCHIVE_MAX_RATIO", "200")
                 .containsEntry("FILECONV_ARCHIVE_MAX_MARKUP_BYTES", "67108864");
+        // The collector bench/api.sh measured the API's memory bound with (50 x 100 MiB uploads, 512 MiB heap).
+        assertThat(defaults.get("JAVA_TOOL_OPTIONS")).contains("-XX:+UseSerialGC");
+        assertThat(Repo.read(Repo.path("bench/api.sh"))).contains("-Xmx512m -XX:+UseSerialGC");
         Map<String, String> set = Chart.env(deployment(Chart.renderObjects(t -> t.set("api.limits.uploadsPerMinute", 0)
                 .set("api.limits.maxImagePixels", 120000000).set("auth.tokenTypes", "at+jwt,JWT")
                 .set("api.limits.archive.maxMarkupBytes", 33554432)), "fileconv-api-in")
