@@ -167,7 +167,7 @@ UPLOADED=$(grep -c 'uploaded file=' "$WORK/stack.log" || true)
 } >> "$NOTES"
 
 # ---- the API process alone: `infra` and `api` as separate processes, no worker (nothing converts) ----
-stop_pid "$PID" 60  # the whole stack takes ~20 s to stop; killed sooner it leaves its mariadbd running
+stop_pid "$PID" 60  # with a conversion backlog it may need more than 20 s; a killed stack leaves its mariadbd
 pkill -KILL -f -- "--datadir=$DATA/" || true
 DATA2=$WORK/data-split
 PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
