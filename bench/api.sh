@@ -3,7 +3,7 @@
 # project's ./fileconv starts it), wrk on loopback against GET /api/v1/files/{id} and POST /api/v1/files with a
 # 100 KB document; RSS of the stack's JVM from /proc. Usage: api.sh LOCAL_JAR WORK_DIR RESULTS_DIR SECONDS CONNECTIONS
 set -euo pipefail
-JAR=$1; WORK=$2; RES=$3; SECS=$4; CONN=$5; WARM=${6:-5}
+JAR=$1; WORK=$(realpath -m "$2"); RES=$3; SECS=$4; CONN=$5; WARM=${6:-5}  # absolute: mariadbd is found by it
 HERE=$(cd "$(dirname "$0")" && pwd)
 say() { echo "[api $(date -u +%H:%M:%S)] $*"; }
 loadavg() { cut -d' ' -f1-3 /proc/loadavg; }

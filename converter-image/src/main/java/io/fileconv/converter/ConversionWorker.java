@@ -21,9 +21,11 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
 
 /**
@@ -46,6 +48,8 @@ public final class ConversionWorker {
 
     private static final Duration MIN_BACKOFF = Duration.ofMillis(250);
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(10);
+    /** How long an interrupted thumbnail may take to end (PDFBox's rendering does not stop for an interrupt). */
+    private static final Duration THUMBNAIL_STOP_WAIT = Duration.ofSeconds(30);
 
     /**
      * @param idleLimit     end when no work came for this long
@@ -218,22 +222,26 @@ public final class ConversionWorker {
             }
             // The thumbnail is read from the local PDF, so it needs not wait for the PDF's upload: both go at once
             // (the outcome still waits for both, so a CONVERTED file has its thumbnail when it has one at all).
-            Future<Boolean> thumbnail = thumbnails.submit(() -> {
-                long began = System.nanoTime();
-                try {
-                    return thumbnail(item, output, dir.resolve("thumbnail.png"));
-                } finally {
-                    phases.thumbnailMs = msSince(began);
+            Future<Boolean> thumbnail = item.thumbnailUrl() == null ? null : thumbnails.submit(() -> {
+                try (LogContext ignored = LogContext.forFile(item.fileId(), null, null, item.attempt(), null)) {
+                    long began = System.nanoTime();
+                    try {
+                        return thumbnail(item, output, dir.resolve("thumbnail.png"));
+                    } finally {
+                        phases.thumbnailMs = msSince(began);
+                    }
                 }
             });
+            boolean pdfWritten = false;
             Boolean thumbnailWritten;
             t = System.nanoTime();
             try {
                 transfers.upload(output, item.targetUrl());
+                pdfWritten = true;
                 phases.uploadMs = msSince(t);
             } finally {
-                // Also when the PDF's upload failed: the scratch directory is deleted next.
-                thumbnailWritten = awaitThumbnail(item, thumbnail);
+                // Settled before the scratch directory is deleted; a failed attempt's thumbnail is not written on.
+                thumbnailWritten = thumbnail == null ? null : settleThumbnail(item, thumbnail, pdfWritten);
             }
             return WorkOutcome.converted(ms, thumbnailWritten);
         } catch (ConversionFailure f) {
@@ -247,19 +255,39 @@ public final class ConversionWorker {
         }
     }
 
-    private static Boolean awaitThumbnail(WorkItem item, Future<Boolean> thumbnail) {
-        try {
-            return thumbnail.get();
-        } catch (InterruptedException e) {
-            // The host is stopping: the thumbnail's render and upload are interrupted too; it counts as not written.
-            thumbnail.cancel(true);
-            Thread.currentThread().interrupt();
-            return false;
-        } catch (ExecutionException e) {
-            LOG.warn("{\"event\":\"thumbnail-failed\",\"file\":\"{}\",\"attempt\":{},\"reason\":\"{}\"}",
-                    item.fileId(), item.attempt(), e.getCause().getClass().getSimpleName());
-            return false;
+    /**
+     * The thumbnail's result once the PDF is written; when the PDF's upload failed or the host is stopping, the
+     * thumbnail is interrupted instead (it counts as not written), and its thread is waited for a bounded time so
+     * that it does not write into a scratch directory being deleted.
+     */
+    private Boolean settleThumbnail(WorkItem item, Future<Boolean> thumbnail, boolean wanted) {
+        boolean interrupted = false;
+        if (wanted) {
+            try {
+                return thumbnail.get();
+            } catch (InterruptedException e) {
+                interrupted = true;
+            } catch (ExecutionException e) {
+                LOG.warn("{\"event\":\"thumbnail-failed\",\"file\":\"{}\",\"attempt\":{},\"reason\":\"{}\"}",
+                        item.fileId(), item.attempt(), e.getCause().getClass().getSimpleName());
+                return false;
+            }
         }
+        thumbnail.cancel(true);
+        interrupted |= Thread.interrupted(); // the bounded wait below must not end at once
+        try {
+            // One thread runs thumbnails in order: this no-op runs once the cancelled one has ended.
+            thumbnails.submit(() -> { }).get(THUMBNAIL_STOP_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            interrupted = true;
+        } catch (ExecutionException | TimeoutException | RejectedExecutionException e) {
+            LOG.warn("thumbnail of {} still running after its conversion ended: {}", item.fileId(), e.toString());
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        return false;
     }
 
     /**

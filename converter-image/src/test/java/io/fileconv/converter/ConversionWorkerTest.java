@@ -19,6 +19,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -28,6 +29,7 @@ import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 /** The pooled worker on a real LibreOffice, reading and writing a real S3 API through real presigned URLs. */
 class ConversionWorkerTest {
@@ -136,42 +138,101 @@ class ConversionWorkerTest {
     void theThumbnailIsWrittenWhileThePdfIsStillBeingWritten() throws Exception {
         CountDownLatch thumbnailWritten = new CountDownLatch(1);
         List<Boolean> thumbnailCameDuringPdf = new CopyOnWriteArrayList<>();
-        HttpServer storage = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        ExecutorService threads = Executors.newFixedThreadPool(2);
-        storage.setExecutor(threads);
-        storage.createContext("/pdf", exchange -> {
-            exchange.getRequestBody().readAllBytes();
-            try {
-                thumbnailCameDuringPdf.add(thumbnailWritten.await(60, TimeUnit.SECONDS));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            exchange.sendResponseHeaders(200, -1);
-            exchange.close();
-        });
-        storage.createContext("/png", exchange -> {
-            exchange.getRequestBody().readAllBytes();
-            thumbnailWritten.countDown();
-            exchange.sendResponseHeaders(200, -1);
-            exchange.close();
-        });
-        storage.start();
-        try {
+        try (HeldStorage storage = HeldStorage.start(
+                () -> {
+                    thumbnailCameDuringPdf.add(thumbnailWritten.await(60, TimeUnit.SECONDS));
+                    return 200;
+                },
+                () -> {
+                    thumbnailWritten.countDown();
+                    return 200;
+                })) {
             QueueWorkSource source = new QueueWorkSource();
-            WorkItem uploaded = items.upload(SampleDocuments.txt().bytes(), TXT);
-            URI base = URI.create("http://127.0.0.1:" + storage.getAddress().getPort());
-            source.queue.add(new WorkItem(uploaded.leaseId(), uploaded.fileId(), uploaded.attempt(),
-                    uploaded.detectedType(), uploaded.sourceUrl(), base.resolve("/pdf"), uploaded.timeoutSeconds(),
-                    uploaded.leaseSeconds(), uploaded.options(), null, base.resolve("/png")));
+            WorkItem item = storage.receiving(items.upload(SampleDocuments.txt().bytes(), TXT));
+            source.queue.add(item);
 
             assertThat(worker(source, Duration.ofSeconds(2)).run()).isEqualTo(ConversionWorker.EXIT_IDLE);
 
-            WorkOutcome outcome = source.outcomes.get(uploaded.leaseId());
+            WorkOutcome outcome = source.outcomes.get(item.leaseId());
             assertThat(outcome.converted()).as(String.valueOf(outcome)).isTrue();
             assertThat(outcome.thumbnail()).isTrue();
             assertThat(thumbnailCameDuringPdf).containsExactly(true);
+        }
+    }
+
+    /**
+     * A PDF that cannot be written fails its attempt at once: the thumbnail's upload, held open by storage here until
+     * the worker has returned, is interrupted rather than waited for (a worker that waited would never return).
+     */
+    @Test
+    void aFailedPdfUploadDoesNotWaitForItsThumbnail() throws Exception {
+        CountDownLatch workerReturned = new CountDownLatch(1);
+        CountDownLatch thumbnailStarted = new CountDownLatch(1);
+        try (HeldStorage storage = HeldStorage.start(
+                () -> {
+                    thumbnailStarted.await(60, TimeUnit.SECONDS);
+                    return 503;
+                },
+                () -> {
+                    thumbnailStarted.countDown();
+                    workerReturned.await(5, TimeUnit.MINUTES);
+                    return 200;
+                })) {
+            QueueWorkSource source = new QueueWorkSource();
+            WorkItem item = storage.receiving(items.upload(SampleDocuments.txt().bytes(), TXT));
+            source.queue.add(item);
+
+            int code = assertTimeoutPreemptively(Duration.ofMinutes(2), () -> worker(source, Duration.ofSeconds(2)).run());
+            workerReturned.countDown();
+
+            assertThat(code).isEqualTo(ConversionWorker.EXIT_IDLE);
+            assertThat(thumbnailStarted.getCount()).isZero();
+            WorkOutcome outcome = source.outcomes.get(item.leaseId());
+            assertThat(outcome.converted()).isFalse();
+            assertThat(outcome.failureClass()).isEqualTo(FailureClass.STORAGE_ERROR);
         } finally {
-            storage.stop(0);
+            workerReturned.countDown();
+        }
+    }
+
+    /** Answers a PUT with a status once it decides (it may wait for the other PUT). */
+    private interface HeldAnswer {
+        int status() throws InterruptedException;
+    }
+
+    /** Storage on loopback for a work item's PDF (/pdf) and thumbnail (/png) PUTs, answering when the test says. */
+    private record HeldStorage(HttpServer server, ExecutorService threads) implements AutoCloseable {
+        static HeldStorage start(HeldAnswer pdf, HeldAnswer png) throws Exception {
+            HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+            ExecutorService threads = Executors.newFixedThreadPool(2);
+            server.setExecutor(threads);
+            for (var route : List.of(Map.entry("/pdf", pdf), Map.entry("/png", png))) {
+                server.createContext(route.getKey(), exchange -> {
+                    exchange.getRequestBody().readAllBytes();
+                    int status = 500;
+                    try {
+                        status = route.getValue().status();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    exchange.sendResponseHeaders(status, -1);
+                    exchange.close();
+                });
+            }
+            server.start();
+            return new HeldStorage(server, threads);
+        }
+
+        /** The same item with its PDF and thumbnail PUT here. */
+        WorkItem receiving(WorkItem w) {
+            URI base = URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+            return new WorkItem(w.leaseId(), w.fileId(), w.attempt(), w.detectedType(), w.sourceUrl(),
+                    base.resolve("/pdf"), w.timeoutSeconds(), w.leaseSeconds(), w.options(), null, base.resolve("/png"));
+        }
+
+        @Override
+        public void close() {
+            server.stop(0);
             threads.shutdownNow();
         }
     }

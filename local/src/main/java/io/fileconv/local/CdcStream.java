@@ -74,9 +74,10 @@ final class CdcStream implements AutoCloseable {
         p.setProperty("converter.schemas.enable", "false");
         // Debezium's queue hands over a batch only once it holds max.batch.size events or poll.interval.ms has
         // passed, and each idle poll ends in up to 1 ms of busy waiting (its timer counts whole milliseconds). One
-        // event per batch leaves at once; the interval then only paces an idle engine. 512 events every 10 ms added
-        // ~7 ms to each change's trip and cost 8% of a core per idle engine; 1 every 500 ms: 0.1 ms and 0.04%
-        // (docs/PERFORMANCE.md §2). A backlog still drains: a full queue is polled again without waiting.
+        // event per batch leaves at once; the interval then only paces an idle engine. 512 events or 10 ms held a
+        // lone change ~5 ms on average and cost 8% of a core per idle engine; 1 or 500 ms: 0.1 ms and 0.04%
+        // (docs/PERFORMANCE.md §2). A backlog drains without waiting on the timer, but at one Kafka acknowledgement
+        // per event (the handler below awaits each batch's), which bounds this engine's events per second.
         p.setProperty("max.batch.size", String.valueOf(MAX_BATCH_SIZE));
         p.setProperty("poll.interval.ms", String.valueOf(POLL_INTERVAL_MS));
         // Keep streaming through MySQL restarts: retry the connection forever with backoff.
@@ -104,7 +105,7 @@ final class CdcStream implements AutoCloseable {
                 .using(connectorConfig(region, dbHost, dbPort, stateDir))
                 .notifying((List<ChangeEvent<String, String>> records,
                             DebeziumEngine.RecordCommitter<ChangeEvent<String, String>> committer) -> {
-                    // Sent together and then awaited (one broker round trip per batch, not per event); the
+                    // Sent together and then awaited (one broker round trip per batch; a batch is one event here); the
                     // idempotent producer keeps their order. Each is marked processed only once Kafka has it.
                     List<Future<?>> sent = new ArrayList<>(records.size());
                     for (ChangeEvent<String, String> r : records) {
