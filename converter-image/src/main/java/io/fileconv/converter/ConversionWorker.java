@@ -292,12 +292,9 @@ public final class ConversionWorker {
 
     /**
      * Renders and uploads the first page's PNG; a failure is logged and reported (counted by the work source), never
-     * a failure of the conversion. @return null when the item asks for no thumbnail
+     * a failure of the conversion. Called only for an item that asks for a thumbnail.
      */
-    private Boolean thumbnail(WorkItem item, Path pdf, Path png) {
-        if (item.thumbnailUrl() == null) {
-            return null;
-        }
+    private boolean thumbnail(WorkItem item, Path pdf, Path png) {
         try {
             ThumbnailRenderer.render(pdf, png);
             transfers.upload(png, item.thumbnailUrl(), "image/png");
