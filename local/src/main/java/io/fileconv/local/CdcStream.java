@@ -14,34 +14,39 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
-import java.util.ArrayList;
+import java.time.Duration;
 import java.util.List;
 import java.util.Properties;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 /**
  * Debezium's embedded engine reading one region's files table from the binlog and writing each change event to
  * that region's topic, keyed by the row id (so all events of a file stay in order on one partition). An event
- * is marked processed only after Kafka acknowledged it: a crash re-sends, never drops (the dispatcher is
- * idempotent). In a cluster, Kafka Connect with the same connector settings does this job (strimzi/).
+ * is marked processed only after Kafka acknowledged it and every event before it ({@link InFlightEvents}): a crash
+ * re-sends, never drops (the dispatcher is idempotent). In a cluster, Kafka Connect with the same connector
+ * settings does this job (strimzi/).
  */
 final class CdcStream implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(CdcStream.class);
     static final int MAX_BATCH_SIZE = 1;
     static final long POLL_INTERVAL_MS = 500;
+    /** Change events sent and not yet acknowledged, at most: the engine waits for Kafka beyond this. */
+    static final int MAX_IN_FLIGHT = 1000;
+    private static final Duration DRAIN_ON_CLOSE = Duration.ofSeconds(5);
 
     private final Region region;
     private final DebeziumEngine<ChangeEvent<String, String>> engine;
     private final ExecutorService executor;
+    private final InFlightEvents inFlight;
 
-    private CdcStream(Region region, DebeziumEngine<ChangeEvent<String, String>> engine, ExecutorService executor) {
+    private CdcStream(Region region, DebeziumEngine<ChangeEvent<String, String>> engine, ExecutorService executor,
+                      InFlightEvents inFlight) {
         this.region = region;
         this.engine = engine;
         this.executor = executor;
+        this.inFlight = inFlight;
     }
 
     static Properties connectorConfig(Region region, String dbHost, int dbPort, Path stateDir) throws IOException {
@@ -76,8 +81,8 @@ final class CdcStream implements AutoCloseable {
         // passed, and each idle poll ends in up to 1 ms of busy waiting (its timer counts whole milliseconds). One
         // event per batch leaves at once; the interval then only paces an idle engine. 512 events or 10 ms held a
         // lone change ~5 ms on average and cost 8% of a core per idle engine; 1 or 500 ms: 0.1 ms and 0.04%
-        // (docs/PERFORMANCE.md §2). A backlog drains without waiting on the timer, but at one Kafka acknowledgement
-        // per event (the handler below awaits each batch's), which bounds this engine's events per second.
+        // (docs/PERFORMANCE.md §2). A backlog drains without waiting on the timer; the handler below does not wait
+        // for Kafka per event either (up to MAX_IN_FLIGHT are unacknowledged).
         p.setProperty("max.batch.size", String.valueOf(MAX_BATCH_SIZE));
         p.setProperty("poll.interval.ms", String.valueOf(POLL_INTERVAL_MS));
         // Keep streaming through MySQL restarts: retry the connection forever with backoff.
@@ -101,26 +106,32 @@ final class CdcStream implements AutoCloseable {
                            KafkaProducer<String, String> producer) throws IOException {
         Files.createDirectories(stateDir);
         String topic = region.filesTopic();
+        InFlightEvents inFlight = new InFlightEvents(MAX_IN_FLIGHT);
         DebeziumEngine<ChangeEvent<String, String>> engine = DebeziumEngine.create(Json.class)
                 .using(connectorConfig(region, dbHost, dbPort, stateDir))
                 .notifying((List<ChangeEvent<String, String>> records,
                             DebeziumEngine.RecordCommitter<ChangeEvent<String, String>> committer) -> {
-                    // Sent together and then awaited (one broker round trip per batch; a batch is one event here); the
-                    // idempotent producer keeps their order. Each is marked processed only once Kafka has it.
-                    List<Future<?>> sent = new ArrayList<>(records.size());
+                    // Sent without waiting for Kafka (the idempotent producer keeps their order); each is marked
+                    // processed once it and all before it are acknowledged, so a crash re-sends and never skips.
                     for (ChangeEvent<String, String> r : records) {
-                        sent.add(r.value() == null ? null
-                                : producer.send(new ProducerRecord<>(topic, r.key(), r.value())));
-                    }
-                    for (int i = 0; i < records.size(); i++) {
-                        if (sent.get(i) != null) {
-                            try {
-                                sent.get(i).get();
-                            } catch (ExecutionException e) {
-                                throw new IllegalStateException("Kafka refused a change event", e.getCause());
-                            }
+                        InFlightEvents.Acknowledgement ack = inFlight.add(() -> committer.markProcessed(r));
+                        if (r.value() == null) {
+                            ack.completed(null);
+                            continue;
                         }
-                        committer.markProcessed(records.get(i));
+                        try {
+                            producer.send(new ProducerRecord<>(topic, r.key(), r.value()), (metadata, error) -> {
+                                if (error != null) {
+                                    LOG.error("Kafka refused a change event of region {}; the CDC engine stops at"
+                                            + " its next event and later re-reads from the last stored position",
+                                            region.code(), error);
+                                }
+                                ack.completed(error);
+                            });
+                        } catch (RuntimeException e) {
+                            ack.completed(e);
+                            throw e;
+                        }
                     }
                     committer.markBatchFinished();
                 })
@@ -132,11 +143,21 @@ final class CdcStream implements AutoCloseable {
                 .build();
         ExecutorService executor = Executors.newSingleThreadExecutor(r -> new Thread(r, "cdc-" + region.code()));
         executor.execute(engine);
-        return new CdcStream(region, engine, executor);
+        return new CdcStream(region, engine, executor, inFlight);
     }
 
     @Override
     public void close() {
+        try {
+            // Acknowledged events are marked before the engine stores its offsets for the last time.
+            if (!inFlight.awaitDrained(DRAIN_ON_CLOSE)) {
+                LOG.info("CDC of region {}: {} change events unacknowledged at stop are sent again at the next start",
+                        region.code(), inFlight.size());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        inFlight.close();
         try {
             engine.close();
         } catch (Exception | Error e) {
