@@ -15,11 +15,8 @@ public final class DownloadLinks implements AutoCloseable {
     private final Duration ttl;
 
     public DownloadLinks(ObjectStoreConfig cfg, Duration ttl) {
-        if (ttl.isNegative() || ttl.isZero() || ttl.compareTo(Duration.ofDays(7)) > 0) {
-            throw new IllegalArgumentException("a download link lives between 1 s and 7 days (SigV4), got " + ttl);
-        }
+        this.ttl = ObjectStoreConfig.requireLinkLifetime(ttl, "a download link");
         this.presigner = cfg.presigner();
-        this.ttl = ttl;
     }
 
     /** Links when {@code FILECONV_PDF_LINK_SECONDS} is above 0, else null: the API streams the PDF itself. */

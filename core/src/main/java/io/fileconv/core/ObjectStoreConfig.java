@@ -40,6 +40,17 @@ public record ObjectStoreConfig(URI endpoint, String signingRegion, String acces
     }
 
     /**
+     * A presigned link's lifetime as SigV4 allows it (1 s to 7 days), else {@link IllegalArgumentException} naming
+     * {@code what}: the store would refuse a longer link only when it is used.
+     */
+    public static Duration requireLinkLifetime(Duration ttl, String what) {
+        if (ttl.isNegative() || ttl.isZero() || ttl.compareTo(Duration.ofDays(7)) > 0) {
+            throw new IllegalArgumentException(what + " lives between 1 s and 7 days (SigV4), got " + ttl);
+        }
+        return ttl;
+    }
+
+    /**
      * The SDK's first presign loads and initialises its endpoint rules and signer; during an upload burst each pod's
      * first file waited ~2 s for it and its own first item parse (bench/pool-phases), and an API's first PDF link
      * would wait too. Signing sends no request, but with AWS' default credential chain it resolves credentials (IRSA,

@@ -41,9 +41,7 @@ public final class PresignedLinks implements AutoCloseable {
     }
 
     private static void check(Duration ttl) {
-        if (ttl.isNegative() || ttl.isZero() || ttl.compareTo(Duration.ofDays(7)) > 0) {
-            throw new IllegalArgumentException("a presigned URL lives between 1 s and 7 days (SigV4), got " + ttl);
-        }
+        ObjectStoreConfig.requireLinkLifetime(ttl, "a presigned URL");
     }
 
     @Override
