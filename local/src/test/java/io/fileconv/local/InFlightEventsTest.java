@@ -18,17 +18,20 @@ class InFlightEventsTest {
         return events.add(() -> marked.add(name));
     }
 
+    /** Three events a, b, c sent in that order; their acknowledgements, in the same order. */
+    private List<InFlightEvents.Acknowledgement> sendThree(InFlightEvents events) throws InterruptedException {
+        return List.of(send(events, "a"), send(events, "b"), send(events, "c"));
+    }
+
     @Test
     void eventsAreMarkedInBinlogOrderWhateverTheOrderOfTheirAcknowledgements() throws Exception {
         InFlightEvents events = new InFlightEvents(10);
-        var a = send(events, "a");
-        var b = send(events, "b");
-        var c = send(events, "c");
-        c.completed(null);
-        b.completed(null);
+        var acks = sendThree(events);
+        acks.get(2).completed(null);
+        acks.get(1).completed(null);
         assertThat(marked).isEmpty();
         assertThat(events.size()).isEqualTo(3);
-        a.completed(null);
+        acks.get(0).completed(null);
         assertThat(marked).containsExactly("a", "b", "c");
         assertThat(events.size()).isZero();
     }
@@ -36,12 +39,10 @@ class InFlightEventsTest {
     @Test
     void afterAFailedSendNothingMoreIsMarkedAndTheNextEventIsRefused() throws Exception {
         InFlightEvents events = new InFlightEvents(10);
-        var a = send(events, "a");
-        var b = send(events, "b");
-        var c = send(events, "c");
-        a.completed(null);
-        b.completed(new IllegalStateException("broker gone"));
-        c.completed(null);
+        var acks = sendThree(events);
+        acks.get(0).completed(null);
+        acks.get(1).completed(new IllegalStateException("broker gone"));
+        acks.get(2).completed(null);
         assertThat(marked).containsExactly("a");
         assertThatThrownBy(() -> send(events, "d")).isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("Kafka refused").hasRootCauseMessage("broker gone");
