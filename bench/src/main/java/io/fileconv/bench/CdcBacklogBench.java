@@ -9,6 +9,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
+import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -84,6 +85,7 @@ public final class CdcBacklogBench {
                 }
             }
             long committed = System.nanoTime();
+            long cpuAtCommit = processCpuNanos();
             Bench.log(n + " rows committed in " + Bench.f1((committed - t0) / 1e9) + " s");
             long deadline = committed + Duration.ofMinutes(10).toNanos();
             while (!waiting.isEmpty() && System.nanoTime() < deadline) {
@@ -95,6 +97,7 @@ public final class CdcBacklogBench {
                 }
             }
             long drained = System.nanoTime();
+            double cpuMsPerEvent = (processCpuNanos() - cpuAtCommit) / 1e6 / Math.max(1, n - waiting.size());
             double insertS = (committed - t0) / 1e9;
             double totalS = (drained - t0) / 1e9;
             String md = "## CDC backlog (embedded stack)\n\n"
@@ -106,6 +109,8 @@ public final class CdcBacklogBench {
                     + "| last commit → last event in Kafka | " + Bench.f1(totalS - insertS) + " s |\n"
                     + "| events per second after the last commit (one transaction: the CDC's own rate) | "
                     + Bench.f0((n - waiting.size()) / Math.max(1e-9, totalS - insertS)) + " |\n"
+                    + "| CPU of the stack's JVM per event after the last commit (all its threads: Debezium, Kafka,"
+                    + " dispatcher, this consumer) | " + Bench.f2(cpuMsPerEvent) + " ms |\n"
                     + "| events per second (first insert → last event) | " + Bench.f0((n - waiting.size()) / totalS)
                     + " |\n"
                     + "| events not in Kafka after 10 min | " + waiting.size() + " |\n\n"
@@ -114,5 +119,11 @@ public final class CdcBacklogBench {
             Bench.log(md);
             return waiting.isEmpty() ? 0 : 1;
         }
+    }
+
+    /** CPU time of this JVM (every thread) so far. */
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
     }
 }
