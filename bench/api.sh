@@ -206,7 +206,9 @@ run_wrk "POST /api/v1/files (100 KB text), API process alone" "POST upload 100KB
 # show otherwise (taskset -a moves every thread, and JVM threads started later inherit it).
 pin() { # cpus pid...
   local cpus=$1; shift
-  for p in "$@"; do [ -n "$p" ] && taskset -a -p -c "$cpus" "$p" > /dev/null; done
+  for p in "$@"; do
+    if [ -n "$p" ]; then taskset -a -p -c "$cpus" "$p" > /dev/null 2>&1 || say "could not pin pid $p to CPU $cpus"; fi
+  done
 }
 if command -v taskset > /dev/null && [ "$(nproc)" -ge 2 ]; then
   DB2=$(pgrep -f -- "--datadir=$DATA2/" | head -1 || true)

@@ -40,11 +40,11 @@ public record ObjectStoreConfig(URI endpoint, String signingRegion, String acces
     }
 
     /**
-     * A presigned link's lifetime as SigV4 allows it (1 s to 7 days), else {@link IllegalArgumentException} naming
-     * {@code what}: the store would refuse a longer link only when it is used.
+     * A presigned link's lifetime as SigV4 allows it (1 s to 7 days; X-Amz-Expires counts whole seconds), else
+     * {@link IllegalArgumentException} naming {@code what}: the store would refuse such a link only when it is used.
      */
     public static Duration requireLinkLifetime(Duration ttl, String what) {
-        if (ttl.isNegative() || ttl.isZero() || ttl.compareTo(Duration.ofDays(7)) > 0) {
+        if (ttl.compareTo(Duration.ofSeconds(1)) < 0 || ttl.compareTo(Duration.ofDays(7)) > 0) {
             throw new IllegalArgumentException(what + " lives between 1 s and 7 days (SigV4), got " + ttl);
         }
         return ttl;

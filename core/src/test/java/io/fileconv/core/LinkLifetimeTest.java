@@ -22,7 +22,7 @@ class LinkLifetimeTest {
 
     @Test
     void zeroNegativeAndLongerThanSevenDaysAreRefusedWithTheLinksName() {
-        for (Duration ttl : new Duration[] {Duration.ZERO, Duration.ofSeconds(-1),
+        for (Duration ttl : new Duration[] {Duration.ZERO, Duration.ofSeconds(-1), Duration.ofMillis(999),
                 Duration.ofDays(7).plusSeconds(1)}) {
             assertThatThrownBy(() -> ObjectStoreConfig.requireLinkLifetime(ttl, "a download link"))
                     .isInstanceOf(IllegalArgumentException.class)

@@ -40,13 +40,15 @@ final class CdcStream implements AutoCloseable {
     private final DebeziumEngine<ChangeEvent<String, String>> engine;
     private final ExecutorService executor;
     private final InFlightEvents inFlight;
+    private final ExecutorService marker;
 
     private CdcStream(Region region, DebeziumEngine<ChangeEvent<String, String>> engine, ExecutorService executor,
-                      InFlightEvents inFlight) {
+                      InFlightEvents inFlight, ExecutorService marker) {
         this.region = region;
         this.engine = engine;
         this.executor = executor;
         this.inFlight = inFlight;
+        this.marker = marker;
     }
 
     static Properties connectorConfig(Region region, String dbHost, int dbPort, Path stateDir) throws IOException {
@@ -106,7 +108,12 @@ final class CdcStream implements AutoCloseable {
                            KafkaProducer<String, String> producer) throws IOException {
         Files.createDirectories(stateDir);
         String topic = region.filesTopic();
-        InFlightEvents inFlight = new InFlightEvents(MAX_IN_FLIGHT);
+        ExecutorService marker = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "cdc-mark-" + region.code());
+            t.setDaemon(true);
+            return t;
+        });
+        InFlightEvents inFlight = new InFlightEvents(MAX_IN_FLIGHT, marker);
         DebeziumEngine<ChangeEvent<String, String>> engine = DebeziumEngine.create(Json.class)
                 .using(connectorConfig(region, dbHost, dbPort, stateDir))
                 .notifying((List<ChangeEvent<String, String>> records,
@@ -123,7 +130,7 @@ final class CdcStream implements AutoCloseable {
                             producer.send(new ProducerRecord<>(topic, r.key(), r.value()), (metadata, error) -> {
                                 if (error != null) {
                                     LOG.error("Kafka refused a change event of region {}; the CDC engine stops at"
-                                            + " its next event and later re-reads from the last stored position",
+                                            + " its next event; the next start re-reads from the last stored position",
                                             region.code(), error);
                                 }
                                 ack.completed(error);
@@ -143,13 +150,15 @@ final class CdcStream implements AutoCloseable {
                 .build();
         ExecutorService executor = Executors.newSingleThreadExecutor(r -> new Thread(r, "cdc-" + region.code()));
         executor.execute(engine);
-        return new CdcStream(region, engine, executor, inFlight);
+        return new CdcStream(region, engine, executor, inFlight, marker);
     }
 
     @Override
     public void close() {
+        // New events wait, those in flight are acknowledged and marked, then the engine stores its offsets as it
+        // stops (its stop interrupts a handler still waiting), so a clean restart normally re-sends nothing.
+        inFlight.pause();
         try {
-            // Acknowledged events are marked before the engine stores its offsets for the last time.
             if (!inFlight.awaitDrained(DRAIN_ON_CLOSE)) {
                 LOG.info("CDC of region {}: {} change events unacknowledged at stop are sent again at the next start",
                         region.code(), inFlight.size());
@@ -157,15 +166,17 @@ final class CdcStream implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        inFlight.close();
         try {
             engine.close();
         } catch (Exception | Error e) {
             LOG.debug("CDC engine {} close: {}", region.code(), e.toString());
         }
+        inFlight.close();
         executor.shutdown();
+        marker.shutdown();
         try {
             executor.awaitTermination(15, TimeUnit.SECONDS);
+            marker.awaitTermination(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
