@@ -6,7 +6,6 @@ import io.debezium.engine.format.Json;
 import io.fileconv.core.ChangeEvents;
 import io.fileconv.core.Region;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -15,7 +14,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -107,7 +105,6 @@ final class CdcStream implements AutoCloseable {
     static CdcStream start(Region region, String dbHost, int dbPort, Path stateDir,
                            KafkaProducer<String, String> producer) throws IOException {
         Files.createDirectories(stateDir);
-        String topic = region.filesTopic();
         ExecutorService marker = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "cdc-mark-" + region.code());
             t.setDaemon(true);
@@ -116,32 +113,7 @@ final class CdcStream implements AutoCloseable {
         InFlightEvents inFlight = new InFlightEvents(MAX_IN_FLIGHT, marker);
         DebeziumEngine<ChangeEvent<String, String>> engine = DebeziumEngine.create(Json.class)
                 .using(connectorConfig(region, dbHost, dbPort, stateDir))
-                .notifying((List<ChangeEvent<String, String>> records,
-                            DebeziumEngine.RecordCommitter<ChangeEvent<String, String>> committer) -> {
-                    // Sent without waiting for Kafka (the idempotent producer keeps their order); each is marked
-                    // processed once it and all before it are acknowledged, so a crash re-sends and never skips.
-                    for (ChangeEvent<String, String> r : records) {
-                        InFlightEvents.Acknowledgement ack = inFlight.add(() -> committer.markProcessed(r));
-                        if (r.value() == null) {
-                            ack.completed(null);
-                            continue;
-                        }
-                        try {
-                            producer.send(new ProducerRecord<>(topic, r.key(), r.value()), (metadata, error) -> {
-                                if (error != null) {
-                                    LOG.error("Kafka refused a change event of region {}; the CDC engine stops at"
-                                            + " its next event; the next start re-reads from the last stored position",
-                                            region.code(), error);
-                                }
-                                ack.completed(error);
-                            });
-                        } catch (RuntimeException e) {
-                            ack.completed(e);
-                            throw e;
-                        }
-                    }
-                    committer.markBatchFinished();
-                })
+                .notifying(new ChangeEventForwarder(region, producer, inFlight))
                 .using((success, message, error) -> {
                     if (!success) {
                         LOG.error("CDC engine of region {} stopped: {}", region.code(), message, error);
