@@ -20,11 +20,13 @@ final class ChangeEventForwarder implements DebeziumEngine.ChangeConsumer<Change
     private static final Logger LOG = LoggerFactory.getLogger(ChangeEventForwarder.class);
 
     private final Region region;
+    private final String topic;
     private final Producer<String, String> producer;
     private final InFlightEvents inFlight;
 
     ChangeEventForwarder(Region region, Producer<String, String> producer, InFlightEvents inFlight) {
         this.region = region;
+        this.topic = region.filesTopic();
         this.producer = producer;
         this.inFlight = inFlight;
     }
@@ -40,7 +42,7 @@ final class ChangeEventForwarder implements DebeziumEngine.ChangeConsumer<Change
                 continue;
             }
             try {
-                producer.send(new ProducerRecord<>(region.filesTopic(), r.key(), r.value()), (metadata, error) -> {
+                producer.send(new ProducerRecord<>(topic, r.key(), r.value()), (metadata, error) -> {
                     if (error != null) {
                         LOG.error("Kafka refused a change event of region {}; the CDC engine stops at its next event;"
                                 + " the next start re-reads from the last stored position", region.code(), error);
