@@ -229,16 +229,8 @@ public final class ApiServer implements AutoCloseable {
     }
 
     private static void devToken(Context ctx, DevTokenIssuer issuer, UserDirectory directory) throws Exception {
-        Map<?, ?> body;
-        try {
-            body = ctx.bodyAsClass(Map.class);
-        } catch (Exception e) {
-            // Seen now and then on the first request after start with a well-formed body: the cause says why.
-            LOG.warn("dev token request body unreadable ({} bytes): {}",
-                    ctx.contentLength(), e.toString(), e);
-            throw Problem.badRequest("bad-json", "send {\"user\":\"alice\",\"region\":\"in\"}");
-        }
-        String user = String.valueOf(body.get("user"));
+        Map<?, ?> body = JsonBody.object(ctx, "send {\"user\":\"alice\",\"region\":\"in\"}");
+        String user = body.get("user") instanceof String s ? s : null;
         if (!UserIds.isValid(user)) {
             throw Problem.badRequest("bad-user", "user must be 1-128 characters of letters, digits, . _ @ - |");
         }

@@ -5,14 +5,12 @@ import io.fileconv.core.options.PdfOptions;
 import io.javalin.http.Context;
 import io.javalin.http.UploadedFile;
 import jakarta.servlet.http.Part;
-import org.eclipse.jetty.http.HttpException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.TimeoutException;
 
 /**
  * Reads the one document of an upload request. Jetty's multipart parser reports a malformed body (control bytes in
@@ -107,32 +105,13 @@ final class MultipartUpload {
             return new Problem(413, "too-large", "File too large",
                     "the file is larger than the limit of " + maxUploadBytes + " bytes").with("limitBytes", maxUploadBytes);
         }
-        if (httpCode(e) == 408 || causedBy(e, TimeoutException.class)) {
+        if (RequestBodyGuard.isTooSlow(e)) {
             LOG.info("upload refused: body too slow: {}", e.toString());
-            return new Problem(408, "too-slow", "Request too slow",
-                    "the request body arrived slower than the server's minimum data rate");
+            return RequestBodyGuard.tooSlow();
         }
         LOG.info("upload refused: malformed multipart: {}", e.toString());
         return Problem.badRequest("bad-multipart", "the body is not well-formed multipart/form-data: send one part"
                 + " named 'file' with a filename, each part with a Content-Disposition header and printable headers");
-    }
-
-    private static boolean causedBy(Throwable e, Class<? extends Throwable> type) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (type.isInstance(t)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private static int httpCode(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof HttpException h) {
-                return h.getCode();
-            }
-        }
-        return 0;
     }
 
     static boolean isSizeLimit(Throwable e) {

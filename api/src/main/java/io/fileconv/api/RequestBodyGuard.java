@@ -1,5 +1,6 @@
 package io.fileconv.api;
 
+import org.eclipse.jetty.http.HttpException;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Handler;
@@ -18,7 +19,8 @@ import java.util.concurrent.TimeoutException;
  * <em>all</em> requests since start by one request's time, so once any other traffic has passed, a client trickling
  * its body is never refused. Here each request counts its own bytes; when it asks for more and has averaged less
  * than the minimum since its first wait, the next read fails with a {@link TimeoutException} (answered 408 by
- * {@link MultipartUpload}).</li>
+ * {@link MultipartUpload} and {@link JsonBody}). A body that is already there is never refused, however slowly the
+ * server reads it.</li>
  * <li><b>Multipart parsing off the selector.</b> Jetty parses a servlet's multipart body in content callbacks it
  * declares non-blocking, so its selector thread runs them itself, and they write each part to disk. Under a burst of
  * large uploads those writes block the selector for seconds, and no other connection is read meanwhile (measured:
@@ -36,6 +38,21 @@ final class RequestBodyGuard extends Handler.Wrapper {
     RequestBodyGuard(Handler handler, long minBytesPerSecond) {
         super(handler);
         this.minBytesPerSecond = minBytesPerSecond;
+    }
+
+    /** True when a body read failed because the body came too slowly: this guard's rate or Jetty's idle timeout. */
+    static boolean isTooSlow(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof TimeoutException || (t instanceof HttpException h && h.getCode() == 408)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    static Problem tooSlow() {
+        return new Problem(408, "too-slow", "Request too slow",
+                "the request body arrived slower than the server's minimum data rate");
     }
 
     @Override

@@ -29,13 +29,8 @@ public final class WebhookController {
 
     public void put(Context ctx) throws Exception {
         Caller caller = callers.resolve(ctx, true);
-        Map<?, ?> body;
-        try {
-            body = ctx.bodyAsClass(Map.class);
-        } catch (RuntimeException e) {
-            throw Problem.badRequest("bad-json", "send {\"url\":\"https://...\"} (or {\"url\":null} to clear)");
-        }
-        Object url = body == null ? null : body.get("url");
+        Map<?, ?> body = JsonBody.object(ctx, "send {\"url\":\"https://...\"} (or {\"url\":null} to clear)");
+        Object url = body.get("url");
         if (url != null && !(url instanceof String)) {
             throw Problem.badRequest("bad-webhook-url", "url must be a string or null");
         }

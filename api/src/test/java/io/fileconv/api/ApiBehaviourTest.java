@@ -128,6 +128,29 @@ class ApiBehaviourTest {
         assertNothingStoredFor("secretive", token);
     }
 
+    /** Each malformed token request gets a 400 problem naming what to send; none is a 500 or a token. */
+    @Test
+    void aMalformedTokenRequestIsRefusedWith400() throws Exception {
+        Map<String, String> refusals = Map.of(
+                "not json", "bad-json",
+                "[\"alice\"]", "bad-json",
+                "null", "bad-json",
+                "", "bad-json",
+                "{\"region\":\"in\"}", "bad-user",
+                "{\"user\":42,\"region\":\"in\"}", "bad-user",
+                "{\"user\":null,\"region\":\"in\"}", "bad-user",
+                "{\"user\":\"bad name!\",\"region\":\"in\"}", "bad-user",
+                "{\"user\":\"alice\",\"region\":\"mars\"}", "bad-region");
+        HttpClient http = HttpClient.newHttpClient();
+        for (Map.Entry<String, String> e : refusals.entrySet()) {
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(server.baseUrl() + "/api/v1/dev/token"))
+                    .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(e.getKey()))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            assertProblem(r, 400, e.getValue());
+            assertThat(r.body()).as("body %s", e.getKey()).doesNotContain("token\":");
+        }
+    }
+
     @Test
     void extensionMustAgreeWithContent() throws Exception {
         String token = api.token("renamer", "in");

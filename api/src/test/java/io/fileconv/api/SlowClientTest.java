@@ -113,6 +113,33 @@ class SlowClientTest {
         trickleIsRefused("slow-after-fast");
     }
 
+    /** JSON bodies are read through the servlet stream, not the multipart parser: the same rule ends them. */
+    @Test
+    void aJsonBodyTrickledBelowTheMinimumRateIsRefusedWith408() throws Exception {
+        RawHttp.Response answer;
+        int chunks = 0;
+        try (Socket s = new Socket(InetAddress.getLoopbackAddress(), node.port())) {
+            s.setSoTimeout(60_000);
+            OutputStream out = s.getOutputStream();
+            InputStream in = s.getInputStream();
+            out.write(("POST /api/v1/dev/token HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+                    + "Content-Length: 100000\r\n\r\n{\"user\":\"").getBytes(StandardCharsets.US_ASCII));
+            for (; chunks < 400 && in.available() == 0; chunks++) {
+                try {
+                    out.write("x".repeat(100).getBytes(StandardCharsets.US_ASCII));
+                    out.flush();
+                } catch (IOException e) {
+                    break;
+                }
+                Thread.sleep(250);
+            }
+            answer = RawHttp.read(in);
+        }
+        assertThat(chunks).as("the server stopped reading before the client finished").isLessThan(400);
+        assertThat(answer.status()).as(answer.body()).isEqualTo(408);
+        assertThat(ApiClient.json(answer.body()).get("type").asText()).isEqualTo("https://fileconv.io/problems/too-slow");
+    }
+
     private static void trickleIsRefused(String user) throws Exception {
         String token = new ApiClient("http://localhost:" + node.port()).token(user, "uk");
         int declared = 200_000;

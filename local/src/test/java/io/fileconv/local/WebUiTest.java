@@ -130,7 +130,7 @@ class WebUiTest {
         byId("signin-user").sendKeys(USER);
         new Select(byId("signin-region")).selectByValue("in");
         byId("signin-submit").click();
-        waitFor(Duration.ofSeconds(10), "workspace", () -> byId("workspace").isDisplayed());
+        waitFor(Duration.ofSeconds(30), "workspace", () -> byId("workspace").isDisplayed());
         assertThat(byId("account-user").getText()).isEqualTo(USER);
         assertThat(byId("account-region").getText()).isEqualToIgnoringCase("in");
         assertThat((String) js("return sessionStorage.getItem('fileconv.session')")).contains("\"token\"");
@@ -550,6 +550,17 @@ class WebUiTest {
             // the failure below matters more
         }
         throw new AssertionError("timed out after " + timeout.toSeconds() + " s waiting for: " + what
-                + (last == null ? "" : " (last error: " + last + ")"));
+                + (last == null ? "" : " (last error: " + last + ")") + shownAlerts());
+    }
+
+    /** The page's visible alerts (a sign-in or upload error), which usually say why a wait failed. */
+    static String shownAlerts() {
+        try {
+            Object texts = js("return [...document.querySelectorAll('[role=alert]')].filter(e => !e.hidden"
+                    + " && e.textContent.trim()).map(e => e.id + ': ' + e.textContent.trim()).join('; ')");
+            return texts == null || texts.toString().isEmpty() ? "" : " (page shows: " + texts + ")";
+        } catch (RuntimeException e) {
+            return "";
+        }
     }
 }
