@@ -192,7 +192,7 @@ class WebUiTest {
 
         // ---- cancel while queued --------------------------------------------------------------------------
         row("cancel-me.txt").findElement(By.cssSelector("button[data-action=cancel]")).click();
-        waitFor(Duration.ofSeconds(15), "cancelled", () -> "cancelled".equals(status("cancel-me.txt")));
+        waitFor(Duration.ofSeconds(30), "cancelled", () -> "cancelled".equals(status("cancel-me.txt")));
         String cancelledId = row("cancel-me.txt").getAttribute("data-id");
         assertThat(api.awaitTerminal(token, cancelledId, Duration.ofSeconds(5)).get("status").asText()).isEqualTo("cancelled");
         assertThat(row("cancel-me.txt").findElements(By.cssSelector("button")))
@@ -215,7 +215,7 @@ class WebUiTest {
         assertThat(((Number) js("return window.__reads")).intValue()).as("status reads while the stream was open")
                 .isZero();
         js("document.getElementById('status-filter').dispatchEvent(new Event('change'));"); // a reload is counted
-        waitFor(Duration.ofSeconds(10), "the counter sees a list read", () -> ((Number) js("return window.__reads"))
+        waitFor(Duration.ofSeconds(30), "the counter sees a list read", () -> ((Number) js("return window.__reads"))
                 .intValue() > 0);
         assertThat(byId("files").getText()).doesNotContain("null").doesNotContain("undefined");
 
@@ -245,14 +245,14 @@ class WebUiTest {
         byId("file-input").sendKeys(later.toAbsolutePath().toString());
         waitFor(Duration.ofSeconds(30), "later.txt queued", () -> "queued".equals(status("later.txt")));
         if (heldConverting) {
-            waitFor(Duration.ofSeconds(10), "ledger.csv converting", () -> "converting".equals(status("ledger.csv")));
+            waitFor(Duration.ofSeconds(30), "ledger.csv converting", () -> "converting".equals(status("ledger.csv")));
         }
         fullPageScreenshot("ui.png", 1280);
         Files.copy(SCREENSHOTS.resolve("ui.png"), SCREENSHOTS.resolve("ui-all-states.png"), StandardCopyOption.REPLACE_EXISTING);
 
         // ---- phone width: nothing overflows horizontally ----------------------------------------------------
         driver.manage().window().setSize(new Dimension(360, 900));
-        waitFor(Duration.ofSeconds(5), "relayout", () -> ((Number) js("return window.innerWidth")).intValue() <= 360);
+        waitFor(Duration.ofSeconds(30), "relayout", () -> ((Number) js("return window.innerWidth")).intValue() <= 360);
         long overflow = ((Number) js("return document.documentElement.scrollWidth - window.innerWidth")).longValue();
         fullPageScreenshot("ui-phone.png", 360);
         assertThat(overflow).as("horizontal overflow at 360 px").isLessThanOrEqualTo(0);
@@ -272,7 +272,7 @@ class WebUiTest {
         assertThat(byId("load-more").isDisplayed()).isTrue();
         byId("load-more").click();
         waitFor(Duration.ofSeconds(20), "second page", () -> driver.findElements(By.cssSelector("#files li.file")).size() == 22);
-        waitFor(Duration.ofSeconds(5), "no more pages", () -> !byId("load-more").isDisplayed());
+        waitFor(Duration.ofSeconds(30), "no more pages", () -> !byId("load-more").isDisplayed());
         JsonNode all = ApiClient.json(api.get(token, "/api/v1/files?limit=100").body());
         assertThat(all.get("items")).hasSize(22);
 
@@ -300,13 +300,13 @@ class WebUiTest {
         assertThat(api.get(token, "/api/v1/files/" + cancelledId).statusCode()).isEqualTo(200);
         row("cancel-me.txt").findElement(By.cssSelector("button[data-action=delete]")).click();
         driver.switchTo().alert().accept();
-        waitFor(Duration.ofSeconds(15), "cancel-me.txt gone from the list", () -> driver.findElements(
+        waitFor(Duration.ofSeconds(30), "cancel-me.txt gone from the list", () -> driver.findElements(
                 By.cssSelector("#files li.file[data-name=" + cssName("cancel-me.txt") + "]")).isEmpty());
         assertThat(api.get(token, "/api/v1/files/" + cancelledId).statusCode()).isEqualTo(404);
 
         // ---- sign out -------------------------------------------------------------------------------------
         byId("sign-out").click();
-        waitFor(Duration.ofSeconds(5), "sign-in screen", () -> byId("signin").isDisplayed());
+        waitFor(Duration.ofSeconds(30), "sign-in screen", () -> byId("signin").isDisplayed());
         assertThat(js("return sessionStorage.getItem('fileconv.session')")).isNull();
         assertThat(byId("workspace").isDisplayed()).isFalse();
     }
