@@ -6,9 +6,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
@@ -69,26 +66,13 @@ class JettyHardeningTest {
     void aBodyTrickledBelowTheRateIsStillRefused() throws Exception {
         int port = start(new HttpLimits(Duration.ofSeconds(30), Duration.ofSeconds(10), 4096));
         int declared = 100_000;
-        RawHttp.Response answer;
-        int chunks = 0;
-        try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
-            s.setSoTimeout(60_000);
-            OutputStream out = s.getOutputStream();
-            InputStream in = s.getInputStream();
-            out.write(("POST /echo HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\nContent-Type: application/json\r\n"
-                    + "Content-Length: " + declared + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-            // 100 bytes every 250 ms is 400 B/s, a tenth of the minimum; 400 chunks would take 100 s.
-            for (; chunks < 400 && in.available() == 0; chunks++) {
-                try {
-                    out.write("x".repeat(100).getBytes(StandardCharsets.US_ASCII));
-                    out.flush();
-                } catch (java.io.IOException e) {
-                    break;
-                }
-                Thread.sleep(250);
-            }
-            answer = RawHttp.read(in);
-        }
+        // 100 bytes every 250 ms is 400 B/s, a tenth of the minimum; 400 chunks would take 100 s.
+        byte[] head = ("POST /echo HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n"
+                + "Content-Type: application/json\r\nContent-Length: " + declared + "\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII);
+        RawHttp.Trickled trickled = RawHttp.trickle(port, head);
+        int chunks = trickled.chunks();
+        RawHttp.Response answer = trickled.answer();
         assertThat(chunks).as("the server stopped reading before the client finished").isLessThan(400);
         assertThat(answer.status()).as(answer.body()).isEqualTo(408);
     }

@@ -116,25 +116,11 @@ class SlowClientTest {
     /** JSON bodies are read through the servlet stream, not the multipart parser: the same rule ends them. */
     @Test
     void aJsonBodyTrickledBelowTheMinimumRateIsRefusedWith408() throws Exception {
-        RawHttp.Response answer;
-        int chunks = 0;
-        try (Socket s = new Socket(InetAddress.getLoopbackAddress(), node.port())) {
-            s.setSoTimeout(60_000);
-            OutputStream out = s.getOutputStream();
-            InputStream in = s.getInputStream();
-            out.write(("POST /api/v1/dev/token HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
-                    + "Content-Length: 100000\r\n\r\n{\"user\":\"").getBytes(StandardCharsets.US_ASCII));
-            for (; chunks < 400 && in.available() == 0; chunks++) {
-                try {
-                    out.write("x".repeat(100).getBytes(StandardCharsets.US_ASCII));
-                    out.flush();
-                } catch (IOException e) {
-                    break;
-                }
-                Thread.sleep(250);
-            }
-            answer = RawHttp.read(in);
-        }
+        byte[] head = ("POST /api/v1/dev/token HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+                + "Content-Length: 100000\r\n\r\n{\"user\":\"").getBytes(StandardCharsets.US_ASCII);
+        RawHttp.Trickled trickled = RawHttp.trickle(node.port(), head);
+        int chunks = trickled.chunks();
+        RawHttp.Response answer = trickled.answer();
         assertThat(chunks).as("the server stopped reading before the client finished").isLessThan(400);
         assertThat(answer.status()).as(answer.body()).isEqualTo(408);
         assertThat(ApiClient.json(answer.body()).get("type").asText()).isEqualTo("https://fileconv.io/problems/too-slow");
@@ -147,25 +133,11 @@ class SlowClientTest {
         byte[] head = RawHttp.upload(token, "multipart/form-data; boundary=B", new byte[0]);
         String headers = new String(head, StandardCharsets.ISO_8859_1)
                 .replace("Content-Length: 0", "Content-Length: " + declared);
-        RawHttp.Response answer = null;
-        int chunks = 0;
-        try (Socket s = new Socket(InetAddress.getLoopbackAddress(), node.port())) {
-            s.setSoTimeout(60_000);
-            OutputStream out = s.getOutputStream();
-            InputStream in = s.getInputStream();
-            out.write((headers + partHead).getBytes(StandardCharsets.ISO_8859_1));
-            // 100 bytes every 250 ms is 400 B/s, a tenth of the minimum; 400 chunks would take 100 s.
-            for (; chunks < 400 && in.available() == 0; chunks++) {
-                try {
-                    out.write("x".repeat(100).getBytes(StandardCharsets.US_ASCII));
-                    out.flush();
-                } catch (IOException e) {
-                    break; // closed after answering: the answer is still readable
-                }
-                Thread.sleep(250);
-            }
-            answer = RawHttp.read(in);
-        }
+        // 100 bytes every 250 ms is 400 B/s, a tenth of the minimum; 400 chunks would take 100 s.
+        RawHttp.Trickled trickled = RawHttp.trickle(node.port(),
+                (headers + partHead).getBytes(StandardCharsets.ISO_8859_1));
+        int chunks = trickled.chunks();
+        RawHttp.Response answer = trickled.answer();
         assertThat(chunks).as("the server stopped reading before the client finished").isLessThan(400);
         assertThat(answer.status()).as(answer.body()).isEqualTo(408);
         assertThat(answer.header("Content-Type")).startsWith("application/problem+json");

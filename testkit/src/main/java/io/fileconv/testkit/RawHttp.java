@@ -3,6 +3,7 @@ package io.fileconv.testkit;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
@@ -52,6 +53,34 @@ public final class RawHttp {
             s.getOutputStream().write(request);
             s.getOutputStream().flush();
             return read(s.getInputStream());
+        }
+    }
+
+    /** What a trickled request got: the chunks sent before the server answered or closed, and its answer. */
+    public record Trickled(int chunks, Response answer) {
+    }
+
+    /**
+     * Sends {@code head} (a request head, perhaps the start of its body), then 100 bytes every 250 ms, 400 B/s, until
+     * the server answers or closes the connection, at most 400 chunks (100 s), and reads the answer.
+     */
+    public static Trickled trickle(int port, byte[] head) throws IOException, InterruptedException {
+        try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
+            s.setSoTimeout(60_000);
+            OutputStream out = s.getOutputStream();
+            InputStream in = s.getInputStream();
+            out.write(head);
+            int chunks = 0;
+            for (; chunks < 400 && in.available() == 0; chunks++) {
+                try {
+                    out.write("x".repeat(100).getBytes(StandardCharsets.US_ASCII));
+                    out.flush();
+                } catch (IOException e) {
+                    break; // closed after answering: the answer is still readable
+                }
+                Thread.sleep(250);
+            }
+            return new Trickled(chunks, read(in));
         }
     }
 
